@@ -1,0 +1,17 @@
+"""REST API routes (/api/…), one router for all modules."""
+
+from rest_framework.routers import DefaultRouter
+
+from govworks.core.api_views import AuditEventViewSet
+from govworks.org import api as org_api
+
+router = DefaultRouter()
+router.register("org/agencies", org_api.AgencyViewSet, basename="agency")
+router.register("org/departments", org_api.DepartmentViewSet, basename="department")
+router.register("org/positions", org_api.PositionViewSet, basename="position")
+router.register("org/users", org_api.UserViewSet, basename="user")
+router.register("org/external-organizations", org_api.ExternalOrganizationViewSet, basename="external-organization")
+router.register("org/role-grants", org_api.RoleGrantViewSet, basename="role-grant")
+router.register("core/audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = router.urls

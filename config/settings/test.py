@@ -1,0 +1,19 @@
+"""Fast settings for the test suite. DATABASE_URL selects PostgreSQL; otherwise SQLite."""
+
+import os
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default=os.path.join(tempfile.gettempdir(), "govworks-test-media"))
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"] == "govworks.core.db.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": None}  # in-memory per xdist worker
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

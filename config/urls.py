@@ -1,0 +1,23 @@
+"""URL map: each module mounts its own urls.py under its prefix."""
+
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from govworks.core import views as core_views
+from govworks.org import views_auth
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", views_auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/password/change/", views_auth.password_change, name="password_change"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("core/", include("govworks.core.urls")),
+    path("org/", include("govworks.org.urls")),
+    path("api/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+# Uploaded files are never served from a public URL: each module's download view checks access first.

@@ -1,0 +1,25 @@
+"""The kernel's own periodic jobs (others register theirs in their AppConfig.ready)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from govworks.core.audit import audit_chain_verify, audit_event_record
+from govworks.core.registry import register_periodic_job
+
+
+def verify_audit_chain(today: dt.date) -> str:
+    """Nightly self-check of the audit trail; a broken chain is itself recorded."""
+    result = audit_chain_verify()
+    if result.ok:
+        return f"审计链完整，共 {result.checked} 条"
+    with transaction.atomic():
+        audit_event_record(
+            actor=None, action="audit.chain_broken", summary=f"审计链校验失败：序号 {result.broken_seq}，{result.problem}"
+        )
+    return f"审计链校验失败：序号 {result.broken_seq}"
+
+
+register_periodic_job("core.verify_audit_chain", verify_audit_chain)

@@ -1,0 +1,103 @@
+"""Reads of the kernel: audit events and export jobs, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from govworks.core.access import access_policy
+from govworks.core.models import AuditEvent, ExportJob
+
+AUDIT_VIEW = "core.view_audit_log"
+
+
+def audit_events_visible_to(*, user: Any) -> QuerySet[AuditEvent]:
+    """Events of the agencies where the user is 安全审计员, and their subordinates. Auditors of a top
+    agency also see events that belong to no agency (e.g. a failed sign-in with an unknown name)."""
+    own = access_policy().agency_ids_where(user, AUDIT_VIEW)
+    if not own:
+        return AuditEvent.objects.none()
+    agency_model = apps.get_model("org", "Agency")
+    own_paths = list(agency_model.objects.filter(id__in=own).values_list("path", flat=True))
+    subtree = Q()
+    for path in own_paths:
+        subtree |= Q(path__startswith=path)
+    condition = Q(agency_id__in=agency_model.objects.filter(subtree).values("id"))
+    if any(path.count("/") == 2 for path in own_paths):  # "/7/" is a top agency
+        condition |= Q(agency__isnull=True)
+    return AuditEvent.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    text: str = ""
+
+
+def audit_event_search(*, user: Any, filters: AuditFilter) -> QuerySet[AuditEvent]:
+    """Visible events matching the filters, newest first."""
+    qs = audit_events_visible_to(user=user)
+    if filters.actor:
+        qs = qs.filter(Q(actor__username=filters.actor) | Q(actor_name__contains=filters.actor))
+    if filters.action:
+        qs = qs.filter(action__startswith=filters.action)
+    if filters.object_type:
+        qs = qs.filter(object_type=filters.object_type)
+    if filters.object_id:
+        qs = qs.filter(object_id=filters.object_id)
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        qs = qs.filter(occurred_at__gte=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz))
+    if filters.date_to:
+        qs = qs.filter(occurred_at__lt=dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    if filters.text:
+        qs = qs.filter(summary__contains=filters.text)
+    return qs.order_by("-seq")
+
+
+def audit_event_page(*, user: Any, filters: AuditFilter, before_seq: int | None, size: int = 50) -> list[AuditEvent]:
+    """One page by keyset (``seq < before_seq``): constant cost however long the log grows."""
+    qs = audit_event_search(user=user, filters=filters).select_related("agency")
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    return list(qs[: size + 1])
+
+
+def duties_record_of(*, user: Any, limit: int = 10) -> list[AuditEvent]:
+    """The person's own latest actions (履职记录), newest first."""
+    return list(AuditEvent.objects.filter(actor=user).order_by("-seq")[:limit])
+
+
+def duties_per_day_of(*, user: Any, days: int = 30) -> list[tuple[dt.date, int]]:
+    """How many recorded actions the person did on each of the last ``days`` days (one query)."""
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=days - 1)
+    tz = timezone.get_current_timezone()
+    rows = (
+        AuditEvent.objects.filter(actor=user, occurred_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
+        .annotate(day=TruncDate("occurred_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("seq"))
+    )
+    counts = {r["day"]: r["n"] for r in rows}
+    return [(start + dt.timedelta(days=i), counts.get(start + dt.timedelta(days=i), 0)) for i in range(days)]
+
+
+def access_export_job(*, user: Any, pk: Any) -> ExportJob:
+    """An export is visible to the person who asked for it only."""
+    try:
+        return ExportJob.objects.get(pk=pk, requested_by=user)
+    except (ExportJob.DoesNotExist, ValueError):
+        raise Http404("导出任务不存在") from None

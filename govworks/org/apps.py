@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "govworks.org"
+    label = "org"
+    verbose_name = "组织与权限"
+
+    def ready(self) -> None:
+        from govworks.core.access import register_access_policy
+        from govworks.org import demo, navigation, permissions, security  # noqa: F401  (registers receivers, menus, demo)
+
+        register_access_policy(permissions)  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""Session security: idle timeout (rule parameter) and the forced first-login password change."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from govworks.core.audit import audit_event_record
+from govworks.core.errors import DomainError
+from govworks.core.rule_parameters import rule_value
+
+SESSION_LAST_SEEN = "gw_last_seen"
+
+
+def idle_timeout_seconds(user: object) -> int:
+    try:
+        return int(rule_value("security.idle_timeout_minutes", agency=getattr(user, "agency", None))) * 60
+    except DomainError:
+        return 30 * 60
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a session that has been idle longer than ``security.idle_timeout_minutes``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(SESSION_LAST_SEEN)
+            if last_seen is not None and now - int(last_seen) > idle_timeout_seconds(user):
+                audit_event_record(
+                    actor=user,
+                    action="auth.idle_timeout",
+                    obj=user,
+                    agency=getattr(user, "agency", None),
+                    summary="会话空闲超时，自动退出",
+                )
+                logout(request)
+                messages.info(request, "您已长时间未操作，为保障安全已自动退出，请重新登录。")
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = reverse("login")
+                    return response
+                return redirect(f"{reverse('login')}?next={request.path}")
+            request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+_EXEMPT_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/static/", "/i18n/")
+
+
+class ForcePasswordChangeMiddleware:
+    """Until a new or reset account has chosen its own password, every page leads to the change form."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(_EXEMPT_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                return HttpResponse('{"detail": "请先修改初始密码"}', status=403, content_type="application/json")
+            return redirect("password_change")
+        return self.get_response(request)

@@ -1,0 +1,277 @@
+"""The permission vocabulary and the access predicates every module builds on (DESIGN.md §4).
+
+* An **action** is a string such as ``"org.manage"``. Roles map to actions; later modules add their
+  actions with :func:`register_role_actions` from their ``AppConfig.ready``.
+* A user may perform a *business* action in an agency only when they hold there an active role that
+  carries it: writes never flow down the tree, a superior agency reads its subordinates but changes
+  nothing there.
+* *Administration* actions (accounts, grants, unlocks, parameters, the log: the 三员) reach the agencies
+  below the one where the administrator is appointed: the platform is run from the top of the tree.
+* A user may *read* an agency's records when they hold any role in it or in one of its superiors.
+* External users (施工、监理 …) hold no agency role; they see what later modules assign to them.
+* Missing and forbidden look the same from outside: ``access_*`` raises ``Http404`` for both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
+from govworks.org.roles import ADMIN_ROLES, BUSINESS_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+ORG_VIEW = "org.view"
+ORG_MANAGE = "org.manage"
+ROLE_GRANT = "org.grant_role"
+ACCOUNT_UNLOCK = "org.unlock_account"
+PLEDGE_RECORD = "org.record_pledge"
+AUDIT_VIEW = "core.view_audit_log"
+RULE_PARAMETER_EDIT = "core.edit_rule_parameter"
+RULE_PARAMETER_VIEW = "core.view_rule_parameter"
+
+ACTION_LABELS: dict[str, str] = {
+    ORG_VIEW: "查看组织机构",
+    ORG_MANAGE: "管理组织机构与账号",
+    ROLE_GRANT: "角色授权",
+    ACCOUNT_UNLOCK: "解锁账号",
+    PLEDGE_RECORD: "登记廉政承诺书",
+    AUDIT_VIEW: "查看审计日志",
+    RULE_PARAMETER_EDIT: "修改规则参数",
+    RULE_PARAMETER_VIEW: "查看规则参数",
+}
+
+_ROLE_ACTIONS: dict[str, set[str]] = defaultdict(set)
+_ROLE_ACTIONS[Role.SYSTEM_ADMIN] |= {ORG_VIEW, ORG_MANAGE, PLEDGE_RECORD, RULE_PARAMETER_EDIT, RULE_PARAMETER_VIEW}
+_ROLE_ACTIONS[Role.SECURITY_ADMIN] |= {ORG_VIEW, ROLE_GRANT, ACCOUNT_UNLOCK}
+_ROLE_ACTIONS[Role.AUDIT_ADMIN] |= {ORG_VIEW, AUDIT_VIEW}
+for _role in BUSINESS_ROLES:
+    _ROLE_ACTIONS[_role] |= {ORG_VIEW, RULE_PARAMETER_VIEW}
+
+#: actions only administrators may hold (三员分立 keeps business roles out of them and vice versa)
+ADMIN_ACTIONS = frozenset({ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, RULE_PARAMETER_EDIT})
+
+
+def register_role_actions(role: str, actions: set[str], labels: dict[str, str] | None = None) -> None:
+    """Give ``role`` more actions (called by later modules). Business actions may not go to administrators."""
+    if role in ADMIN_ROLES and not actions <= ADMIN_ACTIONS | {ORG_VIEW, RULE_PARAMETER_VIEW}:
+        raise ValueError(f"三员分立：不能把业务操作授予管理员角色 {role}")
+    _ROLE_ACTIONS[role] |= actions
+    ACTION_LABELS.update(labels or {})
+
+
+def actions_of_role(role: str) -> frozenset[str]:
+    return frozenset(_ROLE_ACTIONS.get(role, set()))
+
+
+# ---------------------------------------------------------------- per-request cache of a user's grants
+
+
+def _subtree_query(paths: Any) -> Q:
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(path__startswith=p)
+    return q
+
+
+class _Scope:
+    """A user's active grants and readable agencies, computed once per request (two queries)."""
+
+    def __init__(self, user: User) -> None:
+        self.roles_by_agency: dict[int, set[str]] = defaultdict(set)
+        paths: list[str] = []
+        for agency_id, role, path in (
+            RoleGrant.objects.active().filter(user=user, agency__is_active=True).values_list("agency_id", "role", "agency__path")
+        ):
+            self.roles_by_agency[agency_id].add(role)
+            paths.append(path)
+        self._paths = sorted(set(paths))
+        self._readable: frozenset[int] | None = None
+        self._subtrees: dict[frozenset[int], frozenset[int]] = {}
+        self.tree_version = 0
+
+    @property
+    def readable_agency_ids(self) -> frozenset[int]:
+        if self._readable is None:
+            self._readable = (
+                frozenset(Agency.objects.filter(_subtree_query(self._paths)).values_list("id", flat=True))
+                if self._paths
+                else frozenset()
+            )
+        return self._readable
+
+    def subtree_of(self, agency_ids: frozenset[int]) -> frozenset[int]:
+        """The agencies ``agency_ids`` and everything below them (one query, cached)."""
+        if agency_ids not in self._subtrees:
+            paths = list(Agency.objects.filter(id__in=agency_ids).values_list("path", flat=True))
+            self._subtrees[agency_ids] = frozenset(Agency.objects.filter(_subtree_query(paths)).values_list("id", flat=True))
+        return self._subtrees[agency_ids]
+
+
+_tree_version = 0  # bumped in this process when the agency tree changes, so cached scopes are redone
+
+
+def _scope(user: Any) -> _Scope:
+    cached = getattr(user, "_gw_scope", None)
+    if cached is None or cached.tree_version != _tree_version:
+        cached = _Scope(user)
+        cached.tree_version = _tree_version
+        user._gw_scope = cached
+    return cached
+
+
+def forget_cached_scope(user: Any) -> None:
+    """Drop the per-request cache (after grants change within the same request or test)."""
+    if hasattr(user, "_gw_scope"):
+        del user._gw_scope
+
+
+def agency_tree_changed() -> None:
+    """Called by the services that add or move agencies."""
+    global _tree_version
+    _tree_version += 1
+
+
+def is_signed_in(user: User | AnonymousUser | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def roles_in(user: User, agency_id: int) -> set[str]:
+    return set(_scope(user).roles_by_agency.get(agency_id, set()))
+
+
+def all_roles(user: User) -> set[str]:
+    return {r for roles in _scope(user).roles_by_agency.values() for r in roles}
+
+
+def agency_ids_where(user: User | AnonymousUser | None, action: str) -> set[int]:
+    """Agencies where ``user`` may perform ``action`` (administration actions include subordinates)."""
+    if not is_signed_in(user):
+        return set()
+    scope = _scope(user)
+    direct = {aid for aid, roles in scope.roles_by_agency.items() if any(action in _ROLE_ACTIONS.get(r, ()) for r in roles)}
+    if action in ADMIN_ACTIONS and direct:
+        return set(scope.subtree_of(frozenset(direct)))
+    return direct
+
+
+def can(user: User | AnonymousUser | None, action: str, agency_id: int | None) -> bool:
+    """May ``user`` perform ``action`` in the agency ``agency_id``? (See the module docstring.)"""
+    if agency_id is None:
+        return False
+    return agency_id in agency_ids_where(user, action)
+
+
+def can_anywhere(user: User | AnonymousUser | None, action: str) -> bool:
+    if not is_signed_in(user):
+        return False
+    return any(action in _ROLE_ACTIONS.get(r, ()) for roles in _scope(user).roles_by_agency.values() for r in roles)
+
+
+def readable_agency_ids(user: User | AnonymousUser | None) -> frozenset[int]:
+    """Agencies whose records ``user`` may read: where they hold a role, and all subordinates of those."""
+    if not is_signed_in(user):
+        return frozenset()
+    return _scope(user).readable_agency_ids
+
+
+def role_labels(user: User | AnonymousUser | None) -> list[str]:
+    """“单位 · 角色” labels of the user's active grants, for the home page (one query)."""
+    if not is_signed_in(user):
+        return []
+    assert isinstance(user, User)
+    grants = RoleGrant.objects.active().filter(user=user).select_related("agency").order_by("agency__path", "role")
+    return [f"{g.agency.short_name or g.agency.name} · {g.get_role_display()}" for g in grants]
+
+
+def require(user: User | AnonymousUser | None, action: str, agency_id: int | None) -> None:
+    """Raise PermissionDenied unless ``user`` may perform ``action`` in ``agency_id``."""
+    if not can(user, action, agency_id):
+        label = ACTION_LABELS.get(action, action)
+        raise PermissionDenied(f"您在该单位没有“{label}”的权限")
+
+
+# ---------------------------------------------------------------- visible_to / access_* for this module
+
+
+def agencies_visible_to(user: User | AnonymousUser | None) -> QuerySet[Agency]:
+    return Agency.objects.filter(id__in=readable_agency_ids(user))
+
+
+def departments_visible_to(user: User | AnonymousUser | None) -> QuerySet[Department]:
+    return Department.objects.filter(agency_id__in=readable_agency_ids(user))
+
+
+def positions_visible_to(user: User | AnonymousUser | None) -> QuerySet[Position]:
+    return Position.objects.filter(agency_id__in=readable_agency_ids(user))
+
+
+def users_visible_to(user: User | AnonymousUser | None) -> QuerySet[User]:
+    ids = readable_agency_ids(user)
+    return User.objects.filter(Q(agency_id__in=ids) | Q(external_org__registered_by_id__in=ids))
+
+
+def role_grants_visible_to(user: User | AnonymousUser | None) -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.filter(agency_id__in=readable_agency_ids(user))
+
+
+def pledges_visible_to(user: User | AnonymousUser | None) -> QuerySet[IntegrityPledge]:
+    if not is_signed_in(user):
+        return IntegrityPledge.objects.none()
+    assert isinstance(user, User)
+    return IntegrityPledge.objects.filter(Q(agency_id__in=readable_agency_ids(user)) | Q(user=user))
+
+
+def external_orgs_visible_to(user: User | AnonymousUser | None) -> QuerySet[ExternalOrganization]:
+    """The register of external companies is shared by all agencies; an external user sees their own."""
+    if not is_signed_in(user):
+        return ExternalOrganization.objects.none()
+    assert isinstance(user, User)
+    if user.is_external:
+        return ExternalOrganization.objects.filter(users=user)
+    if not readable_agency_ids(user):
+        return ExternalOrganization.objects.none()
+    return ExternalOrganization.objects.all()
+
+
+def _get_or_404(queryset: QuerySet[Any], pk: Any) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在或您无权查看") from None
+
+
+def access_agency(user: User | AnonymousUser | None, pk: Any) -> Agency:
+    return _get_or_404(agencies_visible_to(user).select_related("parent"), pk)
+
+
+def access_department(user: User | AnonymousUser | None, pk: Any) -> Department:
+    return _get_or_404(departments_visible_to(user).select_related("agency"), pk)
+
+
+def access_position(user: User | AnonymousUser | None, pk: Any) -> Position:
+    return _get_or_404(
+        positions_visible_to(user).select_related("agency", "department", "superior", "holder"), pk
+    )
+
+
+def access_user(user: User | AnonymousUser | None, pk: Any) -> User:
+    return _get_or_404(users_visible_to(user).select_related("agency", "department", "external_org"), pk)
+
+
+def access_role_grant(user: User | AnonymousUser | None, pk: Any) -> RoleGrant:
+    return _get_or_404(role_grants_visible_to(user).select_related("user", "agency"), pk)
+
+
+def access_external_org(user: User | AnonymousUser | None, pk: Any) -> ExternalOrganization:
+    return _get_or_404(external_orgs_visible_to(user).select_related("registered_by"), pk)
+
+
+def access_pledge(user: User | AnonymousUser | None, pk: Any) -> IntegrityPledge:
+    return _get_or_404(pledges_visible_to(user).select_related("user", "agency"), pk)

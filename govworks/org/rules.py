@@ -1,0 +1,59 @@
+"""Pure decisions of the organisation module: no ORM, no request."""
+
+from __future__ import annotations
+
+import string
+
+CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The check character (18th) of a 统一社会信用代码 (GB 32100-2015) for its first 17 characters."""
+    total = sum(CREDIT_CODE_CHARSET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
+
+
+def credit_code_problem(code: str) -> str | None:
+    """Why ``code`` is not a valid 统一社会信用代码, in Chinese; None when it is valid."""
+    if len(code) != 18:
+        return f"统一社会信用代码应为18位，当前为{len(code)}位"
+    bad = sorted({ch for ch in code if ch not in CREDIT_CODE_CHARSET})
+    if bad:
+        return f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}（不使用 I、O、Z、S、V 及小写字母）"
+    expected = credit_code_check_char(code[:17])
+    if code[17] != expected:
+        return f"统一社会信用代码校验位错误：第18位应为 {expected}，实为 {code[17]}"
+    return None
+
+
+def password_problems(password: str, *, username: str, min_length: int, min_classes: int) -> list[str]:
+    """Every way ``password`` breaks the policy (length, character classes, equals the username)."""
+    problems: list[str] = []
+    if len(password) < min_length:
+        problems.append(f"密码长度不少于{min_length}位（当前{len(password)}位）")
+    classes = sum(
+        [
+            any(c in string.ascii_lowercase for c in password),
+            any(c in string.ascii_uppercase for c in password),
+            any(c in string.digits for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+    )
+    if classes < min_classes:
+        problems.append(f"密码须包含大写字母、小写字母、数字、特殊字符中的至少{min_classes}类（当前{classes}类）")
+    if username and password.lower() == username.lower():
+        problems.append("密码不能与用户名相同")
+    return problems
+
+
+def separation_of_duties_problem(*, new_role: str, held_roles: set[str], admin_roles: frozenset[str]) -> str | None:
+    """三员分立: an administrator role excludes every other role, and a business role excludes the
+    administrator roles. Returns the reason the new role may not be added, or None."""
+    if new_role in admin_roles:
+        others = held_roles - {new_role}
+        if others:
+            return "三员分立：管理员角色不能与其他任何角色兼任"
+    elif held_roles & admin_roles:
+        return "三员分立：系统管理员、安全管理员、安全审计员不能承担业务角色"
+    return None

@@ -1,0 +1,35 @@
+/* GovWorks page behaviour. No inline scripts (strict CSP): behaviour hangs on data- attributes. */
+(function () {
+  "use strict";
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  document.addEventListener("htmx:configRequest", function (evt) {
+    evt.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+  document.addEventListener("change", function (evt) {
+    var el = evt.target;
+    if (el && el.matches && el.matches("[data-autosubmit]")) { el.form.submit(); }
+  });
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { evt.preventDefault(); }
+  });
+  function drawCharts(root) {
+    if (!window.echarts) { return; }
+    (root || document).querySelectorAll("[data-echarts]").forEach(function (el) {
+      if (el.getAttribute("data-echarts-done")) { return; }
+      var source = document.getElementById(el.getAttribute("data-echarts"));
+      if (!source) { return; }
+      var option = JSON.parse(source.textContent);
+      var chart = window.echarts.init(el, null, { locale: "ZH", renderer: "svg" });
+      chart.setOption(option);
+      el.setAttribute("data-echarts-done", "1");
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (evt) { drawCharts(evt.target); });
+})();

@@ -165,7 +165,7 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
     return {
         key: {"before": jsonable(before.get(key)), "after": jsonable(after.get(key))}
         for key in sorted(set(before) | set(after))
-        if jsonable(before.get(key)) != jsonable(after.get(key))
+        if before.get(key) != after.get(key) and jsonable(before.get(key)) != jsonable(after.get(key))
     }
 
 

@@ -10,8 +10,10 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label="操作（前缀）", required=False, max_length=80, help_text="如 auth. 或 org.role")
     object_type = forms.CharField(label="对象类型", required=False, max_length=80)
     object_id = forms.CharField(label="对象编号", required=False, max_length=64)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     text = forms.CharField(label="摘要包含", required=False, max_length=100)
 
     def clean(self) -> dict[str, object]:

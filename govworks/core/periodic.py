@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 
 from govworks.core.audit import audit_chain_verify, audit_event_record
-from govworks.core.registry import register_periodic_job
+from govworks.core.registry import register_demo_seeder, register_periodic_job
 
 
 def verify_audit_chain(today: dt.date) -> str:
@@ -23,3 +23,12 @@ def verify_audit_chain(today: dt.date) -> str:
 
 
 register_periodic_job("core.verify_audit_chain", verify_audit_chain)
+
+
+def _seed_rule_parameters() -> str:
+    from govworks.core.rule_parameters import rule_parameters_seed
+
+    return f"补齐 {rule_parameters_seed()} 项默认规则参数"
+
+
+register_demo_seeder(0, "规则参数", _seed_rule_parameters)

@@ -8,6 +8,7 @@ role checks of the organisation module).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -54,8 +55,21 @@ def _rank(param: RuleParameter, agency: AgencyLike | None) -> int | None:
     if param.scope == RuleParameter.Scope.REGION:
         if agency is None or not agency.region_code or not param.region_code:
             return None
-        return 1000 - len(param.region_code) if agency.region_code.startswith(param.region_code.rstrip("0")) else None
+        return 1000 - len(param.region_code.rstrip("0")) if agency.region_code.startswith(param.region_code.rstrip("0")) else None
     return 10_000
+
+
+def rule_parameter_pick(rows: Iterable[RuleParameter], agency: AgencyLike | None) -> RuleParameter | None:
+    """The most specific of ``rows`` (all of one key, all in force on the date) for ``agency``."""
+    best: tuple[int, int, RuleParameter] | None = None
+    for row in rows:
+        rank = _rank(row, agency)
+        if rank is None:
+            continue
+        candidate = (rank, -row.effective_from.toordinal(), row)
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    return best[2] if best else None
 
 
 def rule_parameter_effective(key: str, *, agency: AgencyLike | None = None, on: dt.date | None = None) -> RuleParameter:
@@ -66,16 +80,10 @@ def rule_parameter_effective(key: str, *, agency: AgencyLike | None = None, on: 
     """
     on = on or timezone.localdate()
     rows = RuleParameter.objects.filter(key=key, effective_from__lte=on).exclude(effective_to__lt=on)
-    best: tuple[int, dt.date, RuleParameter] | None = None
-    for row in rows:
-        rank = _rank(row, agency)
-        if rank is None:
-            continue
-        if best is None or (rank, -row.effective_from.toordinal()) < (best[0], -best[1].toordinal()):
-            best = (rank, row.effective_from, row)
+    best = rule_parameter_pick(rows, agency)
     if best is None:
         raise DomainError("rule_parameter.missing", f"未配置规则参数 {key}（{on:%Y-%m-%d}），请系统管理员设置后再操作")
-    return best[2]
+    return best
 
 
 def rule_value(key: str, *, agency: AgencyLike | None = None, on: dt.date | None = None) -> Any:

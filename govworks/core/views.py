@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -55,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "grants": grants,
         "recent": duties_record_of(user=user),
-        "chart_json": json.dumps(chart, ensure_ascii=False),
+        "chart": chart,
     }
     return render(request, "core/home.html", context)
 
@@ -74,8 +73,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = AuditFilter(
-            actor=data["actor"], action=data["action"], object_type=data["object_type"], object_id=data["object_id"],
-            date_from=data["date_from"], date_to=data["date_to"], text=data["text"],
+            actor=data["actor"],
+            action=data["action"],
+            object_type=data["object_type"],
+            object_id=data["object_id"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            text=data["text"],
         )
     before = request.GET.get("before")
     before_seq = int(before) if before and before.isdigit() else None

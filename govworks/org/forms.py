@@ -129,7 +129,7 @@ class RoleRevokeForm(forms.Form):
 class PledgeForm(forms.Form):
     user = forms.ModelChoiceField(label="承诺人", queryset=User.objects.none(), required=False)
     year = forms.IntegerField(label="年度")
-    signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     file = forms.FileField(label="承诺书扫描件（PDF/JPG/PNG，不超过10MB）")
 
     def __init__(self, *args: Any, users: QuerySet[User] | None, **kwargs: Any) -> None:
@@ -152,7 +152,7 @@ class PledgeForm(forms.Form):
 
 class RuleParameterForm(forms.Form):
     value = forms.CharField(label="新取值", max_length=200)
-    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     agency = forms.ModelChoiceField(
         label="适用单位", queryset=Agency.objects.none(), required=False, empty_label="全平台（默认值）"
     )

@@ -11,13 +11,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
-from govworks.core.rule_parameters import rule_parameter_effective
+from govworks.core.rule_parameters import rule_parameter_effective, rule_parameter_pick
 from govworks.core.selectors import duties_record_of
 from govworks.core.service_forms import call_service
 from govworks.org import permissions as perms
@@ -34,8 +38,9 @@ from govworks.org.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from govworks.org.models import Agency, IntegrityPledge, User
+from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, User
 from govworks.org.roles import ExternalKind, Role
+from govworks.org.security import lockout_failure_limit
 
 PAGE_SIZE = 50
 
@@ -110,7 +115,7 @@ def agency_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
         if agency:
             messages.success(request, f"已新建下级单位“{agency.name}”。")
             return redirect("org:agency_detail", pk=agency.pk)
-    return _form_page(request, form, title=f"新建“{parent.name}”的下级单位", back=f"/org/agencies/{parent.pk}/")
+    return _form_page(request, form, title=f"新建“{parent.name}”的下级单位", back=reverse("org:agency_detail", args=[parent.pk]))
 
 
 @login_required
@@ -122,7 +127,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if call_service(form, lambda: services.agency_update(actor=_me(request), agency=agency, **form.cleaned_data)):
             messages.success(request, "单位信息已保存。")
             return redirect("org:agency_detail", pk=agency.pk)
-    return _form_page(request, form, title=f"修改单位：{agency.name}", back=f"/org/agencies/{agency.pk}/")
+    return _form_page(request, form, title=f"修改单位：{agency.name}", back=reverse("org:agency_detail", args=[agency.pk]))
 
 
 # ---------------------------------------------------------------------------------------- departments
@@ -155,19 +160,21 @@ def department_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         if call_service(form, lambda: services.department_create(actor=_me(request), agency=agency, **form.cleaned_data)):
             messages.success(request, "科室已新建。")
             return redirect("org:agency_detail", pk=agency.pk)
-    return _form_page(request, form, title=f"新建科室：{agency.name}", back=f"/org/agencies/{agency.pk}/")
+    return _form_page(request, form, title=f"新建科室：{agency.name}", back=reverse("org:agency_detail", args=[agency.pk]))
 
 
 @login_required
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     department = perms.access_department(request.user, pk)
     perms.require(request.user, perms.ORG_MANAGE, department.agency_id)
-    form = DepartmentForm(request.POST or None, instance=department)
+    form = DepartmentForm(request.POST or None, instance=Department.objects.get(pk=department.pk))
     if request.method == "POST" and form.is_valid():
         if call_service(form, lambda: services.department_update(actor=_me(request), department=department, **form.cleaned_data)):
             messages.success(request, "科室已保存。")
             return redirect("org:agency_detail", pk=department.agency_id)
-    return _form_page(request, form, title=f"修改科室：{department.name}", back=f"/org/agencies/{department.agency_id}/")
+    return _form_page(
+        request, form, title=f"修改科室：{department.name}", back=reverse("org:agency_detail", args=[department.agency_id])
+    )
 
 
 # ---------------------------------------------------------------------------------------- positions
@@ -217,19 +224,19 @@ def position_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         if position:
             messages.success(request, "岗位已新建。")
             return redirect("org:position_detail", pk=position.pk)
-    return _form_page(request, form, title=f"新建岗位：{agency.name}", back=f"/org/agencies/{agency.pk}/")
+    return _form_page(request, form, title=f"新建岗位：{agency.name}", back=reverse("org:agency_detail", args=[agency.pk]))
 
 
 @login_required
 def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
     position = perms.access_position(request.user, pk)
     perms.require(request.user, perms.ORG_MANAGE, position.agency_id)
-    form = PositionForm(request.POST or None, instance=position, agency=position.agency)
+    form = PositionForm(request.POST or None, instance=Position.objects.get(pk=position.pk), agency=position.agency)
     if request.method == "POST" and form.is_valid():
         if call_service(form, lambda: services.position_update(actor=_me(request), position=position, **form.cleaned_data)):
             messages.success(request, "岗位说明书已保存。")
             return redirect("org:position_detail", pk=position.pk)
-    return _form_page(request, form, title=f"修改岗位：{position.title}", back=f"/org/positions/{position.pk}/")
+    return _form_page(request, form, title=f"修改岗位：{position.title}", back=reverse("org:position_detail", args=[position.pk]))
 
 
 # ---------------------------------------------------------------------------------------- people
@@ -266,7 +273,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = perms.access_user(request.user, pk)
     owner_agency = person.agency_id or (person.external_org.registered_by_id if person.external_org else None)
-    locked = AccessAttempt.objects.filter(username=person.username, failures_since_start__gte=1).first()
+    locked = AccessAttempt.objects.filter(
+        username=person.username, failures_since_start__gte=lockout_failure_limit(request, {"username": person.username})
+    ).first()
     return render(
         request,
         "org/user_detail.html",
@@ -283,6 +292,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 def user_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
     agency = perms.access_agency(request.user, agency_pk)
@@ -297,11 +307,12 @@ def user_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         request,
         form,
         title=f"开设账号：{agency.name}",
-        back=f"/org/agencies/{agency.pk}/",
+        back=reverse("org:agency_detail", args=[agency.pk]),
         note="账号开设后生成初始密码，仅显示一次；首次登录须修改密码。",
     )
 
 
+@never_cache
 @login_required
 def external_user_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = perms.access_external_org(request.user, org_pk)
@@ -312,7 +323,9 @@ def external_user_create(request: HttpRequest, org_pk: int) -> HttpResponse:
         if result:
             person, initial = result
             return render(request, "org/user_created.html", {"person": person, "initial": initial})
-    return _form_page(request, form, title=f"开设外部人员账号：{org.name}", back=f"/org/external/{org.pk}/")
+    return _form_page(
+        request, form, title=f"开设外部人员账号：{org.name}", back=reverse("org:external_org_detail", args=[org.pk])
+    )
 
 
 @login_required
@@ -325,14 +338,19 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if call_service(form, lambda: services.user_update(actor=_me(request), user=person, **form.cleaned_data)):
             messages.success(request, "账号信息已保存。")
             return redirect("org:user_detail", pk=person.pk)
-    return _form_page(request, form, title=f"修改账号：{person.display_name}", back=f"/org/users/{person.pk}/")
+    return _form_page(request, form, title=f"修改账号：{person.display_name}", back=reverse("org:user_detail", args=[person.pk]))
 
 
+@never_cache
 @login_required
 @require_POST
 def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     person = perms.access_user(request.user, pk)
-    initial = services.user_password_reset(actor=_me(request), user=person)
+    try:
+        initial = services.user_password_reset(actor=_me(request), user=person)
+    except DomainError as err:
+        messages.error(request, err.message)
+        return redirect("org:user_detail", pk=person.pk)
     return render(request, "org/user_created.html", {"person": person, "initial": initial, "reset": True})
 
 
@@ -388,19 +406,21 @@ def external_org_create(request: HttpRequest) -> HttpResponse:
         if org:
             messages.success(request, f"已登记外部单位“{org.name}”。")
             return redirect("org:external_org_detail", pk=org.pk)
-    return _form_page(request, form, title="登记外部单位", back="/org/external/", note=f"登记单位：{registered_by.name}")
+    return _form_page(
+        request, form, title="登记外部单位", back=reverse("org:external_org_list"), note=f"登记单位：{registered_by.name}"
+    )
 
 
 @login_required
 def external_org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = perms.access_external_org(request.user, pk)
     perms.require(request.user, perms.ORG_MANAGE, org.registered_by_id)
-    form = ExternalOrganizationForm(request.POST or None, instance=org)
+    form = ExternalOrganizationForm(request.POST or None, instance=ExternalOrganization.objects.get(pk=org.pk))
     if request.method == "POST" and form.is_valid():
         if call_service(form, lambda: services.external_org_update(actor=_me(request), org=org, **form.cleaned_data)):
             messages.success(request, "外部单位已保存。")
             return redirect("org:external_org_detail", pk=org.pk)
-    return _form_page(request, form, title=f"修改外部单位：{org.name}", back=f"/org/external/{org.pk}/")
+    return _form_page(request, form, title=f"修改外部单位：{org.name}", back=reverse("org:external_org_detail", args=[org.pk]))
 
 
 # ---------------------------------------------------------------------------------------- role grants
@@ -454,12 +474,12 @@ def grant_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
         )
         if grant:
             messages.success(request, f"已授予 {grant.user.display_name}“{grant.get_role_display()}”。")
-            return redirect(f"/org/grants/?agency={agency.pk}")
+            return redirect(f"{reverse('org:grant_list')}?agency={agency.pk}")
     return _form_page(
         request,
         form,
         title=f"角色授权：{agency.name}",
-        back="/org/grants/",
+        back=reverse("org:grant_list"),
         pretitle="系统管理",
         note="三员分立：系统管理员、安全管理员、安全审计员不得兼任，也不得承担业务角色；不能为自己授权。",
     )
@@ -474,7 +494,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         if call_service(form, lambda: services.role_revoke(actor=_me(request), grant=grant, reason=form.cleaned_data["reason"])):
             messages.success(request, "授权已撤销。")
             return redirect("org:grant_list")
-    return _form_page(request, form, title=f"撤销授权：{grant}", back="/org/grants/", pretitle="系统管理")
+    return _form_page(request, form, title=f"撤销授权：{grant}", back=reverse("org:grant_list"), pretitle="系统管理")
 
 
 # ---------------------------------------------------------------------------------------- integrity pledges
@@ -529,7 +549,7 @@ def pledge_create(request: HttpRequest) -> HttpResponse:
         if pledge:
             messages.success(request, f"已登记 {whom.display_name} {pledge.year}年度廉政承诺书。")
             return redirect("org:pledge_list")
-    return _form_page(request, form, title="登记廉政承诺书", back="/org/pledges/", multipart=True)
+    return _form_page(request, form, title="登记廉政承诺书", back=reverse("org:pledge_list"), multipart=True)
 
 
 @login_required
@@ -547,8 +567,12 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
     agencies = perms.agency_ids_where(me, perms.ACCOUNT_UNLOCK)
     if not agencies:
         raise PermissionDenied("只有安全管理员可以解锁账号")
-    attempts = {a.username: a for a in AccessAttempt.objects.filter(failures_since_start__gte=1)}
-    people = list(User.objects.filter(username__in=list(attempts), agency_id__in=agencies).select_related("agency", "department"))
+    attempts = {a.username: a for a in AccessAttempt.objects.filter(failures_since_start__gte=lockout_failure_limit(request))}
+    people = list(
+        User.objects.filter(
+            Q(agency_id__in=agencies) | Q(external_org__registered_by_id__in=agencies), username__in=list(attempts)
+        ).select_related("agency", "department", "external_org")
+    )
     rows = [(p, attempts[p.username]) for p in people]
     return render(request, "org/lockout_list.html", {"rows": rows})
 
@@ -579,15 +603,9 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
     by_key: dict[str, list[RuleParameter]] = {}
     for row in rows:
         by_key.setdefault(row.key, []).append(row)
-    deployment = [r for r in rows if r.scope == RuleParameter.Scope.DEPLOYMENT]
-    ancestors = [agency.pk, *agency.ancestor_ids()] if agency else []
-    effective = []
-    for base in sorted(deployment, key=lambda r: (r.category, r.key)):
-        candidates = [r for r in by_key[base.key] if r.scope == RuleParameter.Scope.AGENCY and r.agency_id in ancestors]
-        candidates.sort(key=lambda r: ancestors.index(r.agency_id))  # type: ignore[arg-type]
-        effective.append((base, candidates[0] if candidates else base))
     categories: dict[str, list[Any]] = {}
-    for base, current in effective:
+    for base in sorted((r for r in rows if r.scope == RuleParameter.Scope.DEPLOYMENT), key=lambda r: (r.category, r.key)):
+        current = rule_parameter_pick(by_key[base.key], agency) or base
         categories.setdefault(base.category, []).append((base, current))
     return render(
         request,
@@ -607,7 +625,10 @@ def parameter_edit(request: HttpRequest, key: str) -> HttpResponse:
     editable = perms.agency_ids_where(me, perms.RULE_PARAMETER_EDIT)
     if not editable:
         raise PermissionDenied("只有系统管理员可以修改规则参数")
-    parameter = rule_parameter_effective(key)
+    try:
+        parameter = rule_parameter_effective(key)
+    except DomainError:
+        raise Http404("没有这个规则参数") from None
     top = Agency.objects.filter(id__in=editable, parent__isnull=True).exists()
     form = RuleParameterForm(
         request.POST or None,

@@ -6,58 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('org', '0001_initial'),
+        ("core", "0001_initial"),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='单位'),
+            model_name="auditevent",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.agency",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddField(
-            model_name='exportjob',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人'),
+            model_name="exportjob",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="申请人"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='periodicjobrun',
-            constraint=models.UniqueConstraint(fields=('name', 'run_on'), name='core_periodic_once_a_day'),
+            model_name="periodicjobrun",
+            constraint=models.UniqueConstraint(fields=("name", "run_on"), name="core_periodic_once_a_day"),
         ),
         migrations.AddField(
-            model_name='ruleparameter',
-            name='agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.agency', verbose_name='单位'),
+            model_name="ruleparameter",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.agency",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['object_type', 'object_id'], name='core_audit_object_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['actor', 'occurred_at'], name='core_audit_actor_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["actor", "occurred_at"], name="core_audit_actor_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['agency', 'occurred_at'], name='core_audit_agency_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["agency", "occurred_at"], name="core_audit_agency_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ruleparameter',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agency__isnull', False), ('scope', 'agency')), models.Q(('scope', 'agency'), _negated=True), _connector='OR'), name='core_ruleparam_agency_scope_has_agency'),
+            model_name="ruleparameter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("agency__isnull", False), ("scope", "agency")),
+                    models.Q(("scope", "agency"), _negated=True),
+                    _connector="OR",
+                ),
+                name="core_ruleparam_agency_scope_has_agency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ruleparameter',
-            constraint=models.UniqueConstraint(fields=('key', 'scope', 'region_code', 'agency', 'effective_from'), name='core_ruleparam_unique_version'),
+            model_name="ruleparameter",
+            constraint=models.UniqueConstraint(
+                fields=("key", "scope", "region_code", "agency", "effective_from"), name="core_ruleparam_unique_version"
+            ),
         ),
     ]

@@ -27,8 +27,17 @@ def seed(apps, schema_editor):
     existing = set(param_model.objects.filter(scope="deployment").values_list("key", flat=True))
     param_model.objects.bulk_create(
         [
-            param_model(key=p.key, name=p.name, category=p.category, value=p.value, value_type=p.value_type,
-                        unit=p.unit, scope="deployment", source=p.source, status=p.status)
+            param_model(
+                key=p.key,
+                name=p.name,
+                category=p.category,
+                value=p.value,
+                value_type=p.value_type,
+                unit=p.unit,
+                scope="deployment",
+                source=p.source,
+                status=p.status,
+            )
             for p in SEED
             if p.key not in existing
         ]

@@ -12,10 +12,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from govworks.core.audit import audit_event_record, diff
+from govworks.core.audited import audited_create, audited_update, snapshot
 from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
 from govworks.core.rule_parameters import parse_value
@@ -28,10 +28,6 @@ from govworks.org.rules import credit_code_problem, separation_of_duties_problem
 def _validated(instance: Any, *, exclude: list[str] | None = None) -> None:
     """Run model validation and turn it into Django's ValidationError (forms show it per field)."""
     instance.full_clean(exclude=exclude)
-
-
-def _snapshot(instance: Any, fields: list[str]) -> dict[str, Any]:
-    return model_to_dict(instance, fields=fields)
 
 
 # ---------------------------------------------------------------------------------------- agencies
@@ -54,7 +50,7 @@ def agency_create(*, actor: User, parent: Agency, **fields: Any) -> Agency:
             obj=agency,
             agency=parent,
             summary=f"新建下级单位“{agency.name}”",
-            changes=diff({}, _snapshot(agency, AGENCY_FIELDS)),
+            changes=diff({}, snapshot(agency, AGENCY_FIELDS)),
         )
     perms.agency_tree_changed()  # the new agency now lies within its superiors' reach
     return agency
@@ -73,24 +69,18 @@ def agency_root_create(*, name: str, credit_code: str, **fields: Any) -> Agency:
 
 
 def agency_update(*, actor: User, agency: Agency, **fields: Any) -> Agency:
-    """Change an agency's own data. Only its own 系统管理员 may (superiors read only)."""
+    """Change an agency's own data (its 系统管理员, or an administrator of a superior agency)."""
     perms.require(actor, perms.ORG_MANAGE, agency.pk)
-    with transaction.atomic():
-        agency = Agency.objects.select_for_update().get(pk=agency.pk)
-        before = _snapshot(agency, AGENCY_FIELDS)
-        for key, value in fields.items():
-            setattr(agency, key, value)
-        _validated(agency)
-        agency.save()
-        audit_event_record(
-            actor=actor,
-            action="org.agency.update",
-            obj=agency,
-            agency=agency,
-            summary=f"修改单位信息“{agency.name}”",
-            changes=diff(before, _snapshot(agency, AGENCY_FIELDS)),
-        )
-    return agency
+    return audited_update(
+        actor=actor,
+        model=Agency,
+        pk=agency.pk,
+        changes=fields,
+        tracked=AGENCY_FIELDS,
+        action="org.agency.update",
+        summary=lambda a: f"修改单位信息“{a.name}”",
+        agency=lambda a: a,
+    )
 
 
 # ---------------------------------------------------------------------------------------- departments
@@ -101,40 +91,29 @@ DEPARTMENT_FIELDS = ["name", "is_construction", "phone", "is_active"]
 def department_create(*, actor: User, agency: Agency, **fields: Any) -> Department:
     """Add a 科室 to ``agency`` (its 系统管理员 only)."""
     perms.require(actor, perms.ORG_MANAGE, agency.pk)
-    with transaction.atomic():
-        department = Department(agency=agency, **fields)
-        _validated(department)
-        department.save()
-        audit_event_record(
-            actor=actor,
-            action="org.department.create",
-            obj=department,
-            agency=agency,
-            summary=f"新建科室“{department.name}”",
-            changes=diff({}, _snapshot(department, DEPARTMENT_FIELDS)),
-        )
-    return department
+    return audited_create(
+        actor=actor,
+        instance=Department(agency=agency, **fields),
+        tracked=DEPARTMENT_FIELDS,
+        action="org.department.create",
+        summary=lambda d: f"新建科室“{d.name}”",
+        agency=agency,
+    )
 
 
 def department_update(*, actor: User, department: Department, **fields: Any) -> Department:
     """Change a 科室 (its agency's 系统管理员 only)."""
     perms.require(actor, perms.ORG_MANAGE, department.agency_id)
-    with transaction.atomic():
-        department = Department.objects.select_for_update().get(pk=department.pk)
-        before = _snapshot(department, DEPARTMENT_FIELDS)
-        for key, value in fields.items():
-            setattr(department, key, value)
-        _validated(department)
-        department.save()
-        audit_event_record(
-            actor=actor,
-            action="org.department.update",
-            obj=department,
-            agency=department.agency,
-            summary=f"修改科室“{department.name}”",
-            changes=diff(before, _snapshot(department, DEPARTMENT_FIELDS)),
-        )
-    return department
+    return audited_update(
+        actor=actor,
+        model=Department,
+        pk=department.pk,
+        changes=fields,
+        tracked=DEPARTMENT_FIELDS,
+        action="org.department.update",
+        summary=lambda d: f"修改科室“{d.name}”",
+        agency=lambda d: d.agency,
+    )
 
 
 # ---------------------------------------------------------------------------------------- external organisations
@@ -145,44 +124,32 @@ EXTERNAL_FIELDS = ["name", "credit_code", "kind", "legal_representative", "phone
 def external_org_create(*, actor: User, registered_by: Agency, **fields: Any) -> ExternalOrganization:
     """Register a company (施工/监理/设计/造价咨询). Its 统一社会信用代码 must pass the check character."""
     perms.require(actor, perms.ORG_MANAGE, registered_by.pk)
-    code = fields.get("credit_code", "")
-    problem = credit_code_problem(code)
+    problem = credit_code_problem(fields.get("credit_code", ""))
     if problem:
         raise DomainError("org.credit_code_invalid", problem, field="credit_code")
-    with transaction.atomic():
-        org = ExternalOrganization(registered_by=registered_by, **fields)
-        _validated(org)
-        org.save()
-        audit_event_record(
-            actor=actor,
-            action="org.external_org.create",
-            obj=org,
-            agency=registered_by,
-            summary=f"登记外部单位“{org.name}”（{org.get_kind_display()}）",
-            changes=diff({}, _snapshot(org, EXTERNAL_FIELDS)),
-        )
-    return org
+    return audited_create(
+        actor=actor,
+        instance=ExternalOrganization(registered_by=registered_by, **fields),
+        tracked=EXTERNAL_FIELDS,
+        action="org.external_org.create",
+        summary=lambda o: f"登记外部单位“{o.name}”（{o.get_kind_display()}）",
+        agency=registered_by,
+    )
 
 
 def external_org_update(*, actor: User, org: ExternalOrganization, **fields: Any) -> ExternalOrganization:
     """Change a registered company (the registering agency's 系统管理员 only)."""
     perms.require(actor, perms.ORG_MANAGE, org.registered_by_id)
-    with transaction.atomic():
-        org = ExternalOrganization.objects.select_for_update().get(pk=org.pk)
-        before = _snapshot(org, EXTERNAL_FIELDS)
-        for key, value in fields.items():
-            setattr(org, key, value)
-        _validated(org)
-        org.save()
-        audit_event_record(
-            actor=actor,
-            action="org.external_org.update",
-            obj=org,
-            agency=org.registered_by,
-            summary=f"修改外部单位“{org.name}”",
-            changes=diff(before, _snapshot(org, EXTERNAL_FIELDS)),
-        )
-    return org
+    return audited_update(
+        actor=actor,
+        model=ExternalOrganization,
+        pk=org.pk,
+        changes=fields,
+        tracked=EXTERNAL_FIELDS,
+        action="org.external_org.update",
+        summary=lambda o: f"修改外部单位“{o.name}”",
+        agency=lambda o: o.registered_by,
+    )
 
 
 # ---------------------------------------------------------------------------------------- users
@@ -233,9 +200,14 @@ def user_create(
             obj=user,
             agency=agency or (external_org.registered_by if external_org else None),
             summary=f"开设账号 {username}（{full_name}）",
-            changes=diff({}, _snapshot(user, USER_FIELDS)),
+            changes=diff({}, snapshot(user, USER_FIELDS)),
         )
     return user, initial
+
+
+def _check_user_department(user: User) -> None:
+    if user.department is not None and user.department.agency_id != user.agency_id:
+        raise DomainError("org.user_department", "所选科室不属于该单位", field="department")
 
 
 def user_update(*, actor: User, user: User, **fields: Any) -> User:
@@ -244,24 +216,17 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
     perms.require(actor, perms.ORG_MANAGE, owner_agency_id)
     if user.pk == actor.pk and fields.get("is_active") is False:
         raise DomainError("org.user_self_disable", "不能停用自己的账号")
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        before = _snapshot(user, USER_FIELDS)
-        for key, value in fields.items():
-            setattr(user, key, value)
-        if user.department is not None and user.department.agency_id != user.agency_id:
-            raise DomainError("org.user_department", "所选科室不属于该单位", field="department")
-        _validated(user, exclude=["password"])
-        user.save()
-        audit_event_record(
-            actor=actor,
-            action="org.user.update",
-            obj=user,
-            agency=user.agency,
-            summary=f"修改账号 {user.username}",
-            changes=diff(before, _snapshot(user, USER_FIELDS)),
-        )
-    return user
+    return audited_update(
+        actor=actor,
+        model=User,
+        pk=user.pk,
+        changes=fields,
+        tracked=USER_FIELDS,
+        action="org.user.update",
+        summary=lambda u: f"修改账号 {u.username}",
+        agency=lambda u: u.agency,
+        check=_check_user_department,
+    )
 
 
 def user_password_reset(*, actor: User, user: User) -> str:
@@ -345,42 +310,31 @@ def _check_position_links(position: Position) -> None:
 def position_create(*, actor: User, agency: Agency, **fields: Any) -> Position:
     """Create a post with its position description (岗位说明书)."""
     perms.require(actor, perms.ORG_MANAGE, agency.pk)
-    with transaction.atomic():
-        position = Position(agency=agency, **fields)
-        _check_position_links(position)
-        _validated(position)
-        position.save()
-        audit_event_record(
-            actor=actor,
-            action="org.position.create",
-            obj=position,
-            agency=agency,
-            summary=f"新建岗位“{position.title}”",
-            changes=diff({}, _snapshot(position, POSITION_FIELDS)),
-        )
-    return position
+    return audited_create(
+        actor=actor,
+        instance=Position(agency=agency, **fields),
+        tracked=POSITION_FIELDS,
+        action="org.position.create",
+        summary=lambda p: f"新建岗位“{p.title}”",
+        agency=agency,
+        check=_check_position_links,
+    )
 
 
 def position_update(*, actor: User, position: Position, **fields: Any) -> Position:
     """Change a post's description, superior or holder."""
     perms.require(actor, perms.ORG_MANAGE, position.agency_id)
-    with transaction.atomic():
-        position = Position.objects.select_for_update().get(pk=position.pk)
-        before = _snapshot(position, POSITION_FIELDS)
-        for key, value in fields.items():
-            setattr(position, key, value)
-        _check_position_links(position)
-        _validated(position)
-        position.save()
-        audit_event_record(
-            actor=actor,
-            action="org.position.update",
-            obj=position,
-            agency=position.agency,
-            summary=f"修改岗位“{position.title}”",
-            changes=diff(before, _snapshot(position, POSITION_FIELDS)),
-        )
-    return position
+    return audited_update(
+        actor=actor,
+        model=Position,
+        pk=position.pk,
+        changes=fields,
+        tracked=POSITION_FIELDS,
+        action="org.position.update",
+        summary=lambda p: f"修改岗位“{p.title}”",
+        agency=lambda p: p.agency,
+        check=_check_position_links,
+    )
 
 
 # ---------------------------------------------------------------------------------------- role grants

@@ -1,0 +1,79 @@
+"""The two shapes most services share: create a row, or change some fields of a locked row, with model
+validation and one audit event holding the field diff, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+
+from govworks.core.audit import audit_event_record, diff
+
+M = TypeVar("M", bound=models.Model)
+
+
+def snapshot(instance: models.Model, fields: Sequence[str]) -> dict[str, Any]:
+    """The tracked fields of ``instance`` as plain values (foreign keys as ids)."""
+    return model_to_dict(instance, fields=list(fields))
+
+
+def audited_create(
+    *,
+    actor: Any,
+    instance: M,
+    tracked: Sequence[str],
+    action: str,
+    summary: Callable[[M], str],
+    agency: Any,
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Validate (``check`` for domain rules, then ``full_clean``), save and record ``action``."""
+    with transaction.atomic():
+        if check is not None:
+            check(instance)
+        instance.full_clean()
+        instance.save()
+        audit_event_record(
+            actor=actor,
+            action=action,
+            obj=instance,
+            agency=agency,
+            summary=summary(instance),
+            changes=diff({}, snapshot(instance, tracked)),
+        )
+    return instance
+
+
+def audited_update(
+    *,
+    actor: Any,
+    model: type[M],
+    pk: Any,
+    changes: Mapping[str, Any],
+    tracked: Sequence[str],
+    action: str,
+    summary: Callable[[M], str],
+    agency: Callable[[M], Any],
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Lock the row, apply ``changes``, validate, save and record the before/after of ``tracked``."""
+    with transaction.atomic():
+        instance = model._default_manager.select_for_update().get(pk=pk)
+        before = snapshot(instance, tracked)
+        for key, value in changes.items():
+            setattr(instance, key, value)
+        if check is not None:
+            check(instance)
+        instance.full_clean()
+        instance.save()
+        audit_event_record(
+            actor=actor,
+            action=action,
+            obj=instance,
+            agency=agency(instance),
+            summary=summary(instance),
+            changes=diff(before, snapshot(instance, tracked)),
+        )
+    return instance

@@ -7,4 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from govworks.core import audit_exports, periodic  # noqa: F401  (registers the kernel's jobs and exports)
+
+        post_migrate.connect(_guard_audit_table, sender=self)
+
+
+def _guard_audit_table(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    """After every migrate: the audit table's append-only triggers exist (see core.db.triggers)."""
+    from django.db import connections
+
+    from govworks.core.db.triggers import ensure_audit_guards
+
+    ensure_audit_guards(connections[using])

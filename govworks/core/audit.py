@@ -57,6 +57,8 @@ def canonical_payload(
     action: str,
     object_type: str,
     object_id: str,
+    context_type: str,
+    context_id: str,
     summary: str,
     changes: Any,
     reason: str,
@@ -72,6 +74,7 @@ def canonical_payload(
         "action": action,
         "object_type": object_type,
         "object_id": object_id,
+        "context": f"{context_type}:{context_id}" if context_type else "",
         "summary": summary,
         "changes": changes,
         "reason": reason,
@@ -105,11 +108,13 @@ def audit_event_record(
     agency: Any | None = None,
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
+    context: models.Model | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction.
 
     ``actor`` is the user who acted (None for the system); ``agency`` the agency the action belongs to;
-    ``changes`` a field diff such as ``{"value": {"before": "10", "after": "12"}}``. The chain head is
+    ``changes`` a field diff such as ``{"value": {"before": "10", "after": "12"}}``; ``context`` the
+    aggregate the event belongs to (a project, say), so its timeline can be read back in one query. The chain head is
     locked, so concurrent writers on PostgreSQL produce one linear chain.
     """
     info = current_request_info()
@@ -121,6 +126,8 @@ def audit_event_record(
         agency_id = agency.pk if agency is not None else None
         object_type = obj._meta.label_lower if obj is not None else ""
         object_id = str(obj.pk) if obj is not None else ""
+        context_type = context._meta.label_lower if context is not None else ""
+        context_id = str(context.pk) if context is not None else ""
         clean_changes = jsonable(dict(changes or {}))
         payload = canonical_payload(
             seq=seq,
@@ -130,6 +137,8 @@ def audit_event_record(
             action=action,
             object_type=object_type,
             object_id=object_id,
+            context_type=context_type,
+            context_id=context_id,
             summary=summary[:500],
             changes=clean_changes,
             reason=reason,
@@ -147,6 +156,8 @@ def audit_event_record(
             object_type=object_type,
             object_id=object_id,
             object_repr=str(obj)[:200] if obj is not None else "",
+            context_type=context_type,
+            context_id=context_id,
             summary=summary[:500],
             changes=clean_changes,
             reason=reason,
@@ -185,6 +196,8 @@ _VERIFY_FIELDS = (
     "action",
     "object_type",
     "object_id",
+    "context_type",
+    "context_id",
     "summary",
     "changes",
     "reason",
@@ -218,6 +231,8 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> VerifyResult:
             action,
             object_type,
             object_id,
+            context_type,
+            context_id,
             summary,
             changes,
             reason,
@@ -238,6 +253,8 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> VerifyResult:
             action=action,
             object_type=object_type,
             object_id=object_id,
+            context_type=context_type,
+            context_id=context_id,
             summary=summary,
             changes=changes,
             reason=reason,

@@ -53,6 +53,8 @@ class AuditEvent(models.Model):
     object_type = models.CharField("对象类型", max_length=80, blank=True)
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
+    context_type = models.CharField("所属事项类型", max_length=80, blank=True)
+    context_id = models.CharField("所属事项编号", max_length=64, blank=True)
     summary = models.CharField("摘要", max_length=500)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     reason = models.TextField("原因", blank=True)
@@ -71,6 +73,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx"),
             models.Index(fields=["actor", "occurred_at"], name="core_audit_actor_idx"),
             models.Index(fields=["agency", "occurred_at"], name="core_audit_agency_idx"),
+            models.Index(fields=["context_type", "context_id", "seq"], name="core_audit_context_idx"),
         ]
 
     def __str__(self) -> str:

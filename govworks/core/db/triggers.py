@@ -28,3 +28,16 @@ POSTGRES_DROP = [
     "DROP TRIGGER IF EXISTS core_auditevent_no_change ON core_auditevent;",
     "DROP FUNCTION IF EXISTS core_auditevent_append_only();",
 ]
+
+
+def ensure_audit_guards(connection: object) -> None:
+    """(Re)create the append-only triggers. Idempotent; run after every ``migrate``, because SQLite
+    rebuilds a table (and silently drops its triggers) when a migration alters it."""
+    vendor = getattr(connection, "vendor", "")
+    statements = POSTGRES_CREATE if vendor == "postgresql" else SQLITE_CREATE
+    with connection.cursor() as cursor:  # type: ignore[attr-defined]
+        tables = connection.introspection.table_names(cursor)  # type: ignore[attr-defined]
+        if "core_auditevent" not in tables:
+            return
+        for sql in statements:
+            cursor.execute(sql)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "govworks.org",
     "govworks.core",
+    "govworks.projects",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "govworks.org.security.LockoutAwareBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [

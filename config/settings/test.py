@@ -15,5 +15,5 @@ STORAGES = {
 MEDIA_ROOT = env("TEST_MEDIA_ROOT", default=os.path.join(tempfile.gettempdir(), "govworks-test-media"))
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"] == "govworks.core.db.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": None}  # in-memory per xdist worker
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # in-memory per xdist worker
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -6,7 +6,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -22,6 +24,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "message_dict") else {"non_field_errors": exc.messages}
         return Response({"code": "validation", "detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404 | NotFound):
+        return Response({"code": "not_found", "detail": "记录不存在或您无权查看"}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):
         return Response({"code": "forbidden", "detail": str(exc) or "无权执行此操作"}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(exc, context)

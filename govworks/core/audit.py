@@ -7,6 +7,7 @@ trace commit or roll back together.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -44,6 +45,17 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+def normalised_ip(raw: str | None) -> str | None:
+    """The address as the database stores it (compressed IPv6), or None when it is not an address:
+    the hash must cover exactly what is stored."""
+    if not raw:
+        return None
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
+
+
 def _canonical_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -57,6 +69,8 @@ def canonical_payload(
     action: str,
     object_type: str,
     object_id: str,
+    object_repr: str,
+    actor_name: str,
     context_type: str,
     context_id: str,
     summary: str,
@@ -74,6 +88,8 @@ def canonical_payload(
         "action": action,
         "object_type": object_type,
         "object_id": object_id,
+        "object_repr": object_repr,
+        "actor_name": actor_name,
         "context": f"{context_type}:{context_id}" if context_type else "",
         "summary": summary,
         "changes": changes,
@@ -118,6 +134,7 @@ def audit_event_record(
     locked, so concurrent writers on PostgreSQL produce one linear chain.
     """
     info = current_request_info()
+    ip = normalised_ip(info.ip)
     with transaction.atomic():
         head = _locked_head()
         seq = head.last_seq + 1
@@ -126,6 +143,8 @@ def audit_event_record(
         agency_id = agency.pk if agency is not None else None
         object_type = obj._meta.label_lower if obj is not None else ""
         object_id = str(obj.pk) if obj is not None else ""
+        object_repr = str(obj)[:200] if obj is not None else ""
+        actor_name = (getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:100] if actor_id else ""
         context_type = context._meta.label_lower if context is not None else ""
         context_id = str(context.pk) if context is not None else ""
         clean_changes = jsonable(dict(changes or {}))
@@ -137,32 +156,34 @@ def audit_event_record(
             action=action,
             object_type=object_type,
             object_id=object_id,
+            object_repr=object_repr,
+            actor_name=actor_name,
             context_type=context_type,
             context_id=context_id,
             summary=summary[:500],
             changes=clean_changes,
             reason=reason,
             request_id=info.request_id,
-            ip=info.ip,
+            ip=ip,
         )
         digest = chain_hash(head.last_hash, payload)
         event = AuditEvent(
             seq=seq,
             occurred_at=occurred_at,
             actor_id=actor_id,
-            actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", ""))[:100] if actor_id else "",
+            actor_name=actor_name,
             agency_id=agency_id,
             action=action,
             object_type=object_type,
             object_id=object_id,
-            object_repr=str(obj)[:200] if obj is not None else "",
+            object_repr=object_repr,
             context_type=context_type,
             context_id=context_id,
             summary=summary[:500],
             changes=clean_changes,
             reason=reason,
             request_id=info.request_id,
-            ip=info.ip,
+            ip=ip,
             prev_hash=head.last_hash,
             hash=digest,
         )
@@ -196,6 +217,8 @@ _VERIFY_FIELDS = (
     "action",
     "object_type",
     "object_id",
+    "object_repr",
+    "actor_name",
     "context_type",
     "context_id",
     "summary",
@@ -231,6 +254,8 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> VerifyResult:
             action,
             object_type,
             object_id,
+            object_repr,
+            actor_name,
             context_type,
             context_id,
             summary,
@@ -253,6 +278,8 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> VerifyResult:
             action=action,
             object_type=object_type,
             object_id=object_id,
+            object_repr=object_repr,
+            actor_name=actor_name,
             context_type=context_type,
             context_id=context_id,
             summary=summary,
@@ -268,8 +295,19 @@ def audit_chain_verify(*, chunk_size: int = 5000) -> VerifyResult:
         expected_seq += 1
         checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != checked or head.last_hash != prev_hash):
+    if head is not None and head.last_seq > checked:
         return VerifyResult(
-            False, checked, head.last_seq, f"链头记录最后序号为 {head.last_seq}，日志中只有 {checked} 条：末尾事件缺失"
+            False, checked, checked + 1, f"链头记录最后序号为 {head.last_seq}，日志中只有 {checked} 条：末尾事件缺失"
+        )
+    if head is not None and head.last_seq < checked:
+        return VerifyResult(
+            False,
+            checked,
+            head.last_seq + 1,
+            f"序号 {head.last_seq + 1} 起的事件不在链头记录内（链头最后序号为 {head.last_seq}）：疑为绕过系统写入",
+        )
+    if head is not None and head.last_hash != prev_hash:
+        return VerifyResult(
+            False, checked, checked, f"最后一条事件的哈希与链头记录不符：链头为 {head.last_hash}，日志为 {prev_hash}"
         )
     return VerifyResult(True, checked)

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 
 from govworks.core.audit import audit_event_record, diff
+from govworks.core.errors import DomainError
 
 M = TypeVar("M", bound=models.Model)
 
@@ -58,7 +59,15 @@ def audited_update(
     agency: Callable[[M], Any],
     check: Callable[[M], None] | None = None,
 ) -> M:
-    """Lock the row, apply ``changes``, validate, save and record the before/after of ``tracked``."""
+    """Lock the row, apply ``changes``, validate, save and record the before/after of ``tracked``.
+
+    Only ``tracked`` fields may change: anything else (moving a record to another agency, say) needs its
+    own service with its own checks, and is refused here.
+    """
+    foreign = sorted(set(changes) - set(tracked))
+    if foreign:
+        labels = "、".join(_field_label(model, name) for name in foreign)
+        raise DomainError("core.field_not_editable", f"“{labels}”不能在此修改", field=foreign[0])
     with transaction.atomic():
         instance = model._default_manager.select_for_update().get(pk=pk)
         before = snapshot(instance, tracked)
@@ -77,3 +86,10 @@ def audited_update(
             changes=diff(before, snapshot(instance, tracked)),
         )
     return instance
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except Exception:
+        return name

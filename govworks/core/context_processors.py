@@ -1,4 +1,7 @@
-"""Template context for every page: the navigation the user may use."""
+"""Template context for every page: the navigation the user may use.
+
+Section names may be lazy translations; they are resolved with ``str()`` here, in the request's language,
+so grouping compares and hashes plain strings."""
 
 from __future__ import annotations
 
@@ -17,5 +20,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     sections: OrderedDict[str, list[NavItem]] = OrderedDict()
     for item in sorted(registry.navigation, key=lambda i: i.order):
         if item.visible(user):
-            sections.setdefault(item.section, []).append(item)
+            sections.setdefault(str(item.section), []).append(item)
     return {"nav_sections": list(sections.items())}

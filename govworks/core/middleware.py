@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 
@@ -12,7 +13,11 @@ from govworks.core.request_context import RequestInfo, reset_request_info, set_r
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client address as the server saw it (a trusted proxy sets REMOTE_ADDR via gunicorn)."""
-    return request.META.get("REMOTE_ADDR") or None
+    raw = request.META.get("REMOTE_ADDR") or ""
+    try:
+        return str(ipaddress.ip_address(raw))  # normalised, exactly as the database will store it
+    except ValueError:
+        return None
 
 
 class RequestContextMiddleware:

@@ -239,3 +239,19 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, int(self.rows_done * 100 / self.rows_total))
+
+
+class NumberSequence(models.Model):
+    """Gap-free agency-scoped counters for document numbers (GW-2026-0007). Locked row per key and year."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField("编号类别", max_length=40)
+    year = models.PositiveSmallIntegerField("年度")
+    last_value = models.PositiveIntegerField("当前值", default=0)
+
+    class Meta:
+        verbose_name = "编号序列"
+        constraints = [models.UniqueConstraint(fields=["agency", "key", "year"], name="core_numbering_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key}-{self.year}: {self.last_value}"

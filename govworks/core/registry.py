@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
+
 
 @dataclass(frozen=True)
 class WorkItem:
@@ -25,10 +27,11 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class NavItem:
-    """A navigation entry shown only when ``visible(user)`` is true."""
+    """A navigation entry shown only when ``visible(user)`` is true. ``section`` and ``label`` may be lazy
+    translations (``gettext_lazy``); they are resolved in the current language at render time."""
 
-    section: str
-    label: str
+    section: str | Promise
+    label: str | Promise
     url_name: str
     icon: str
     visible: Callable[[Any], bool]
@@ -69,3 +72,49 @@ def register_demo_seeder(order: int, name: str, seeder: Callable[[], str]) -> No
     """``seeder()`` adds a module's demo data (``manage.py seed_demo``) and returns a one-line summary.
     Seeders run in ``order``: the organisation first, then each later module."""
     registry.demo_seeders.append((order, name, seeder))
+
+
+@dataclass(frozen=True)
+class GateCondition:
+    """One thing that must be true to leave a project stage, as evaluated now."""
+
+    code: str
+    label: str
+    ok: bool
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class WorkspacePanel:
+    """A section of the project workspace contributed by a module: ``render(request, project) -> html``."""
+
+    order: int
+    key: str
+    title: str
+    render: Callable[[Any, Any], str]
+
+
+_gate_providers: dict[str, list[Callable[[Any], list[GateCondition]]]] = {}
+_workspace_panels: list[WorkspacePanel] = []
+
+
+def register_gate_conditions(stage: str, provider: Callable[[Any], list[GateCondition]]) -> None:
+    """A later module states what must be true to leave ``stage`` (e.g. procurement: "contract signed")."""
+    _gate_providers.setdefault(stage, []).append(provider)
+
+
+def gate_conditions_from_modules(stage: str, project: Any) -> list[GateCondition] | None:
+    """Conditions registered for ``stage``; None when no module has registered any."""
+    providers = _gate_providers.get(stage)
+    if not providers:
+        return None
+    return [c for provider in providers for c in provider(project)]
+
+
+def register_workspace_panel(panel: WorkspacePanel) -> None:
+    _workspace_panels.append(panel)
+
+
+def workspace_panels() -> list[WorkspacePanel]:
+    return sorted(_workspace_panels, key=lambda p: p.order)

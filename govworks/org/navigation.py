@@ -6,14 +6,20 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govworks.core.registry import NavItem, WorkItem, register_nav, register_workbench_provider
 from govworks.org import permissions as perms
 from govworks.org.models import IntegrityPledge, User
 from govworks.org.roles import ADMIN_ROLES
 
-ORG = "组织机构"
-ADMIN = "系统管理"
+ORG = _("组织机构")
+ADMIN = _("系统管理")
+# "plural": the same words are also singular column labels in the templates, which English tells apart
+AGENCIES = pgettext_lazy("plural", "单位")
+DEPARTMENTS = pgettext_lazy("plural", "科室")
+EXTERNAL_ORGS = pgettext_lazy("plural", "外部单位")
 
 
 def _internal(user: Any) -> bool:
@@ -21,19 +27,19 @@ def _internal(user: Any) -> bool:
 
 
 for _item in [
-    NavItem(ORG, "单位", "org:agency_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 10),
-    NavItem(ORG, "科室", "org:department_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 11),
-    NavItem(ORG, "岗位与岗位说明书", "org:position_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 12),
-    NavItem(ORG, "人员", "org:user_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 13),
-    NavItem(ORG, "外部单位", "org:external_org_list", "ti-building", _internal, 14),
-    NavItem(ORG, "廉政承诺书", "org:pledge_list", "ti-building", lambda u: u.is_authenticated and not u.is_external, 15),
-    NavItem(ADMIN, "角色授权", "org:grant_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.ROLE_GRANT), 50),
-    NavItem(ADMIN, "账号锁定", "org:lockout_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.ACCOUNT_UNLOCK), 51),
+    NavItem(ORG, AGENCIES, "org:agency_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 10),
+    NavItem(ORG, DEPARTMENTS, "org:department_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 11),
+    NavItem(ORG, _("岗位与岗位说明书"), "org:position_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 12),
+    NavItem(ORG, _("人员"), "org:user_list", "ti-building", lambda u: perms.can_anywhere(u, perms.ORG_VIEW), 13),
+    NavItem(ORG, EXTERNAL_ORGS, "org:external_org_list", "ti-building", _internal, 14),
+    NavItem(ORG, _("廉政承诺书"), "org:pledge_list", "ti-building", lambda u: u.is_authenticated and not u.is_external, 15),
+    NavItem(ADMIN, _("角色授权"), "org:grant_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.ROLE_GRANT), 50),
+    NavItem(ADMIN, _("账号锁定"), "org:lockout_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.ACCOUNT_UNLOCK), 51),
     NavItem(
-        ADMIN, "规则参数", "org:parameter_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.RULE_PARAMETER_VIEW), 52
+        ADMIN, _("规则参数"), "org:parameter_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.RULE_PARAMETER_VIEW), 52
     ),
-    NavItem(ADMIN, "审计日志", "core:audit_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 53),
-    NavItem(ADMIN, "审计链校验", "core:audit_verify", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 54),
+    NavItem(ADMIN, _("审计日志"), "core:audit_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 53),
+    NavItem(ADMIN, _("审计链校验"), "core:audit_verify", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 54),
 ]:
     register_nav(_item)
 

@@ -31,5 +31,8 @@ class PolicyPasswordValidator:
         if problems:
             raise ValidationError([ValidationError(p, code="password_policy") for p in problems])
 
-    def get_help_text(self) -> str:
-        return "密码不少于8位，须包含大写字母、小写字母、数字、特殊字符中的至少3类，且不能与用户名相同。"
+    def get_help_text(self, user: Any = None) -> str:
+        agency = getattr(user, "agency", None)
+        length = _param("security.password_min_length", agency, 8)
+        classes = _param("security.password_min_classes", agency, 3)
+        return f"密码不少于{length}位，须包含大写字母、小写字母、数字、特殊字符中的至少{classes}类，且不能与用户名相同。"

@@ -256,9 +256,7 @@ def access_department(user: User | AnonymousUser | None, pk: Any) -> Department:
 
 
 def access_position(user: User | AnonymousUser | None, pk: Any) -> Position:
-    return _get_or_404(
-        positions_visible_to(user).select_related("agency", "department", "superior", "holder"), pk
-    )
+    return _get_or_404(positions_visible_to(user).select_related("agency", "department", "superior", "holder"), pk)
 
 
 def access_user(user: User | AnonymousUser | None, pk: Any) -> User:

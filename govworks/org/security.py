@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -37,17 +39,17 @@ def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
     user = _user_by_name(username)
-    audit_event_record(
-        actor=None,
-        action="auth.login_failed",
-        obj=user,
-        agency=user.agency if user else None,
-        summary=f"账号 {username} 登录失败（密码错误或账号不存在）",
-    )
+    if getattr(request, "gw_refused_locked", False):
+        action, summary = "auth.login_refused_locked", f"账号 {username} 已锁定，登录请求被拒绝（未校验密码）"
+    else:
+        action, summary = "auth.login_failed", f"账号 {username} 登录失败（密码错误或账号不存在）"
+    audit_event_record(actor=None, action=action, obj=user, agency=user.agency if user else None, summary=summary)
 
 
 @receiver(user_locked_out)
 def _on_locked_out(sender: Any, request: Any, username: str | None = None, **kwargs: Any) -> None:
+    if getattr(request, "gw_refused_locked", False):
+        return  # already locked: the refused attempt is recorded as auth.login_refused_locked
     user = _user_by_name(username)
     audit_event_record(
         actor=None,
@@ -68,3 +70,16 @@ def lockout_failure_limit(request: Any, credentials: dict[str, Any] | None = Non
         return int(rule_value("security.lockout_failures", agency=user.agency if user else None))
     except DomainError:
         return 5
+
+
+class LockoutAwareBackend(AxesStandaloneBackend):
+    """django-axes' gate, marking the request when it refuses an already locked account, so the audit
+    trail can tell a refused attempt (password never checked) from a wrong password."""
+
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
+        try:
+            return super().authenticate(request, username, password, **kwargs)
+        except AxesBackendPermissionDenied:
+            if request is not None:
+                request.gw_refused_locked = True
+            raise

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 import string
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -458,6 +459,8 @@ def _check_parameter_value(row: RuleParameter, value: str) -> str:
         raise DomainError(
             "core.rule_parameter_value", f"“{row.name}”的取值“{value}”不是有效的{row.get_value_type_display()}", field="value"
         ) from None
+    if isinstance(parsed, Decimal) and not parsed.is_finite():
+        raise DomainError("core.rule_parameter_value", f"“{row.name}”的取值“{value}”不是有限的数值", field="value")
     if row.value_type == RuleParameter.ValueType.BOOLEAN and value not in ("true", "false"):
         raise DomainError("core.rule_parameter_value", f"“{row.name}”只能取“是”或“否”", field="value")
     if row.value_type == RuleParameter.ValueType.PERCENT and not (0 <= parsed * 100 <= 100):  # type: ignore[operator]
@@ -483,6 +486,13 @@ def rule_parameter_set(
     """
     if not reason.strip():
         raise DomainError("core.rule_parameter_reason", "请填写调整依据或原因", field="reason")
+    today = timezone.localdate()
+    if effective_from < today:
+        raise DomainError(
+            "core.rule_parameter_retroactive",
+            f"生效日期不能早于今天（{today:%Y-%m-%d}）：规则不得追溯调整，已发生的事项按当时的规则办理",
+            field="effective_from",
+        )
     if agency is None:
         top_ids = set(Agency.objects.filter(parent__isnull=True).values_list("id", flat=True))
         if not (perms.agency_ids_where(actor, perms.RULE_PARAMETER_EDIT) & top_ids):

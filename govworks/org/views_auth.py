@@ -15,7 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from govworks.core.errors import DomainError
+from govworks.core.rule_parameters import rule_value
 from govworks.org.models import User
+from govworks.org.passwords import PolicyPasswordValidator
 from govworks.org.security import lockout_failure_limit
 from govworks.org.services import user_password_change
 
@@ -27,10 +29,28 @@ class ChineseAuthenticationForm(AuthenticationForm):
     }
 
 
+def security_limits() -> dict[str, int]:
+    """The deployment's sign-in limits, for the text on the login page."""
+    return {
+        "lockout_failures": int(rule_value_or("security.lockout_failures", 5)),
+        "idle_minutes": int(rule_value_or("security.idle_timeout_minutes", 30)),
+    }
+
+
+def rule_value_or(key: str, default: int) -> Any:
+    try:
+        return rule_value(key)
+    except DomainError:
+        return default
+
+
 class LoginView(auth_views.LoginView):
     form_class = ChineseAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **security_limits()}
 
 
 def lockout_response(
@@ -38,19 +58,24 @@ def lockout_response(
 ) -> HttpResponse:
     """What a locked account sees (django-axes calls this): the login page with a Chinese explanation."""
     form = ChineseAuthenticationForm(request, data=None)
-    context = {"form": form, "locked": True, "failure_limit": lockout_failure_limit(request, credentials), "next": ""}
+    context = {
+        "form": form,
+        "locked": True,
+        "failure_limit": lockout_failure_limit(request, credentials),
+        "next": "",
+        **security_limits(),
+    }
     return render(request, "registration/login.html", context, status=403)
 
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput, strip=False)
-    new_password1 = forms.CharField(
-        label="新密码",
-        widget=forms.PasswordInput,
-        strip=False,
-        help_text="不少于8位，须包含大写字母、小写字母、数字、特殊字符中的至少3类，且不能与用户名相同。",
-    )
+    new_password1 = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
     new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PolicyPasswordValidator().get_help_text(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -63,7 +88,7 @@ class PasswordChangeForm(forms.Form):
 def password_change(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    form = PasswordChangeForm(request.POST or None)
+    form = PasswordChangeForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             user_password_change(

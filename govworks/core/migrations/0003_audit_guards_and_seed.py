@@ -9,13 +9,13 @@ from govworks.core.db.triggers import POSTGRES_CREATE, POSTGRES_DROP, SQLITE_CRE
 def create_triggers(apps, schema_editor):
     statements = POSTGRES_CREATE if schema_editor.connection.vendor == "postgresql" else SQLITE_CREATE
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def drop_triggers(apps, schema_editor):
     statements = POSTGRES_DROP if schema_editor.connection.vendor == "postgresql" else SQLITE_DROP
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)
 
 
 def seed(apps, schema_editor):

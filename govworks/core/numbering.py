@@ -1,0 +1,29 @@
+"""Agency-scoped, gap-free numbering (项目编号 GW-2026-0007 and the like)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from govworks.core.models import NumberSequence
+
+
+def next_number(*, agency: Any, key: str, year: int, prefix: str, width: int = 4) -> str:
+    """The next number of ``key`` for ``agency`` in ``year``, e.g. ``GW-2026-0007``.
+
+    Must run inside the caller's transaction: the counter row stays locked until it commits, so two
+    concurrent callers never get the same number and a rolled-back caller leaves no gap.
+    """
+    with transaction.atomic():
+        row = NumberSequence.objects.select_for_update().filter(agency=agency, key=key, year=year).first()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    NumberSequence.objects.create(agency=agency, key=key, year=year)
+            except IntegrityError:
+                pass
+            row = NumberSequence.objects.select_for_update().get(agency=agency, key=key, year=year)
+        row.last_value += 1
+        row.save(update_fields=["last_value"])
+    return f"{prefix}-{year}-{row.last_value:0{width}d}"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "govworks.projects"
+    label = "projects"
+    verbose_name = "项目全生命周期"
+
+    def ready(self) -> None:
+        from govworks.projects import permissions  # noqa: F401  (registers actions)

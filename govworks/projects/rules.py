@@ -1,0 +1,209 @@
+"""Pure decisions of the project lifecycle: no Django, no ORM. Parameters in, decision out."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+# ------------------------------------------------------------------------------------------ stages
+
+STAGE_ORDER: tuple[str, ...] = (
+    "planned",
+    "initiation",
+    "feasibility",
+    "prelim_design",
+    "design_review",
+    "procurement",
+    "contract",
+    "construction",
+    "acceptance",
+    "settlement",
+    "final_accounts",
+    "archiving",
+    "asset_handover",
+    "evaluation",
+    "closed",
+)
+SUSPENDED = "suspended"
+
+
+@dataclass(frozen=True)
+class SkipRule:
+    """A stage that a project below ``min_amount`` does not go through separately."""
+
+    stage: str
+    parameter_key: str
+    min_amount: Decimal
+    label: str
+
+
+@dataclass(frozen=True)
+class NextStage:
+    stage: str
+    skipped: tuple[tuple[str, str], ...]  # (stage, the rule text that allowed the skip)
+
+
+def next_stage(current: str, *, amount: Decimal, skip_rules: Sequence[SkipRule]) -> NextStage | None:
+    """The stage after ``current`` for a project of ``amount``; stages whose skip rule applies are passed
+    over and returned with the reason. None when ``current`` is the last stage or is 停工."""
+    if current == SUSPENDED or current not in STAGE_ORDER:
+        return None
+    index = STAGE_ORDER.index(current)
+    skipped: list[tuple[str, str]] = []
+    for candidate in STAGE_ORDER[index + 1 :]:
+        rule = next((r for r in skip_rules if r.stage == candidate), None)
+        if rule is not None and amount < rule.min_amount:
+            skipped.append(
+                (
+                    candidate,
+                    f"金额 {amount:,.2f} 元低于“{rule.label}”（{rule.parameter_key}）{rule.min_amount:,.2f} 元，不单独履行该阶段",
+                )
+            )
+            continue
+        return NextStage(candidate, tuple(skipped))
+    return None
+
+
+def stage_index(stage: str) -> int:
+    return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else STAGE_ORDER.index("construction")
+
+
+# ------------------------------------------------------------------------------------------ thresholds
+
+
+def requires_collective_decision(amount: Decimal, threshold: Decimal) -> bool:
+    """三重一大: at or above the agency's large-fund amount ("以上" includes the number)."""
+    return amount >= threshold
+
+
+def requires_higher_review(amount: Decimal, threshold: Decimal) -> bool:
+    """政府常务会议/人大 review at or above ``initiation.higher_review_min_amount``."""
+    return amount >= threshold
+
+
+# ------------------------------------------------------------------------------------------ approvals
+
+
+@dataclass(frozen=True)
+class ChainRule:
+    name: str
+    min_amount: Decimal
+    steps: tuple[str, ...]
+    agency_specific: bool
+
+
+def pick_chain(rules: Iterable[ChainRule], amount: Decimal) -> ChainRule | None:
+    """The chain for ``amount``: an agency's own rules win over the deployment's; among them the one with
+    the highest ``min_amount`` not above ``amount``."""
+    candidates = [r for r in rules if r.min_amount <= amount]
+    if not candidates:
+        return None
+    own = [r for r in candidates if r.agency_specific]
+    pool = own or candidates
+    return max(pool, key=lambda r: r.min_amount)
+
+
+# ------------------------------------------------------------------------------------------ collective decisions
+
+
+@dataclass(frozen=True)
+class Tally:
+    expected: int
+    present: int
+    agree: int
+    disagree: int
+    abstain: int
+    recused: int
+
+
+def quorum_met(*, expected: int, present: int, ratio: Decimal) -> bool:
+    """到会人数达到应到人数的法定比例（含本数）。"""
+    return expected > 0 and Decimal(present) >= Decimal(expected) * ratio
+
+
+def decision_problem(tally: Tally, *, ratio: Decimal, chair_says_pass: bool) -> str | None:
+    """Why the chair may not conclude as proposed, or None. A pass needs the quorum and more than half of
+    the present members who did not recuse themselves agreeing (民主集中制, 末位表态)."""
+    if not quorum_met(expected=tally.expected, present=tally.present, ratio=ratio):
+        return f"到会 {tally.present} 人，未达到应到 {tally.expected} 人的 {ratio:.0%}（法定人数），不能作出决定"
+    voting = tally.present - tally.recused
+    if chair_says_pass and tally.agree * 2 <= voting:
+        return f"同意 {tally.agree} 人，未超过参与表决的 {voting} 人的半数，主持人不能作出“通过”的结论"
+    return None
+
+
+# ------------------------------------------------------------------------------------------ expert draw
+
+
+@dataclass(frozen=True)
+class Candidate:
+    expert_id: int
+    speciality: str
+    employer_agency_id: int | None
+    employer_org_id: int | None
+    conflict_agency_ids: frozenset[int]
+    conflict_org_ids: frozenset[int]
+
+
+def conflict_reason(c: Candidate, *, agency_ids: frozenset[int], org_ids: frozenset[int]) -> str | None:
+    """Why the expert must not sit on the panel: works for or is tied to the agency or a related company."""
+    if c.employer_agency_id is not None and c.employer_agency_id in agency_ids:
+        return "本单位人员"
+    if c.conflict_agency_ids & agency_ids:
+        return "与本单位存在利害关系"
+    if c.employer_org_id is not None and c.employer_org_id in org_ids:
+        return "参建企业人员"
+    if c.conflict_org_ids & org_ids:
+        return "与参建企业存在利害关系"
+    return None
+
+
+def eligible(
+    pool: Iterable[Candidate], *, speciality: str, agency_ids: frozenset[int], org_ids: frozenset[int]
+) -> tuple[list[int], list[int]]:
+    """(eligible ids, excluded ids) of the pool for ``speciality``, both sorted."""
+    ok: list[int] = []
+    excluded: list[int] = []
+    for c in pool:
+        if c.speciality != speciality:
+            continue
+        if conflict_reason(c, agency_ids=agency_ids, org_ids=org_ids):
+            excluded.append(c.expert_id)
+        else:
+            ok.append(c.expert_id)
+    return sorted(ok), sorted(excluded)
+
+
+def draw_panel(eligible_ids: Sequence[int], *, size: int, seed: str) -> list[int]:
+    """Reproducible random draw: the same eligible ids (sorted) and seed always give the same panel."""
+    if size <= 0:
+        raise ValueError("size must be positive")
+    if len(eligible_ids) < size:
+        raise ValueError(f"only {len(eligible_ids)} eligible experts for a panel of {size}")
+    rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest(), 16))  # noqa: S311  (reproducible by design; the seed is a CSPRNG value)
+    return rng.sample(sorted(eligible_ids), size)
+
+
+# ------------------------------------------------------------------------------------------ joint review
+
+
+def joint_review_summary(opinions: Sequence[tuple[str, str, str]]) -> tuple[str, str]:
+    """(conclusion, consolidated text) from ``(unit, opinion, comment)``; dissent is named, not averaged.
+
+    Any 不同意 → 不通过; otherwise any 有条件同意 → 有条件通过; otherwise 通过.
+    """
+    dissent = [(u, c) for u, o, c in opinions if o == "disagree"]
+    conditional = [(u, c) for u, o, c in opinions if o == "conditional"]
+    agree = [u for u, o, _ in opinions if o == "agree"]
+    lines = []
+    if agree:
+        lines.append("同意：" + "、".join(agree))
+    for unit, comment in conditional:
+        lines.append(f"有条件同意：{unit}（{comment or '未说明条件'}）")
+    for unit, comment in dissent:
+        lines.append(f"不同意：{unit}（{comment or '未说明理由'}）")
+    conclusion = "fail" if dissent else ("conditional" if conditional else "pass")
+    return conclusion, "\n".join(lines)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("govworks.core.urls")),
     path("org/", include("govworks.org.urls")),
+    path("projects/", include("govworks.projects.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -88,6 +88,8 @@ SUBORDINATES = [
         [
             ("songjie", "宋杰", "综合科", "工程管理岗", Role.PROJECT_MANAGER),
             ("hanxue", "韩雪", "综合科", "主任", Role.PRINCIPAL_LEADER),
+            ("zhangjun", "张军", "综合科", "副主任", Role.LEADER_IN_CHARGE),
+            ("lvfang", "吕芳", "财务科", "会计", Role.FINANCE),
         ],
     ),
     (
@@ -97,6 +99,7 @@ SUBORDINATES = [
         "12",
         [
             ("fengyu", "冯宇", "工程维修科", "工程管理岗", Role.PROJECT_MANAGER),
+            ("qiuming", "邱明", "综合科", "副主任", Role.LEADER_IN_CHARGE),
             ("yangli", "杨丽", "综合科", "主任", Role.PRINCIPAL_LEADER),
         ],
     ),

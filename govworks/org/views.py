@@ -10,7 +10,6 @@ from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
+from govworks.core.pages import form_page, paginate, query_int, signed_in_user
 from govworks.core.rule_parameters import rule_parameter_effective, rule_parameter_pick
 from govworks.core.selectors import duties_record_of
 from govworks.core.service_forms import call_service
@@ -42,21 +42,15 @@ from govworks.org.models import Agency, Department, ExternalOrganization, Integr
 from govworks.org.roles import ExternalKind, Role
 from govworks.org.security import lockout_failure_limit
 
-PAGE_SIZE = 50
-
 
 def _me(request: HttpRequest) -> User:
-    user = request.user
+    user = signed_in_user(request)
     assert isinstance(user, User)
     return user
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+_int = query_int
+_page = paginate
 
 
 def _require_viewer(request: HttpRequest) -> None:
@@ -65,14 +59,9 @@ def _require_viewer(request: HttpRequest) -> None:
 
 
 def _form_page(
-    request: HttpRequest, form: Any, *, title: str, back: str, pretitle: str = "组织机构", multipart: bool = False, note: str = ""
+    request: HttpRequest, form: Any, *, title: str, back: str, pretitle: str = "组织机构", **kwargs: Any
 ) -> HttpResponse:
-    return render(
-        request,
-        "org/form.html",
-        {"form": form, "title": title, "back": back, "pretitle": pretitle, "multipart": multipart, "note": note},
-        status=400 if form.is_bound and form.errors else 200,
-    )
+    return form_page(request, form, title=title, back=back, pretitle=pretitle, **kwargs)
 
 
 def _agency_choices(request: HttpRequest) -> list[Agency]:

@@ -59,8 +59,17 @@ def ids(client: Any, user: Any, url: str) -> set[int]:
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/", "/api/org/agencies/", "/api/org/departments/", "/api/org/positions/", "/api/org/users/",
-     "/api/org/external-organizations/", GRANTS, "/api/core/audit-events/", "/api/org/agencies/1/"],
+    [
+        "/api/",
+        "/api/org/agencies/",
+        "/api/org/departments/",
+        "/api/org/positions/",
+        "/api/org/users/",
+        "/api/org/external-organizations/",
+        GRANTS,
+        "/api/core/audit-events/",
+        "/api/org/agencies/1/",
+    ],
 )
 def test_anonymous_is_refused_in_chinese(client, world, url):
     response = client.get(url)
@@ -70,7 +79,9 @@ def test_anonymous_is_refused_in_chinese(client, world, url):
 
 def test_anonymous_post_changes_nothing(client, world, rec):
     before = db_state()
-    response = client.post(GRANTS, {"user": rec.clerk.pk, "agency": world.sub.pk, "role": "liaison"}, content_type="application/json")
+    response = client.post(
+        GRANTS, {"user": rec.clerk.pk, "agency": world.sub.pk, "role": "liaison"}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert db_state() == before
 
@@ -98,8 +109,16 @@ def test_agencies_are_scoped(client, world):
 
 def test_agency_fields(client, world):
     body = get_json(client, world.pm, f"/api/org/agencies/{world.sub.pk}/")
-    assert body == {"id": world.sub.pk, "name": "临江市市级机关后勤服务中心", "short_name": "后勤中心", "credit_code": world.sub.credit_code,
-                    "parent": world.city.pk, "level": "city", "region_code": "331000", "is_active": True}
+    assert body == {
+        "id": world.sub.pk,
+        "name": "临江市市级机关后勤服务中心",
+        "short_name": "后勤中心",
+        "credit_code": world.sub.credit_code,
+        "parent": world.city.pk,
+        "level": "city",
+        "region_code": "331000",
+        "is_active": True,
+    }
 
 
 def test_departments_are_scoped(client, world, rec):
@@ -116,12 +135,24 @@ def test_positions_are_scoped(client, world, rec):
 
 
 def test_users_are_scoped(client, world, rec):
-    city_people = {world.sysadmin.pk, world.secadmin.pk, world.auditadmin.pk, world.pm.pk, world.leader.pk, world.discipline.pk,
-                   world.no_role.pk, world.contractor.pk}  # the contractor's company was registered by the city
+    city_people = {
+        world.sysadmin.pk,
+        world.secadmin.pk,
+        world.auditadmin.pk,
+        world.pm.pk,
+        world.leader.pk,
+        world.discipline.pk,
+        world.no_role.pk,
+        world.contractor.pk,
+    }  # the contractor's company was registered by the city
     sub_people = {world.sub_pm.pk, world.sub_sysadmin.pk, rec.clerk.pk}
     assert ids(client, world.pm, "/api/org/users/") == city_people | sub_people
     assert ids(client, world.sub_pm, "/api/org/users/") == sub_people
-    assert ids(client, world.other_pm, "/api/org/users/") == {world.other_pm.pk, world.other_sysadmin.pk, world.other_auditadmin.pk}
+    assert ids(client, world.other_pm, "/api/org/users/") == {
+        world.other_pm.pk,
+        world.other_sysadmin.pk,
+        world.other_auditadmin.pk,
+    }
     assert ids(client, world.contractor, "/api/org/users/") == set()
 
 
@@ -150,8 +181,14 @@ def test_role_grant_fields(client, world):
     grant = RoleGrant.objects.get(user=world.sub_pm)
     body = get_json(client, world.secadmin, f"{GRANTS}{grant.pk}/")
     assert {k: v for k, v in body.items() if k != "granted_at"} == {
-        "id": grant.pk, "user": world.sub_pm.pk, "agency": world.sub.pk, "role": "project_manager", "granted_by": None,
-        "revoked_at": None, "note": ""}
+        "id": grant.pk,
+        "user": world.sub_pm.pk,
+        "agency": world.sub.pk,
+        "role": "project_manager",
+        "granted_by": None,
+        "revoked_at": None,
+        "note": "",
+    }
 
 
 def by_id_urls(world: Any, rec: Any) -> list[str]:
@@ -169,7 +206,10 @@ def test_by_id_of_a_subordinates_record_matrix(client, world, rec):
     # superior and the agency itself read it; a sibling agency, a roleless person and an external user get 404
     for url in by_id_urls(world, rec):
         assert_role_matrix(
-            client, "get", url, actors=world.actors(with_role=world.sub_pm),
+            client,
+            "get",
+            url,
+            actors=world.actors(with_role=world.sub_pm),
             expected={"anonymous": 403, "other_agency": 404, "no_role": 404, "with_role": 200, "superior": 200, "external": 404},
             snapshot=db_state,
         )
@@ -183,18 +223,22 @@ def test_by_id_404_is_the_same_as_for_a_missing_record(client, world, rec):
     assert forbidden.json() == missing.json()
 
 
-def test_by_id_404_detail_is_chinese(client, world):
+@pytest.mark.parametrize("path", ["agencies", "departments", "positions", "users", "role-grants", "external-organizations"])
+def test_by_id_404_detail_is_chinese(client, world, path):
     client.force_login(world.other_pm)
-    response = client.get(f"/api/org/users/{world.sub_pm.pk}/")
+    response = client.get(f"/api/org/{path}/999999/")
     assert response.status_code == 404
-    assert response.json()["detail"] == "记录不存在或您无权查看"
+    assert response.json() == {"code": "not_found", "detail": "记录不存在或您无权查看"}
 
 
 def test_read_only_endpoints_refuse_writes(client, world, rec):
     client.force_login(world.sysadmin)
     before = db_state()
-    for url, data in [("/api/org/agencies/", {"name": "x"}), ("/api/org/departments/", {"name": "x"}),
-                      (f"/api/org/departments/{rec.sub_department.pk}/", {"name": "x"})]:
+    for url, data in [
+        ("/api/org/agencies/", {"name": "x"}),
+        ("/api/org/departments/", {"name": "x"}),
+        (f"/api/org/departments/{rec.sub_department.pk}/", {"name": "x"}),
+    ]:
         method = client.post if url.endswith("s/") else client.put
         response = method(url, data, content_type="application/json")
         assert response.status_code == 405
@@ -209,12 +253,31 @@ def test_read_only_endpoints_refuse_writes(client, world, rec):
 
 def test_role_grant_post_matrix(client, world, rec):
     data = {"user": rec.clerk.pk, "agency": world.sub.pk, "role": "liaison", "note": "后勤〔2026〕5号"}
-    actors = {**world.actors(with_role=world.secadmin, other=world.other_sysadmin), "system_admin": world.sysadmin,
-              "sub_system_admin": world.sub_sysadmin, "audit_admin": world.auditadmin}
+    actors = {
+        **world.actors(with_role=world.secadmin, other=world.other_sysadmin),
+        "system_admin": world.sysadmin,
+        "sub_system_admin": world.sub_sysadmin,
+        "audit_admin": world.auditadmin,
+    }
     responses = assert_role_matrix(
-        client, "post", GRANTS, data=data, content_type="application/json", actors=actors, snapshot=db_state,
-        expected={"anonymous": 403, "other_agency": 404, "no_role": 404, "superior": 403, "external": 404, "system_admin": 403,
-                  "sub_system_admin": 403, "audit_admin": 403, "with_role": 201},
+        client,
+        "post",
+        GRANTS,
+        data=data,
+        content_type="application/json",
+        actors=actors,
+        snapshot=db_state,
+        expected={
+            "anonymous": 403,
+            "other_agency": 404,
+            "no_role": 404,
+            "superior": 403,
+            "external": 404,
+            "system_admin": 403,
+            "sub_system_admin": 403,
+            "audit_admin": 403,
+            "with_role": 201,
+        },
     )
     for name in ("superior", "system_admin", "sub_system_admin", "audit_admin"):
         assert responses[name].json() == {"code": "forbidden", "detail": "您在该单位没有“角色授权”的权限"}, name
@@ -224,7 +287,13 @@ def test_role_grant_post_matrix(client, world, rec):
     grant = RoleGrant.objects.active().get(user=rec.clerk)
     assert body["id"] == grant.pk
     assert (body["user"], body["agency"], body["role"], body["granted_by"], body["revoked_at"], body["note"]) == (
-        rec.clerk.pk, world.sub.pk, "liaison", world.secadmin.pk, None, "后勤〔2026〕5号")
+        rec.clerk.pk,
+        world.sub.pk,
+        "liaison",
+        world.secadmin.pk,
+        None,
+        "后勤〔2026〕5号",
+    )
     event = AuditEvent.objects.get(action="org.role.grant", object_id=str(grant.pk))
     assert (event.actor_id, event.agency_id, event.reason) == (world.secadmin.pk, world.sub.pk, "后勤〔2026〕5号")
 
@@ -242,9 +311,15 @@ def test_role_grant_post_matrix(client, world, rec):
 def test_role_grant_post_refused_by_a_rule_is_422(client, world, target, role, code, detail):
     client.force_login(world.secadmin)
     before = db_state()
-    response = client.post(GRANTS, {"user": getattr(world, target).pk, "agency": world.city.pk, "role": role}, content_type="application/json")
+    response = client.post(
+        GRANTS, {"user": getattr(world, target).pk, "agency": world.city.pk, "role": role}, content_type="application/json"
+    )
     assert response.status_code == 422
-    assert response.json() == {"code": code, "detail": detail, "field": "user" if code in ("org.grant_self", "org.grant_external") else "role"}
+    assert response.json() == {
+        "code": code,
+        "detail": detail,
+        "field": "user" if code in ("org.grant_self", "org.grant_external") else "role",
+    }
     assert db_state() == before
 
 
@@ -289,14 +364,21 @@ def test_role_grant_post_malformed_json_is_400(client, world):
 def test_role_grant_post_for_a_user_the_admin_cannot_see_is_404(client, world):
     client.force_login(world.secadmin)
     before = db_state()
-    response = client.post(GRANTS, {"user": world.other_pm.pk, "agency": world.city.pk, "role": "liaison"}, content_type="application/json")
+    response = client.post(
+        GRANTS, {"user": world.other_pm.pk, "agency": world.city.pk, "role": "liaison"}, content_type="application/json"
+    )
     assert response.status_code == 404
     assert db_state() == before
 
 
 def test_role_grant_post_takes_effect_on_the_next_request(client, world):
     client.force_login(world.secadmin)
-    assert client.post(GRANTS, {"user": world.no_role.pk, "agency": world.city.pk, "role": "finance"}, content_type="application/json").status_code == 201
+    assert (
+        client.post(
+            GRANTS, {"user": world.no_role.pk, "agency": world.city.pk, "role": "finance"}, content_type="application/json"
+        ).status_code
+        == 201
+    )
     perms.forget_cached_scope(world.no_role)
     assert ids(client, world.no_role, "/api/org/agencies/") == {world.city.pk, world.sub.pk}
 
@@ -312,11 +394,19 @@ def test_audit_events_only_for_audit_admins_and_scoped(client, world):
     other_view = {row["seq"] for row in get_json(client, world.other_auditadmin, "/api/core/audit-events/")["results"]}
     assert mine.seq in city_view and theirs.seq not in city_view
     assert theirs.seq in other_view and mine.seq not in other_view
-    assert anonymous_failure.seq in city_view and anonymous_failure.seq in other_view  # top agencies' auditors see agency-less events
+    assert (
+        anonymous_failure.seq in city_view and anonymous_failure.seq in other_view
+    )  # top agencies' auditors see agency-less events
     get_json(client, world.other_auditadmin, f"/api/core/audit-events/{mine.seq}/", status=404)
     body = get_json(client, world.auditadmin, f"/api/core/audit-events/{mine.seq}/")
     assert (body["seq"], body["action"], body["summary"], body["agency"], body["actor"], body["hash"]) == (
-        mine.seq, "org.test", "临江市的事件", world.sub.pk, world.sysadmin.pk, mine.hash)
+        mine.seq,
+        "org.test",
+        "临江市的事件",
+        world.sub.pk,
+        world.sysadmin.pk,
+        mine.hash,
+    )
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "secadmin", "pm", "no_role", "contractor", "other_pm"])
@@ -333,6 +423,19 @@ def test_audit_events_are_read_only(client, world):
     assert client.delete(f"/api/core/audit-events/{event.seq}/").status_code == 405
     assert client.post("/api/core/audit-events/", {}, content_type="application/json").status_code == 405
     assert db_state() == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG services.user_password_reset records agency=None for an external account, so a sibling city's auditor reads it",
+)
+def test_a_sibling_citys_auditor_does_not_read_events_about_our_external_accounts(client, world):
+    from govworks.org import services
+
+    services.user_password_reset(actor=world.sysadmin, user=world.contractor)
+    event = AuditEvent.objects.get(action="org.user.password_reset")
+    get_json(client, world.auditadmin, f"/api/core/audit-events/{event.seq}/")
+    get_json(client, world.other_auditadmin, f"/api/core/audit-events/{event.seq}/", status=404)
 
 
 def test_newest_audit_event_first(client, world):
@@ -401,6 +504,15 @@ def test_list_endpoint_query_count_is_constant(client, world, count_queries, url
 # ------------------------------------------------------------------------------------------ schema, root
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="FINDING /api/schema/ is served to anonymous callers (drf-spectacular SERVE_PERMISSIONS defaults to AllowAny) "
+    "while every endpoint it describes needs sign-in; set SPECTACULAR_SETTINGS['SERVE_PERMISSIONS'] to IsAuthenticated",
+)
+def test_schema_needs_sign_in(client, world):
+    assert client.get("/api/schema/").status_code == 403
+
+
 def test_schema_for_a_signed_in_user(client, world):
     client.force_login(world.pm)
     response = client.get("/api/schema/")
@@ -424,5 +536,12 @@ def test_schema_as_json(client, world):
 
 def test_api_root_lists_the_endpoints(client, world):
     body = get_json(client, world.pm, "/api/")
-    assert set(body) == {"org/agencies", "org/departments", "org/positions", "org/users", "org/external-organizations",
-                         "org/role-grants", "core/audit-events"}
+    assert set(body) == {
+        "org/agencies",
+        "org/departments",
+        "org/positions",
+        "org/users",
+        "org/external-organizations",
+        "org/role-grants",
+        "core/audit-events",
+    }

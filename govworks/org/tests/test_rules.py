@@ -82,7 +82,9 @@ def test_check_char_when_sum_is_a_multiple_of_31_is_zero():
 def test_check_char_can_be_a_letter():
     # given a first-17 whose sum gives 30 → "Y"
     first17 = next(
-        "".join(p) + "0" * 14 for p in itertools.product("0123456789", repeat=3) if reference_check_char("".join(p) + "0" * 14) == "Y"
+        "".join(p) + "0" * 14
+        for p in itertools.product("0123456789", repeat=3)
+        if reference_check_char("".join(p) + "0" * 14) == "Y"
     )
     assert credit_code_check_char(first17) == "Y"
     assert credit_code_problem(first17 + "Y") is None
@@ -111,9 +113,7 @@ def test_length_checked_before_characters():
 def test_letters_excluded_by_the_standard_are_refused(letter):
     # given an 18-char code with a letter the standard never uses in position 9
     code = "91350100" + letter + "000100Y43"
-    assert credit_code_problem(code) == (
-        f"统一社会信用代码含有不允许的字符：{letter}（不使用 I、O、Z、S、V 及小写字母）"
-    )
+    assert credit_code_problem(code) == (f"统一社会信用代码含有不允许的字符：{letter}（不使用 I、O、Z、S、V 及小写字母）")
 
 
 def test_lowercase_is_refused_not_silently_upper_cased():
@@ -238,8 +238,12 @@ def test_chinese_characters_count_as_no_class():
 
 
 @given(
-    lower=st.integers(0, 4), upper=st.integers(0, 4), digits=st.integers(0, 4), special=st.integers(0, 4),
-    min_length=st.integers(1, 16), min_classes=st.integers(1, 4),
+    lower=st.integers(0, 4),
+    upper=st.integers(0, 4),
+    digits=st.integers(0, 4),
+    special=st.integers(0, 4),
+    min_length=st.integers(1, 16),
+    min_classes=st.integers(1, 4),
 )
 def test_property_problems_match_length_and_class_count(lower, upper, digits, special, min_length, min_classes):
     password = "a" * lower + "B" * upper + "7" * digits + "#" * special

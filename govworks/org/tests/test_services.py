@@ -55,7 +55,9 @@ def db_state() -> dict[str, Any]:
         "agencies": list(Agency.objects.order_by("pk").values_list()),
         "departments": list(Department.objects.order_by("pk").values_list()),
         "external_orgs": list(ExternalOrganization.objects.order_by("pk").values_list()),
-        "users": list(User.objects.order_by("pk").values_list(*[f.attname for f in User._meta.concrete_fields if f.name != "last_login"])),
+        "users": list(
+            User.objects.order_by("pk").values_list(*[f.attname for f in User._meta.concrete_fields if f.name != "last_login"])
+        ),
         "positions": list(Position.objects.order_by("pk").values_list()),
         "grants": list(RoleGrant.objects.order_by("pk").values_list()),
         "pledges": list(IntegrityPledge.objects.order_by("pk").values_list()),
@@ -104,8 +106,15 @@ def pdf(name: str = "承诺书.pdf", size: int | None = None) -> SimpleUploadedF
 
 
 def agency_fields(n: int, **kw: Any) -> dict[str, Any]:
-    fields = {"name": f"临江市某某局{n}", "short_name": f"某某局{n}", "credit_code": make_credit_code(9000 + n, prefix="11"),
-              "level": Agency.Level.COUNTY, "region_code": "331002", "address": "临江市江滨路1号", "is_active": True}
+    fields = {
+        "name": f"临江市某某局{n}",
+        "short_name": f"某某局{n}",
+        "credit_code": make_credit_code(9000 + n, prefix="11"),
+        "level": Agency.Level.COUNTY,
+        "region_code": "331002",
+        "address": "临江市江滨路1号",
+        "is_active": True,
+    }
     fields.update(kw)
     return fields
 
@@ -119,12 +128,21 @@ def test_agency_create_by_parents_system_admin(world):
     agency = services.agency_create(actor=world.sysadmin, parent=world.sub, **agency_fields(1))
     # then the row is there with its tree path
     agency.refresh_from_db()
-    assert (agency.name, agency.parent_id, agency.path) == ("临江市某某局1", world.sub.pk, f"/{world.city.pk}/{world.sub.pk}/{agency.pk}/")
+    assert (agency.name, agency.parent_id, agency.path) == (
+        "临江市某某局1",
+        world.sub.pk,
+        f"/{world.city.pk}/{world.sub.pk}/{agency.pk}/",
+    )
     assert agency.ancestor_ids() == [world.sub.pk, world.city.pk]
     # and one event, recorded in the parent's name, with every field in the diff
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.object_type, event.object_id) == (
-        "org.agency.create", world.sysadmin.pk, world.sub.pk, "org.agency", str(agency.pk))
+        "org.agency.create",
+        world.sysadmin.pk,
+        world.sub.pk,
+        "org.agency",
+        str(agency.pk),
+    )
     assert event.summary == "新建下级单位“临江市某某局1”"
     assert event.changes["credit_code"] == {"before": None, "after": make_credit_code(9001, prefix="11")}
     assert event.changes["name"] == {"before": None, "after": "临江市某某局1"}
@@ -141,14 +159,18 @@ def test_agency_create_under_city_refused_for_everyone_but_its_system_admin(worl
 
 def test_agency_create_with_invalid_credit_code_changes_nothing(world):
     bad = make_credit_code(9003)[:17] + ("0" if make_credit_code(9003)[17] != "0" else "1")
-    err = refused(lambda: services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(3, credit_code=bad)),
-                  ValidationError)
+    err = refused(
+        lambda: services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(3, credit_code=bad)),
+        ValidationError,
+    )
     assert err.message_dict["credit_code"][0].startswith("统一社会信用代码校验位错误：第18位应为 ")
 
 
 def test_agency_create_with_duplicate_name_changes_nothing(world):
-    err = refused(lambda: services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(4, name=world.other.name)),
-                  ValidationError)
+    err = refused(
+        lambda: services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(4, name=world.other.name)),
+        ValidationError,
+    )
     assert err.message_dict["name"] == ["具有 单位名称 的 机关单位 已存在。"]
 
 
@@ -158,7 +180,11 @@ def test_agency_root_create_records_a_system_event(db):
     assert (agency.parent_id, agency.path) == (None, f"/{agency.pk}/")
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary) == (
-        "org.agency.create", None, agency.pk, "建立顶级单位“临海市机关事务管理局”")
+        "org.agency.create",
+        None,
+        agency.pk,
+        "建立顶级单位“临海市机关事务管理局”",
+    )
 
 
 def test_agency_root_create_with_bad_code_changes_nothing(db):
@@ -173,8 +199,10 @@ def test_agency_update_by_own_system_admin(world):
     assert (agency.address, agency.short_name) == ("临江市府前路8号", "后勤")
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id) == ("org.agency.update", world.sub_sysadmin.pk, world.sub.pk)
-    assert event.changes == {"address": {"before": "", "after": "临江市府前路8号"},
-                             "short_name": {"before": "后勤中心", "after": "后勤"}}
+    assert event.changes == {
+        "address": {"before": "", "after": "临江市府前路8号"},
+        "short_name": {"before": "后勤中心", "after": "后勤"},
+    }
 
 
 def test_agency_update_reaches_down_from_the_city_system_admin(world):
@@ -198,7 +226,17 @@ def test_agency_update_invalid_region_length_changes_nothing(world):
 
 
 def test_agency_update_cannot_reparent_an_agency(world):
-    refused(lambda: services.agency_update(actor=world.sysadmin, agency=world.sub, parent=world.other), (DomainError, PermissionDenied))
+    # moving an agency in the tree would need its path (and its subtree's) redone: not an update
+    refused(
+        lambda: services.agency_update(actor=world.sysadmin, agency=world.sub, parent=world.other),
+        code="core.field_not_editable",
+        message="“上级主管部门”不能在此修改",
+    )
+    refused(
+        lambda: services.agency_update(actor=world.sysadmin, agency=world.sub, path="/x/"),
+        code="core.field_not_editable",
+        message="“树路径”不能在此修改",
+    )
 
 
 # ------------------------------------------------------------------------------------------ departments
@@ -214,10 +252,16 @@ def test_department_create_and_update(world):
     assert (dept.name, dept.is_construction) == ("计划财务科", True)
     created, updated = new_events(seq)
     assert (created.action, created.actor_id, created.agency_id, created.summary) == (
-        "org.department.create", world.sub_sysadmin.pk, world.sub.pk, "新建科室“财务科”")
+        "org.department.create",
+        world.sub_sysadmin.pk,
+        world.sub.pk,
+        "新建科室“财务科”",
+    )
     assert (updated.action, updated.actor_id, updated.agency_id) == ("org.department.update", world.sysadmin.pk, world.sub.pk)
-    assert updated.changes == {"is_construction": {"before": False, "after": True},
-                               "name": {"before": "财务科", "after": "计划财务科"}}
+    assert updated.changes == {
+        "is_construction": {"before": False, "after": True},
+        "name": {"before": "财务科", "after": "计划财务科"},
+    }
 
 
 def test_department_duplicate_name_in_agency_changes_nothing(world):
@@ -247,7 +291,11 @@ def test_superior_business_user_cannot_change_subordinate_department(world):
 
 def test_department_update_cannot_move_a_department_to_another_agency(world):
     dept = DepartmentFactory(agency=world.city, name="综合科")
-    refused(lambda: services.department_update(actor=world.sysadmin, department=dept, agency=world.other), (DomainError, PermissionDenied))
+    refused(
+        lambda: services.department_update(actor=world.sysadmin, department=dept, agency=world.other),
+        code="core.field_not_editable",
+        message="“所属单位”不能在此修改",
+    )
 
 
 # ------------------------------------------------------------------------------------------ external organisations
@@ -256,17 +304,30 @@ def test_department_update_cannot_move_a_department_to_another_agency(world):
 def test_external_org_create_and_update(world):
     seq = last_seq()
     code = make_credit_code(9200, prefix="91")
-    org = services.external_org_create(actor=world.sysadmin, registered_by=world.city, name="临江监理有限公司", credit_code=code,
-                                       kind="supervisor", legal_representative="王五", phone="13800000000")
+    org = services.external_org_create(
+        actor=world.sysadmin,
+        registered_by=world.city,
+        name="临江监理有限公司",
+        credit_code=code,
+        kind="supervisor",
+        legal_representative="王五",
+        phone="13800000000",
+    )
     org.refresh_from_db()
     assert (org.name, org.credit_code, org.kind, org.registered_by_id) == ("临江监理有限公司", code, "supervisor", world.city.pk)
     services.external_org_update(actor=world.sysadmin, org=org, phone="13900000000")
     assert ExternalOrganization.objects.get(pk=org.pk).phone == "13900000000"
     created, updated = new_events(seq)
     assert (created.action, created.agency_id, created.summary) == (
-        "org.external_org.create", world.city.pk, "登记外部单位“临江监理有限公司”（监理单位）")
+        "org.external_org.create",
+        world.city.pk,
+        "登记外部单位“临江监理有限公司”（监理单位）",
+    )
     assert (updated.action, updated.agency_id, updated.changes) == (
-        "org.external_org.update", world.city.pk, {"phone": {"before": "13800000000", "after": "13900000000"}})
+        "org.external_org.update",
+        world.city.pk,
+        {"phone": {"before": "13800000000", "after": "13900000000"}},
+    )
 
 
 @pytest.mark.parametrize(
@@ -279,15 +340,23 @@ def test_external_org_create_and_update(world):
 )
 def test_external_org_create_with_invalid_credit_code(world, code, message):
     refused(
-        lambda: services.external_org_create(actor=world.sysadmin, registered_by=world.city, name="某公司", credit_code=code, kind="contractor"),
-        code="org.credit_code_invalid", message=message,
+        lambda: services.external_org_create(
+            actor=world.sysadmin, registered_by=world.city, name="某公司", credit_code=code, kind="contractor"
+        ),
+        code="org.credit_code_invalid",
+        message=message,
     )
 
 
 def test_external_org_duplicate_credit_code_changes_nothing(world):
     err = refused(
-        lambda: services.external_org_create(actor=world.sysadmin, registered_by=world.city, name="另一公司",
-                                             credit_code=world.contractor_org.credit_code, kind="contractor"),
+        lambda: services.external_org_create(
+            actor=world.sysadmin,
+            registered_by=world.city,
+            name="另一公司",
+            credit_code=world.contractor_org.credit_code,
+            kind="contractor",
+        ),
         ValidationError,
     )
     assert err.message_dict["credit_code"] == ["具有 统一社会信用代码 的 外部单位 已存在。"]
@@ -296,14 +365,20 @@ def test_external_org_duplicate_credit_code_changes_nothing(world):
 @pytest.mark.parametrize("who", ["pm", "sub_sysadmin", "other_sysadmin", "secadmin", "contractor"])
 def test_external_org_write_refused(world, who):
     actor = getattr(world, who)
-    denied(lambda: services.external_org_create(actor=actor, registered_by=world.city, name="某公司",
-                                                 credit_code=make_credit_code(9201, "91"), kind="contractor"), MANAGE)
+    denied(
+        lambda: services.external_org_create(
+            actor=actor, registered_by=world.city, name="某公司", credit_code=make_credit_code(9201, "91"), kind="contractor"
+        ),
+        MANAGE,
+    )
     denied(lambda: services.external_org_update(actor=actor, org=world.contractor_org, phone="1"), MANAGE)
 
 
 def test_external_org_update_with_invalid_code_changes_nothing(world):
-    err = refused(lambda: services.external_org_update(actor=world.sysadmin, org=world.contractor_org, credit_code="91350100M000100Y44"),
-                  ValidationError)
+    err = refused(
+        lambda: services.external_org_update(actor=world.sysadmin, org=world.contractor_org, credit_code="91350100M000100Y44"),
+        ValidationError,
+    )
     assert err.message_dict["credit_code"] == ["统一社会信用代码校验位错误：第18位应为 3，实为 4"]
 
 
@@ -320,17 +395,33 @@ def test_temporary_passwords_meet_the_policy(world):
 def test_user_create_for_an_agency(world):
     dept = DepartmentFactory(agency=world.sub, name="综合科")
     seq = last_seq()
-    user, initial = services.user_create(actor=world.sysadmin, agency=world.sub, username="zhangsan", full_name="张三",
-                                         department=dept, title="科员", phone="13812345678")
+    user, initial = services.user_create(
+        actor=world.sysadmin,
+        agency=world.sub,
+        username="zhangsan",
+        full_name="张三",
+        department=dept,
+        title="科员",
+        phone="13812345678",
+    )
     user.refresh_from_db()
     assert (user.agency_id, user.department_id, user.external_org_id, user.full_name, user.title) == (
-        world.sub.pk, dept.pk, None, "张三", "科员")
+        world.sub.pk,
+        dept.pk,
+        None,
+        "张三",
+        "科员",
+    )
     assert user.must_change_password is True
     assert user.check_password(initial)
     assert password_problems(initial, username="zhangsan", min_length=8, min_classes=3) == []
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary) == (
-        "org.user.create", world.sysadmin.pk, world.sub.pk, "开设账号 zhangsan（张三）")
+        "org.user.create",
+        world.sysadmin.pk,
+        world.sub.pk,
+        "开设账号 zhangsan（张三）",
+    )
     assert event.changes["department"] == {"before": None, "after": dept.pk}  # foreign keys as ids
     assert initial not in str(event.changes)  # the password is never written to the log
 
@@ -344,36 +435,58 @@ def test_user_create_for_an_external_company(world):
 
 
 def test_user_create_with_given_password(world):
-    user, initial = services.user_create(actor=world.sysadmin, agency=world.city, username="lisi", full_name="李四",
-                                         password="Linjiang#2026")
+    user, initial = services.user_create(
+        actor=world.sysadmin, agency=world.city, username="lisi", full_name="李四", password="Linjiang#2026"
+    )
     assert initial == "Linjiang#2026"
     assert User.objects.get(pk=user.pk).check_password("Linjiang#2026")
 
 
 def test_user_create_with_weak_password_changes_nothing(world):
-    err = refused(lambda: services.user_create(actor=world.sysadmin, agency=world.city, username="lisi", full_name="李四",
-                                               password="abc"), ValidationError)
-    assert err.messages == ["密码长度不少于8位（当前3位）", "密码须包含大写字母、小写字母、数字、特殊字符中的至少3类（当前1类）",
-                            "这个密码太常见了。"]
+    err = refused(
+        lambda: services.user_create(actor=world.sysadmin, agency=world.city, username="lisi", full_name="李四", password="abc"),
+        ValidationError,
+    )
+    assert err.messages == [
+        "密码长度不少于8位（当前3位）",
+        "密码须包含大写字母、小写字母、数字、特殊字符中的至少3类（当前1类）",
+        "这个密码太常见了。",
+    ]
 
 
 def test_user_create_with_department_of_another_agency(world):
     # given a department of the city  # when opening an account in sub with it
-    refused(lambda: services.user_create(actor=world.sysadmin, agency=world.sub, username="lisi", full_name="李四",
-                                         department=world.construction),
-            code="org.user_department", message="所选科室不属于该单位")
+    refused(
+        lambda: services.user_create(
+            actor=world.sysadmin, agency=world.sub, username="lisi", full_name="李四", department=world.construction
+        ),
+        code="org.user_department",
+        message="所选科室不属于该单位",
+    )
 
 
 def test_user_create_external_with_a_department(world):
-    refused(lambda: services.user_create(actor=world.sysadmin, external_org=world.contractor_org, username="lisi", full_name="李四",
-                                         department=world.construction),
-            code="org.user_department", message="所选科室不属于该单位")
+    refused(
+        lambda: services.user_create(
+            actor=world.sysadmin,
+            external_org=world.contractor_org,
+            username="lisi",
+            full_name="李四",
+            department=world.construction,
+        ),
+        code="org.user_department",
+        message="所选科室不属于该单位",
+    )
 
 
 def test_user_create_both_agency_and_company_refused(world):
-    refused(lambda: services.user_create(actor=world.sysadmin, agency=world.city, external_org=world.contractor_org,
-                                         username="lisi", full_name="李四"),
-            code="org.user_owner", message="账号须属于一个机关单位或一个外部单位（二选一）")
+    refused(
+        lambda: services.user_create(
+            actor=world.sysadmin, agency=world.city, external_org=world.contractor_org, username="lisi", full_name="李四"
+        ),
+        code="org.user_owner",
+        message="账号须属于一个机关单位或一个外部单位（二选一）",
+    )
 
 
 def test_user_create_neither_agency_nor_company_refused(world):
@@ -381,8 +494,10 @@ def test_user_create_neither_agency_nor_company_refused(world):
 
 
 def test_user_create_duplicate_username_changes_nothing(world):
-    err = refused(lambda: services.user_create(actor=world.sysadmin, agency=world.city, username="liming", full_name="另一个李明"),
-                  ValidationError)
+    err = refused(
+        lambda: services.user_create(actor=world.sysadmin, agency=world.city, username="liming", full_name="另一个李明"),
+        ValidationError,
+    )
     assert err.message_dict["username"] == ["已存在一位使用该名字的用户。"]
 
 
@@ -399,9 +514,16 @@ def test_user_update_profile(world):
     assert (person.department_id, person.title, person.phone) == (dept.pk, "副科长", "13900001111")
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary) == (
-        "org.user.update", world.sub_sysadmin.pk, world.sub.pk, "修改账号 caiyun")
-    assert event.changes == {"department": {"before": None, "after": dept.pk},
-                             "phone": {"before": "", "after": "13900001111"}, "title": {"before": "", "after": "副科长"}}
+        "org.user.update",
+        world.sub_sysadmin.pk,
+        world.sub.pk,
+        "修改账号 caiyun",
+    )
+    assert event.changes == {
+        "department": {"before": None, "after": dept.pk},
+        "phone": {"before": "", "after": "13900001111"},
+        "title": {"before": "", "after": "副科长"},
+    }
 
 
 def test_user_update_reaches_down_from_the_city_system_admin(world):
@@ -426,13 +548,19 @@ def test_user_update_external_user_by_registering_agency(world):
 
 
 def test_user_update_department_of_another_agency_refused(world):
-    refused(lambda: services.user_update(actor=world.sysadmin, user=world.sub_pm, department=world.construction),
-            code="org.user_department", message="所选科室不属于该单位")
+    refused(
+        lambda: services.user_update(actor=world.sysadmin, user=world.sub_pm, department=world.construction),
+        code="org.user_department",
+        message="所选科室不属于该单位",
+    )
 
 
 def test_user_cannot_disable_themself(world):
-    refused(lambda: services.user_update(actor=world.sysadmin, user=world.sysadmin, is_active=False),
-            code="org.user_self_disable", message="不能停用自己的账号")
+    refused(
+        lambda: services.user_update(actor=world.sysadmin, user=world.sysadmin, is_active=False),
+        code="org.user_self_disable",
+        message="不能停用自己的账号",
+    )
 
 
 def test_disable_another_user(world):
@@ -441,7 +569,36 @@ def test_disable_another_user(world):
 
 
 def test_user_update_cannot_move_a_person_to_another_agency(world):
-    refused(lambda: services.user_update(actor=world.sysadmin, user=world.no_role, agency=world.other), (DomainError, PermissionDenied))
+    refused(
+        lambda: services.user_update(actor=world.sysadmin, user=world.no_role, agency=world.other),
+        code="core.field_not_editable",
+        message="“所属单位”不能在此修改",
+    )
+    refused(
+        lambda: services.user_update(actor=world.sysadmin, user=world.no_role, external_org=world.contractor_org),
+        code="core.field_not_editable",
+        message="“外部单位”不能在此修改",
+    )
+    refused(
+        lambda: services.user_update(actor=world.sysadmin, user=world.no_role, is_superuser=True), code="core.field_not_editable"
+    )
+
+
+def test_position_update_cannot_move_a_position_to_another_agency(world):
+    position = PositionFactory(agency=world.sub, title="主任")
+    refused(
+        lambda: services.position_update(actor=world.sysadmin, position=position, agency=world.city),
+        code="core.field_not_editable",
+        message="“单位”不能在此修改",
+    )
+
+
+def test_external_org_update_cannot_change_the_registering_agency(world):
+    refused(
+        lambda: services.external_org_update(actor=world.sysadmin, org=world.contractor_org, registered_by=world.sub),
+        code="core.field_not_editable",
+        message="“登记单位”不能在此修改",
+    )
 
 
 def test_user_password_reset(world):
@@ -454,13 +611,20 @@ def test_user_password_reset(world):
     assert person.must_change_password is True
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary) == (
-        "org.user.password_reset", world.sysadmin.pk, world.sub.pk, "重置账号 caiyun 的密码")
+        "org.user.password_reset",
+        world.sysadmin.pk,
+        world.sub.pk,
+        "重置账号 caiyun 的密码",
+    )
     assert initial not in str(event.changes)
 
 
 def test_user_password_reset_of_oneself_refused(world):
-    refused(lambda: services.user_password_reset(actor=world.sysadmin, user=world.sysadmin),
-            code="org.password_self_reset", message="不能重置自己的密码，请使用“修改密码”")
+    refused(
+        lambda: services.user_password_reset(actor=world.sysadmin, user=world.sysadmin),
+        code="org.password_self_reset",
+        message="不能重置自己的密码，请使用“修改密码”",
+    )
 
 
 @pytest.mark.parametrize("who", ["pm", "secadmin", "other_sysadmin", "sub_sysadmin"])
@@ -478,22 +642,33 @@ def test_user_password_change(world):
     assert abs((timezone.now() - person.password_changed_at).total_seconds()) < 60
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary) == (
-        "auth.password_change", world.pm.pk, world.city.pk, "修改本人密码")
+        "auth.password_change",
+        world.pm.pk,
+        world.city.pk,
+        "修改本人密码",
+    )
 
 
 def test_user_password_change_wrong_old_password(world):
-    refused(lambda: services.user_password_change(user=world.pm, old_password="Wrong@2026", new_password="Jiangbin#2027"),
-            code="org.password_wrong", message="原密码不正确")
+    refused(
+        lambda: services.user_password_change(user=world.pm, old_password="Wrong@2026", new_password="Jiangbin#2027"),
+        code="org.password_wrong",
+        message="原密码不正确",
+    )
 
 
 def test_user_password_change_same_password(world):
-    refused(lambda: services.user_password_change(user=world.pm, old_password=PASSWORD, new_password=PASSWORD),
-            code="org.password_same", message="新密码不能与原密码相同")
+    refused(
+        lambda: services.user_password_change(user=world.pm, old_password=PASSWORD, new_password=PASSWORD),
+        code="org.password_same",
+        message="新密码不能与原密码相同",
+    )
 
 
 def test_user_password_change_weak_password(world):
-    err = refused(lambda: services.user_password_change(user=world.pm, old_password=PASSWORD, new_password="liming"),
-                  ValidationError)
+    err = refused(
+        lambda: services.user_password_change(user=world.pm, old_password=PASSWORD, new_password="liming"), ValidationError
+    )
     assert err.messages == [
         "密码长度不少于8位（当前6位）",
         "密码须包含大写字母、小写字母、数字、特殊字符中的至少3类（当前1类）",
@@ -505,8 +680,16 @@ def test_user_password_change_weak_password(world):
 
 
 def lock(username: str, failures: int = 5) -> None:
-    AccessAttempt.objects.create(username=username, ip_address="10.0.0.9", user_agent="pytest", http_accept="*/*",
-                                 path_info="/accounts/login/", get_data="", post_data="", failures_since_start=failures)
+    AccessAttempt.objects.create(
+        username=username,
+        ip_address="10.0.0.9",
+        user_agent="pytest",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=failures,
+    )
 
 
 def test_account_unlock_by_security_admin(world):
@@ -517,7 +700,12 @@ def test_account_unlock_by_security_admin(world):
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["liming"]
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary, event.changes) == (
-        "auth.unlock", world.secadmin.pk, world.sub.pk, "解锁账号 caiyun", {"cleared_attempts": 1})
+        "auth.unlock",
+        world.secadmin.pk,
+        world.sub.pk,
+        "解锁账号 caiyun",
+        {"cleared_attempts": 1},
+    )
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "auditadmin", "pm", "other_sysadmin", "sub_sysadmin"])
@@ -526,28 +714,73 @@ def test_account_unlock_refused(world, who):
     denied(lambda: services.account_unlock(actor=getattr(world, who), user=world.pm), UNLOCK)
 
 
+EXTERNAL_ACCOUNT_WRITES = {
+    "user_update": lambda w: services.user_update(actor=w.sysadmin, user=w.contractor, phone="13700000000"),
+    "user_password_reset": lambda w: services.user_password_reset(actor=w.sysadmin, user=w.contractor),
+    "account_unlock": lambda w: services.account_unlock(actor=w.secadmin, user=w.contractor),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG services.py user_update/user_password_reset/account_unlock record agency=user.agency, None for an external "
+    "account: the event is then shown to every top agency's auditor (a sibling city's too) and hidden from a subordinate "
+    "registering agency's auditor. user_create records external_org.registered_by; the others should too.",
+)
+@pytest.mark.parametrize("write", sorted(EXTERNAL_ACCOUNT_WRITES))
+def test_events_about_an_external_account_belong_to_the_registering_agency(world, write):
+    # given the contractor's account, registered by the city
+    seq = last_seq()
+    # when the city's administrators change, reset or unlock it
+    EXTERNAL_ACCOUNT_WRITES[write](world)
+    # then the event is the city's (its auditors see it; a sibling city's do not)
+    [event] = new_events(seq)
+    assert event.agency_id == world.city.pk
+
+
 # ------------------------------------------------------------------------------------------ positions
 
 
 def test_position_create_and_update(world):
     dept = DepartmentFactory(agency=world.sub, name="综合科")
     seq = last_seq()
-    head = services.position_create(actor=world.sub_sysadmin, agency=world.sub, title="科长", duties="主持科室全面工作。",
-                                     department=dept, holder=world.sub_pm)
-    clerk = services.position_create(actor=world.sysadmin, agency=world.sub, title="工程管理员", duties="负责项目日常管理。",
-                                     superior=head, kpis="按期完成率", key_tasks_year=2026, key_tasks="办公楼节能改造")
+    head = services.position_create(
+        actor=world.sub_sysadmin,
+        agency=world.sub,
+        title="科长",
+        duties="主持科室全面工作。",
+        department=dept,
+        holder=world.sub_pm,
+    )
+    clerk = services.position_create(
+        actor=world.sysadmin,
+        agency=world.sub,
+        title="工程管理员",
+        duties="负责项目日常管理。",
+        superior=head,
+        kpis="按期完成率",
+        key_tasks_year=2026,
+        key_tasks="办公楼节能改造",
+    )
     clerk.refresh_from_db()
     assert (clerk.agency_id, clerk.superior_id, clerk.kpis, clerk.key_tasks_year) == (world.sub.pk, head.pk, "按期完成率", 2026)
     services.position_update(actor=world.sub_sysadmin, position=clerk, holder=world.sub_pm, duties="负责项目全过程管理。")
     clerk.refresh_from_db()
     assert (clerk.holder_id, clerk.duties) == (world.sub_pm.pk, "负责项目全过程管理。")
     e1, e2, e3 = new_events(seq)
-    assert (e1.action, e1.actor_id, e1.agency_id, e1.summary) == ("org.position.create", world.sub_sysadmin.pk, world.sub.pk, "新建岗位“科长”")
+    assert (e1.action, e1.actor_id, e1.agency_id, e1.summary) == (
+        "org.position.create",
+        world.sub_sysadmin.pk,
+        world.sub.pk,
+        "新建岗位“科长”",
+    )
     assert e1.changes["holder"] == {"before": None, "after": world.sub_pm.pk}
     assert (e2.action, e2.actor_id) == ("org.position.create", world.sysadmin.pk)
     assert (e3.action, e3.summary) == ("org.position.update", "修改岗位“工程管理员”")
-    assert e3.changes == {"duties": {"before": "负责项目日常管理。", "after": "负责项目全过程管理。"},
-                          "holder": {"before": None, "after": world.sub_pm.pk}}
+    assert e3.changes == {
+        "duties": {"before": "负责项目日常管理。", "after": "负责项目全过程管理。"},
+        "holder": {"before": None, "after": world.sub_pm.pk},
+    }
 
 
 def test_position_superior_cycle_refused(world):
@@ -556,41 +789,62 @@ def test_position_superior_cycle_refused(world):
     b = PositionFactory(agency=world.sub, title="副主任", superior=a)
     c = PositionFactory(agency=world.sub, title="科员", superior=b)
     # when a is put under c  # then refused, nothing changed
-    refused(lambda: services.position_update(actor=world.sub_sysadmin, position=a, superior=c),
-            code="org.position_cycle", message="上级岗位不能形成循环")
+    refused(
+        lambda: services.position_update(actor=world.sub_sysadmin, position=a, superior=c),
+        code="org.position_cycle",
+        message="上级岗位不能形成循环",
+    )
     assert Position.objects.get(pk=a.pk).superior_id is None
 
 
 def test_position_cannot_be_its_own_superior(world):
     a = PositionFactory(agency=world.sub, title="主任")
-    refused(lambda: services.position_update(actor=world.sub_sysadmin, position=a, superior=a),
-            code="org.position_cycle", message="上级岗位不能形成循环")
+    refused(
+        lambda: services.position_update(actor=world.sub_sysadmin, position=a, superior=a),
+        code="org.position_cycle",
+        message="上级岗位不能形成循环",
+    )
 
 
 def test_position_superior_of_another_agency_refused(world):
     boss = PositionFactory(agency=world.city, title="局长")
-    refused(lambda: services.position_create(actor=world.sysadmin, agency=world.sub, title="主任", duties="x", superior=boss),
-            code="org.position_superior", message="上级岗位须属于同一单位")
+    refused(
+        lambda: services.position_create(actor=world.sysadmin, agency=world.sub, title="主任", duties="x", superior=boss),
+        code="org.position_superior",
+        message="上级岗位须属于同一单位",
+    )
 
 
 def test_position_department_of_another_agency_refused(world):
-    refused(lambda: services.position_create(actor=world.sysadmin, agency=world.sub, title="主任", duties="x", department=world.construction),
-            code="org.position_department", message="所选科室不属于该单位")
+    refused(
+        lambda: services.position_create(
+            actor=world.sysadmin, agency=world.sub, title="主任", duties="x", department=world.construction
+        ),
+        code="org.position_department",
+        message="所选科室不属于该单位",
+    )
 
 
 def test_position_holder_of_another_agency_refused(world):
-    refused(lambda: services.position_create(actor=world.sysadmin, agency=world.sub, title="主任", duties="x", holder=world.pm),
-            code="org.position_holder", message="在岗人员须为本单位人员")
+    refused(
+        lambda: services.position_create(actor=world.sysadmin, agency=world.sub, title="主任", duties="x", holder=world.pm),
+        code="org.position_holder",
+        message="在岗人员须为本单位人员",
+    )
 
 
 def test_position_duplicate_title_changes_nothing(world):
     PositionFactory(agency=world.sub, title="主任")
-    err = refused(lambda: services.position_create(actor=world.sub_sysadmin, agency=world.sub, title="主任", duties="x"), ValidationError)
+    err = refused(
+        lambda: services.position_create(actor=world.sub_sysadmin, agency=world.sub, title="主任", duties="x"), ValidationError
+    )
     assert err.messages == ["包含 单位 和 岗位名称 的 岗位 已经存在。"]
 
 
 def test_position_without_duties_changes_nothing(world):
-    err = refused(lambda: services.position_create(actor=world.sub_sysadmin, agency=world.sub, title="主任", duties=""), ValidationError)
+    err = refused(
+        lambda: services.position_create(actor=world.sub_sysadmin, agency=world.sub, title="主任", duties=""), ValidationError
+    )
     assert err.message_dict == {"duties": ["此字段不能为空。"]}
 
 
@@ -612,15 +866,31 @@ def test_position_write_in_sub_refused(world, who):
 
 def test_role_grant_by_security_admin(world):
     seq = last_seq()
-    grant = services.role_grant(actor=world.secadmin, user=world.no_role, agency=world.city, role=Role.FINANCE, note="任职文件〔2026〕3号")
+    grant = services.role_grant(
+        actor=world.secadmin, user=world.no_role, agency=world.city, role=Role.FINANCE, note="任职文件〔2026〕3号"
+    )
     grant.refresh_from_db()
     assert (grant.user_id, grant.agency_id, grant.role, grant.granted_by_id, grant.revoked_at, grant.note) == (
-        world.no_role.pk, world.city.pk, "finance", world.secadmin.pk, None, "任职文件〔2026〕3号")
+        world.no_role.pk,
+        world.city.pk,
+        "finance",
+        world.secadmin.pk,
+        None,
+        "任职文件〔2026〕3号",
+    )
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.object_type, event.object_id) == (
-        "org.role.grant", world.secadmin.pk, world.city.pk, "org.rolegrant", str(grant.pk))
+        "org.role.grant",
+        world.secadmin.pk,
+        world.city.pk,
+        "org.rolegrant",
+        str(grant.pk),
+    )
     assert (event.summary, event.changes, event.reason) == (
-        "授予 无角色“财务”角色", {"role": {"before": None, "after": "finance"}}, "任职文件〔2026〕3号")
+        "授予 无角色“财务”角色",
+        {"role": {"before": None, "after": "finance"}},
+        "任职文件〔2026〕3号",
+    )
     # and the grant takes effect at once
     assert perms.roles_in(world.no_role, world.city.pk) == {"finance"}
 
@@ -630,41 +900,59 @@ def test_role_grant_in_a_subordinate_agency(world):
     services.role_grant(actor=world.secadmin, user=world.sub_pm, agency=world.sub, role=Role.LIAISON)
     services.role_grant(actor=world.secadmin, user=world.pm, agency=world.sub, role=Role.LIAISON)
     assert set(RoleGrant.objects.active().filter(agency=world.sub, role="liaison").values_list("user__username", flat=True)) == {
-        "caiyun", "liming"}
+        "caiyun",
+        "liming",
+    }
 
 
 def test_role_grant_to_oneself_refused(world):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.secadmin, agency=world.city, role=Role.SECURITY_ADMIN),
-            code="org.grant_self", message="不能为自己授予角色（三员分立、不得自我授权）")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.secadmin, agency=world.city, role=Role.SECURITY_ADMIN),
+        code="org.grant_self",
+        message="不能为自己授予角色（三员分立、不得自我授权）",
+    )
 
 
 @pytest.mark.parametrize("role", sorted(Role.values))
 def test_role_grant_to_oneself_refused_for_every_role(world, role):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.secadmin, agency=world.sub, role=role), code="org.grant_self")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.secadmin, agency=world.sub, role=role), code="org.grant_self"
+    )
 
 
 @pytest.mark.parametrize("role", sorted(ADMIN_ROLES))
 def test_admin_role_for_a_business_user_refused(world, role):
     # given world.pm holds 工程管理岗  # when an administrator role is added  # then 三员分立 refuses
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.pm, agency=world.city, role=role),
-            code="org.separation_of_duties", message="三员分立：管理员角色不能与其他任何角色兼任")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.pm, agency=world.city, role=role),
+        code="org.separation_of_duties",
+        message="三员分立：管理员角色不能与其他任何角色兼任",
+    )
 
 
 @pytest.mark.parametrize("role", sorted(BUSINESS_ROLES))
 def test_business_role_for_an_administrator_refused(world, role):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.sysadmin, agency=world.city, role=role),
-            code="org.separation_of_duties", message="三员分立：系统管理员、安全管理员、安全审计员不能承担业务角色")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.sysadmin, agency=world.city, role=role),
+        code="org.separation_of_duties",
+        message="三员分立：系统管理员、安全管理员、安全审计员不能承担业务角色",
+    )
 
 
 def test_second_admin_role_refused(world):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.auditadmin, agency=world.city, role=Role.SYSTEM_ADMIN),
-            code="org.separation_of_duties", message="三员分立：管理员角色不能与其他任何角色兼任")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.auditadmin, agency=world.city, role=Role.SYSTEM_ADMIN),
+        code="org.separation_of_duties",
+        message="三员分立：管理员角色不能与其他任何角色兼任",
+    )
 
 
 def test_separation_counts_roles_held_in_other_agencies(world):
     # given sub_pm is 工程管理岗 in sub  # when made 系统管理员 of the city  # then refused
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.sub_pm, agency=world.city, role=Role.SYSTEM_ADMIN),
-            code="org.separation_of_duties")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.sub_pm, agency=world.city, role=Role.SYSTEM_ADMIN),
+        code="org.separation_of_duties",
+    )
 
 
 def test_same_admin_role_in_a_subordinate_is_allowed(world):
@@ -673,13 +961,19 @@ def test_same_admin_role_in_a_subordinate_is_allowed(world):
 
 
 def test_external_user_cannot_get_an_agency_role(world):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.contractor, agency=world.city, role=Role.LIAISON),
-            code="org.grant_external", message="外部单位人员不能被授予机关内部角色，请通过项目分配其参与范围")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.contractor, agency=world.city, role=Role.LIAISON),
+        code="org.grant_external",
+        message="外部单位人员不能被授予机关内部角色，请通过项目分配其参与范围",
+    )
 
 
 def test_duplicate_grant_refused(world):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.pm, agency=world.city, role=Role.PROJECT_MANAGER),
-            code="org.grant_duplicate", message="该人员在本单位已具有“工程管理岗”角色")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.pm, agency=world.city, role=Role.PROJECT_MANAGER),
+        code="org.grant_duplicate",
+        message="该人员在本单位已具有“工程管理岗”角色",
+    )
 
 
 def test_same_role_again_after_revoke_is_allowed(world):
@@ -692,18 +986,28 @@ def test_same_role_again_after_revoke_is_allowed(world):
 
 
 def test_grant_to_a_person_of_an_unrelated_agency_refused(world):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.other_pm, agency=world.city, role=Role.LIAISON),
-            code="org.grant_foreign_user", message="只能向本单位或上下级单位的人员授予该单位的角色")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.other_pm, agency=world.city, role=Role.LIAISON),
+        code="org.grant_foreign_user",
+        message="只能向本单位或上下级单位的人员授予该单位的角色",
+    )
 
 
 def test_unknown_role_refused(world):
-    refused(lambda: services.role_grant(actor=world.secadmin, user=world.no_role, agency=world.city, role="god"),
-            code="org.role_unknown", message="未知角色 god")
+    refused(
+        lambda: services.role_grant(actor=world.secadmin, user=world.no_role, agency=world.city, role="god"),
+        code="org.role_unknown",
+        message="未知角色 god",
+    )
 
 
-@pytest.mark.parametrize("who", ["sysadmin", "auditadmin", "pm", "leader", "sub_sysadmin", "other_sysadmin", "no_role", "contractor"])
+@pytest.mark.parametrize(
+    "who", ["sysadmin", "auditadmin", "pm", "leader", "sub_sysadmin", "other_sysadmin", "no_role", "contractor"]
+)
 def test_role_grant_by_a_non_security_admin_refused(world, who):
-    denied(lambda: services.role_grant(actor=getattr(world, who), user=world.discipline, agency=world.city, role=Role.LIAISON), GRANT)
+    denied(
+        lambda: services.role_grant(actor=getattr(world, who), user=world.discipline, agency=world.city, role=Role.LIAISON), GRANT
+    )
 
 
 def test_role_grant_does_not_reach_up(world):
@@ -723,8 +1027,13 @@ def test_role_revoke_keeps_the_row(world):
     assert (grant.user_id, grant.agency_id, grant.role) == (world.sub_pm.pk, world.sub.pk, "project_manager")
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary, event.changes, event.reason) == (
-        "org.role.revoke", world.secadmin.pk, world.sub.pk, "撤销 蔡芸 的“工程管理岗”角色",
-        {"role": {"before": "project_manager", "after": None}}, "调离工作岗位")
+        "org.role.revoke",
+        world.secadmin.pk,
+        world.sub.pk,
+        "撤销 蔡芸 的“工程管理岗”角色",
+        {"role": {"before": "project_manager", "after": None}},
+        "调离工作岗位",
+    )
     # and the person lost the role at once
     assert perms.roles_in(world.sub_pm, world.sub.pk) == set()
 
@@ -732,19 +1041,30 @@ def test_role_revoke_keeps_the_row(world):
 @pytest.mark.parametrize("reason", ["", "   ", "\n\t"])
 def test_role_revoke_needs_a_reason(world, reason):
     grant = RoleGrant.objects.get(user=world.sub_pm)
-    refused(lambda: services.role_revoke(actor=world.secadmin, grant=grant, reason=reason), code="org.revoke_reason", message="请填写撤销原因")
+    refused(
+        lambda: services.role_revoke(actor=world.secadmin, grant=grant, reason=reason),
+        code="org.revoke_reason",
+        message="请填写撤销原因",
+    )
 
 
 def test_role_revoke_of_own_grant_refused(world):
     grant = RoleGrant.objects.get(user=world.secadmin)
-    refused(lambda: services.role_revoke(actor=world.secadmin, grant=grant, reason="离职"),
-            code="org.revoke_self", message="不能撤销自己的角色，请由其他安全管理员办理")
+    refused(
+        lambda: services.role_revoke(actor=world.secadmin, grant=grant, reason="离职"),
+        code="org.revoke_self",
+        message="不能撤销自己的角色，请由其他安全管理员办理",
+    )
 
 
 def test_role_revoke_twice_refused(world):
     grant = RoleGrant.objects.get(user=world.sub_pm)
     services.role_revoke(actor=world.secadmin, grant=grant, reason="调离")
-    refused(lambda: services.role_revoke(actor=world.secadmin, grant=grant, reason="再次"), code="org.revoke_twice", message="该授权已撤销")
+    refused(
+        lambda: services.role_revoke(actor=world.secadmin, grant=grant, reason="再次"),
+        code="org.revoke_twice",
+        message="该授权已撤销",
+    )
 
 
 @pytest.mark.parametrize("who", ["sysadmin", "auditadmin", "pm", "sub_sysadmin", "other_sysadmin", "contractor"])
@@ -762,19 +1082,30 @@ def test_pledge_recorded_by_the_person(world):
     pledge = services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf())
     pledge.refresh_from_db()
     assert (pledge.user_id, pledge.agency_id, pledge.year, pledge.signed_on, pledge.recorded_by_id) == (
-        world.pm.pk, world.city.pk, today.year, today, world.pm.pk)
+        world.pm.pk,
+        world.city.pk,
+        today.year,
+        today,
+        world.pm.pk,
+    )
     assert pledge.file.name.startswith(f"pledges/{today.year}/{world.pm.pk}/")
     with pledge.file.open("rb") as fh:
         assert fh.read() == b"%PDF-1.4 signed pledge"
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.summary, event.changes) == (
-        "org.pledge.record", world.pm.pk, world.city.pk, f"登记 李明 {today.year}年度廉政承诺书",
-        {"signed_on": {"before": None, "after": today.isoformat()}})
+        "org.pledge.record",
+        world.pm.pk,
+        world.city.pk,
+        f"登记 李明 {today.year}年度廉政承诺书",
+        {"signed_on": {"before": None, "after": today.isoformat()}},
+    )
 
 
 def test_pledge_recorded_by_the_system_admin_for_a_subordinates_staff(world):
     today = timezone.localdate()
-    pledge = services.pledge_record(actor=world.sysadmin, user=world.sub_pm, year=today.year, signed_on=today, file=pdf("scan.PNG"))
+    pledge = services.pledge_record(
+        actor=world.sysadmin, user=world.sub_pm, year=today.year, signed_on=today, file=pdf("scan.PNG")
+    )
     assert (pledge.user_id, pledge.agency_id, pledge.recorded_by_id) == (world.sub_pm.pk, world.sub.pk, world.sysadmin.pk)
 
 
@@ -787,34 +1118,53 @@ def test_pledge_for_next_year_signed_this_year_is_allowed(world):
 @pytest.mark.parametrize("who", ["pm", "secadmin", "other_sysadmin", "sub_sysadmin"])
 def test_pledge_for_someone_else_refused(world, who):
     today = timezone.localdate()
-    denied(lambda: services.pledge_record(actor=getattr(world, who), user=world.leader, year=today.year, signed_on=today, file=pdf()), PLEDGE)
+    denied(
+        lambda: services.pledge_record(
+            actor=getattr(world, who), user=world.leader, year=today.year, signed_on=today, file=pdf()
+        ),
+        PLEDGE,
+    )
 
 
 def test_pledge_signed_in_the_future_refused(world):
     today = timezone.localdate()
-    refused(lambda: services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today + dt.timedelta(days=1), file=pdf()),
-            code="org.pledge_future", message=f"签订日期不能晚于今天（{today:%Y-%m-%d}）")
+    refused(
+        lambda: services.pledge_record(
+            actor=world.pm, user=world.pm, year=today.year, signed_on=today + dt.timedelta(days=1), file=pdf()
+        ),
+        code="org.pledge_future",
+        message=f"签订日期不能晚于今天（{today:%Y-%m-%d}）",
+    )
 
 
 def test_pledge_signed_in_a_wrong_year_refused(world):
     today = timezone.localdate()
     year = today.year
-    refused(lambda: services.pledge_record(actor=world.pm, user=world.pm, year=year, signed_on=dt.date(year - 2, 12, 31), file=pdf()),
-            code="org.pledge_year", message=f"{year}年度承诺书的签订日期应在{year - 1}年或{year}年内")
+    refused(
+        lambda: services.pledge_record(actor=world.pm, user=world.pm, year=year, signed_on=dt.date(year - 2, 12, 31), file=pdf()),
+        code="org.pledge_year",
+        message=f"{year}年度承诺书的签订日期应在{year - 1}年或{year}年内",
+    )
 
 
 def test_pledge_for_an_earlier_year_signed_this_year_refused(world):
     today = timezone.localdate()
     year = today.year - 2
-    refused(lambda: services.pledge_record(actor=world.pm, user=world.pm, year=year, signed_on=today, file=pdf()),
-            code="org.pledge_year", message=f"{year}年度承诺书的签订日期应在{year - 1}年或{year}年内")
+    refused(
+        lambda: services.pledge_record(actor=world.pm, user=world.pm, year=year, signed_on=today, file=pdf()),
+        code="org.pledge_year",
+        message=f"{year}年度承诺书的签订日期应在{year - 1}年或{year}年内",
+    )
 
 
 @pytest.mark.parametrize("name", ["承诺书.docx", "承诺书.exe", "承诺书", "pdf", "承诺书.pdf.zip"])
 def test_pledge_file_type_refused(world, name):
     today = timezone.localdate()
-    refused(lambda: services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(name)),
-            code="org.pledge_file_type", message="承诺书扫描件只接受 PDF、JPG、PNG 文件")
+    refused(
+        lambda: services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(name)),
+        code="org.pledge_file_type",
+        message="承诺书扫描件只接受 PDF、JPG、PNG 文件",
+    )
 
 
 @pytest.mark.parametrize("name", ["a.pdf", "b.JPG", "c.jpeg", "d.Png"])
@@ -825,51 +1175,96 @@ def test_pledge_file_types_accepted(world, name):
 
 def test_pledge_file_of_exactly_10mb_is_accepted(world):
     today = timezone.localdate()
-    pledge = services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(size=10 * 1024 * 1024))
+    pledge = services.pledge_record(
+        actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(size=10 * 1024 * 1024)
+    )
     assert pledge.file.size == 10 * 1024 * 1024
 
 
 def test_pledge_file_over_10mb_refused(world):
     today = timezone.localdate()
-    refused(lambda: services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today,
-                                           file=pdf(size=11 * 1024 * 1024 + 1)),
-            code="org.pledge_file_size", message="承诺书扫描件不能超过10MB（当前11.0MB）")
+    refused(
+        lambda: services.pledge_record(
+            actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(size=11 * 1024 * 1024 + 1)
+        ),
+        code="org.pledge_file_size",
+        message="承诺书扫描件不能超过10MB（当前11.0MB）",
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG services.pledge_record rounds the size to 0.1MB: 10MB+1 byte is refused with '不能超过10MB（当前10.0MB）', "
+    "which contradicts itself; round up (math.ceil(size * 10 / 1048576) / 10) so it reads 当前10.1MB",
+)
+def test_pledge_file_size_message_does_not_contradict_itself(world):
+    today = timezone.localdate()
+    refused(
+        lambda: services.pledge_record(
+            actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(size=10 * 1024 * 1024 + 1)
+        ),
+        code="org.pledge_file_size",
+        message="承诺书扫描件不能超过10MB（当前10.1MB）",
+    )
 
 
 def test_pledge_file_one_byte_over_10mb_refused(world):
     today = timezone.localdate()
-    refused(lambda: services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today,
-                                           file=pdf(size=10 * 1024 * 1024 + 1)),
-            code="org.pledge_file_size")
+    refused(
+        lambda: services.pledge_record(
+            actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(size=10 * 1024 * 1024 + 1)
+        ),
+        code="org.pledge_file_size",
+    )
 
 
 def test_second_pledge_for_the_same_year_refused(world):
     today = timezone.localdate()
     IntegrityPledgeFactory(user=world.pm, year=today.year)
-    refused(lambda: services.pledge_record(actor=world.sysadmin, user=world.pm, year=today.year, signed_on=today, file=pdf()),
-            code="org.pledge_duplicate", message=f"李明 的{today.year}年度廉政承诺书已登记")
+    refused(
+        lambda: services.pledge_record(actor=world.sysadmin, user=world.pm, year=today.year, signed_on=today, file=pdf()),
+        code="org.pledge_duplicate",
+        message=f"李明 的{today.year}年度廉政承诺书已登记",
+    )
 
 
 # ------------------------------------------------------------------------------------------ rule parameters
 
 
 def param_rows(key: str) -> list[tuple[Any, ...]]:
-    return list(RuleParameter.objects.filter(key=key).order_by("scope", "effective_from").values_list(
-        "scope", "agency_id", "value", "effective_from", "effective_to"))
+    return list(
+        RuleParameter.objects.filter(key=key)
+        .order_by("scope", "effective_from")
+        .values_list("scope", "agency_id", "value", "effective_from", "effective_to")
+    )
 
 
 def test_rule_parameter_set_for_an_agency_closes_nothing_and_keeps_deployment(world):
     key = "security.lockout_failures"
     seq = last_seq()
     start = timezone.localdate()
-    row = services.rule_parameter_set(actor=world.sysadmin, key=key, value="6", effective_from=start, agency=world.sub,
-                                      reason="市局文件〔2026〕1号")
-    assert (row.scope, row.agency_id, row.value, row.status, row.name) == ("agency", world.sub.pk, "6", "D", "连续登录失败锁定次数")
+    row = services.rule_parameter_set(
+        actor=world.sysadmin, key=key, value="6", effective_from=start, agency=world.sub, reason="市局文件〔2026〕1号"
+    )
+    assert (row.scope, row.agency_id, row.value, row.status, row.name) == (
+        "agency",
+        world.sub.pk,
+        "6",
+        "D",
+        "连续登录失败锁定次数",
+    )
     assert param_rows(key) == [("agency", world.sub.pk, "6", start, None), ("deployment", None, "5", dt.date(2000, 1, 1), None)]
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.reason) == (
-        "core.rule_parameter.set", world.sysadmin.pk, world.sub.pk, "市局文件〔2026〕1号")
-    assert event.changes == {"value": {"before": None, "after": "6"}, "effective_from": {"before": None, "after": start.isoformat()}}
+        "core.rule_parameter.set",
+        world.sysadmin.pk,
+        world.sub.pk,
+        "市局文件〔2026〕1号",
+    )
+    assert event.changes == {
+        "value": {"before": None, "after": "6"},
+        "effective_from": {"before": None, "after": start.isoformat()},
+    }
 
 
 def test_rule_parameter_set_for_the_deployment_closes_the_previous_value(world):
@@ -884,31 +1279,64 @@ def test_rule_parameter_set_for_the_deployment_closes_the_previous_value(world):
     services.rule_parameter_set(actor=world.sysadmin, key=key, value="3", effective_from=start, agency=None, reason="再调整")
     assert param_rows(key)[-1] == ("deployment", None, "3", start, None)
     assert [e.changes["value"] for e in AuditEvent.objects.filter(action="core.rule_parameter.set").order_by("seq")] == [
-        {"before": "5", "after": "4"}, {"before": "4", "after": "3"}]
+        {"before": "5", "after": "4"},
+        {"before": "4", "after": "3"},
+    ]
 
 
 def test_rule_parameter_deployment_value_by_a_subordinate_admin_refused(world):
-    refused(lambda: services.rule_parameter_set(actor=world.sub_sysadmin, key="security.lockout_failures", value="6",
-                                                effective_from=timezone.localdate(), agency=None, reason="x"),
-            PermissionDenied, message="只有顶级单位的系统管理员可以修改全平台规则参数")
+    refused(
+        lambda: services.rule_parameter_set(
+            actor=world.sub_sysadmin,
+            key="security.lockout_failures",
+            value="6",
+            effective_from=timezone.localdate(),
+            agency=None,
+            reason="x",
+        ),
+        PermissionDenied,
+        message="只有顶级单位的系统管理员可以修改全平台规则参数",
+    )
 
 
 @pytest.mark.parametrize("who", ["pm", "secadmin", "auditadmin", "other_sysadmin", "sub_sysadmin"])
 def test_rule_parameter_for_the_city_refused(world, who):
-    denied(lambda: services.rule_parameter_set(actor=getattr(world, who), key="security.lockout_failures", value="6",
-                                               effective_from=timezone.localdate(), agency=world.city, reason="x"), PARAM)
+    denied(
+        lambda: services.rule_parameter_set(
+            actor=getattr(world, who),
+            key="security.lockout_failures",
+            value="6",
+            effective_from=timezone.localdate(),
+            agency=world.city,
+            reason="x",
+        ),
+        PARAM,
+    )
 
 
 def test_rule_parameter_needs_a_reason(world):
-    refused(lambda: services.rule_parameter_set(actor=world.sysadmin, key="security.lockout_failures", value="6",
-                                                effective_from=timezone.localdate(), agency=world.city, reason=" "),
-            code="core.rule_parameter_reason", message="请填写调整依据或原因")
+    refused(
+        lambda: services.rule_parameter_set(
+            actor=world.sysadmin,
+            key="security.lockout_failures",
+            value="6",
+            effective_from=timezone.localdate(),
+            agency=world.city,
+            reason=" ",
+        ),
+        code="core.rule_parameter_reason",
+        message="请填写调整依据或原因",
+    )
 
 
 def test_rule_parameter_unknown_key(world):
-    refused(lambda: services.rule_parameter_set(actor=world.sysadmin, key="no.such.key", value="6",
-                                                effective_from=timezone.localdate(), agency=world.city, reason="x"),
-            code="core.rule_parameter_unknown", message="没有规则参数 no.such.key")
+    refused(
+        lambda: services.rule_parameter_set(
+            actor=world.sysadmin, key="no.such.key", value="6", effective_from=timezone.localdate(), agency=world.city, reason="x"
+        ),
+        code="core.rule_parameter_unknown",
+        message="没有规则参数 no.such.key",
+    )
 
 
 @pytest.mark.parametrize(
@@ -921,25 +1349,38 @@ def test_rule_parameter_unknown_key(world):
     ],
 )
 def test_rule_parameter_bad_values(world, key, value, message):
-    refused(lambda: services.rule_parameter_set(actor=world.sysadmin, key=key, value=value,
-                                                effective_from=timezone.localdate(), agency=world.city, reason="x"),
-            code="core.rule_parameter_value", message=message)
+    refused(
+        lambda: services.rule_parameter_set(
+            actor=world.sysadmin, key=key, value=value, effective_from=timezone.localdate(), agency=world.city, reason="x"
+        ),
+        code="core.rule_parameter_value",
+        message=message,
+    )
 
 
 def test_rule_parameter_earlier_than_a_later_value_refused(world):
     key = "security.lockout_failures"
     today = timezone.localdate()
-    services.rule_parameter_set(actor=world.sysadmin, key=key, value="6", effective_from=today + dt.timedelta(days=10),
-                                agency=world.city, reason="x")
-    refused(lambda: services.rule_parameter_set(actor=world.sysadmin, key=key, value="7", effective_from=today, agency=world.city, reason="y"),
-            code="core.rule_parameter_future", message=f"该参数已有晚于 {today:%Y-%m-%d} 生效的取值，请先处理后续取值")
+    services.rule_parameter_set(
+        actor=world.sysadmin, key=key, value="6", effective_from=today + dt.timedelta(days=10), agency=world.city, reason="x"
+    )
+    refused(
+        lambda: services.rule_parameter_set(
+            actor=world.sysadmin, key=key, value="7", effective_from=today, agency=world.city, reason="y"
+        ),
+        code="core.rule_parameter_future",
+        message=f"该参数已有晚于 {today:%Y-%m-%d} 生效的取值，请先处理后续取值",
+    )
 
 
 # ------------------------------------------------------------------------------------------ misc
 
 
 def test_model_validation_message():
-    assert services.model_validation_message(ValidationError({"name": ["不能为空", "太短"], "code": ["无效"]})) == "name：不能为空，太短；code：无效"
+    assert (
+        services.model_validation_message(ValidationError({"name": ["不能为空", "太短"], "code": ["无效"]}))
+        == "name：不能为空，太短；code：无效"
+    )
     assert services.model_validation_message(ValidationError(["甲", "乙"])) == "甲；乙"
 
 
@@ -947,7 +1388,11 @@ def test_model_validation_message():
 
 
 def bootstrap_admins() -> list[tuple[str, str, str]]:
-    return [("system_admin", "xtgly", "系统管理员"), ("security_admin", "aqgly", "安全管理员"), ("audit_admin", "sjy", "安全审计员")]
+    return [
+        ("system_admin", "xtgly", "系统管理员"),
+        ("security_admin", "aqgly", "安全管理员"),
+        ("audit_admin", "sjy", "安全审计员"),
+    ]
 
 
 def test_platform_bootstrap_opens_the_three_administrators(db):
@@ -960,8 +1405,10 @@ def test_platform_bootstrap_opens_the_three_administrators(db):
         assert user.check_password(initial)
         assert (user.agency_id, user.must_change_password) == (top.pk, True)
     assert sorted(RoleGrant.objects.filter(agency=top).values_list("user__username", "role", "granted_by", "note")) == [
-        ("aqgly", "security_admin", None, "系统安装时开设"), ("sjy", "audit_admin", None, "系统安装时开设"),
-        ("xtgly", "system_admin", None, "系统安装时开设")]
+        ("aqgly", "security_admin", None, "系统安装时开设"),
+        ("sjy", "audit_admin", None, "系统安装时开设"),
+        ("xtgly", "system_admin", None, "系统安装时开设"),
+    ]
     events = new_events(seq)
     assert [(e.action, e.actor_id, e.agency_id) for e in events] == [("org.role.grant", None, top.pk)] * 3
     assert events[0].summary == "安装：开设系统管理员账号 xtgly（系统管理员）"
@@ -990,13 +1437,19 @@ def test_platform_bootstrap_with_given_password(db):
 )
 def test_platform_bootstrap_needs_exactly_the_three(db, admins):
     top = AgencyFactory()
-    refused(lambda: services.platform_bootstrap(agency=top, admins=admins),
-            code="org.bootstrap_roles", message="须且只须开设系统管理员、安全管理员、安全审计员各一名")
+    refused(
+        lambda: services.platform_bootstrap(agency=top, admins=admins),
+        code="org.bootstrap_roles",
+        message="须且只须开设系统管理员、安全管理员、安全审计员各一名",
+    )
 
 
 def test_platform_bootstrap_only_for_a_top_agency(world):
-    refused(lambda: services.platform_bootstrap(agency=world.sub, admins=bootstrap_admins()),
-            code="org.bootstrap_top", message="只能为顶级单位开设三员账号")
+    refused(
+        lambda: services.platform_bootstrap(agency=world.sub, admins=bootstrap_admins()),
+        code="org.bootstrap_top",
+        message="只能为顶级单位开设三员账号",
+    )
 
 
 def test_platform_bootstrap_weak_password_changes_nothing(db):

@@ -7,6 +7,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from govworks.org.roles import Role
+
 
 class ApprovalChainRule(models.Model):
     """Which roles approve an object of ``kind`` whose amount is at least ``min_amount`` (the highest
@@ -65,7 +67,7 @@ class ApprovalStep(models.Model):
 
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
     index = models.PositiveSmallIntegerField("环节")
-    role = models.CharField("审批角色", max_length=30)
+    role = models.CharField("审批角色", max_length=30, choices=Role.choices)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="代理谁", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

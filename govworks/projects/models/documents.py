@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govworks.projects.models.projects import Stage
+
 
 class DocumentType(models.Model):
     """A document a stage must (or may) produce (reference §8.1), e.g. 项目建议书 for 立项."""
 
     code = models.CharField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=80)
-    stage = models.CharField("阶段", max_length=16)
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
     required = models.BooleanField("必须", default=True)
     min_amount = models.DecimalField("适用金额下限（元）", max_digits=16, decimal_places=2, default=0)
     order = models.PositiveSmallIntegerField("排序", default=0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -89,9 +91,9 @@ class Project(TimeStampedModel):
         return self.plan_item_id is None
 
     @property
-    def controlling_amount(self) -> object:
+    def controlling_amount(self) -> Decimal:
         """The amount the rules look at: the approved estimate once there is one, else the estimate."""
-        return self.approved_estimate or self.estimate_amount
+        return Decimal(self.approved_estimate or self.estimate_amount)
 
 
 class StageTransition(models.Model):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govworks.org.roles import Role
+from govworks.projects.models.projects import Stage
+
 
 class ResponsibilityTemplate(models.Model):
     """Per project type (blank: all types) and stage: the role that is responsible, who is consulted and
@@ -12,8 +15,8 @@ class ResponsibilityTemplate(models.Model):
 
     agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     project_type = models.CharField("项目类型", max_length=12, blank=True)
-    stage = models.CharField("阶段", max_length=16)
-    responsible_role = models.CharField("责任角色", max_length=30)
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
+    responsible_role = models.CharField("责任角色", max_length=30, choices=Role.choices)
     consulted_roles = models.JSONField("征询角色", default=list, blank=True)
     informed_roles = models.JSONField("知会角色", default=list, blank=True)
     due_days = models.PositiveSmallIntegerField("办理时限（天）", default=30)
@@ -29,7 +32,7 @@ class ResponsibilityTemplate(models.Model):
 
 class ProjectResponsibility(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="responsibilities")
-    stage = models.CharField("阶段", max_length=16)
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="责任人", on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(
         "org.Department", verbose_name="责任科室", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govworks.projects.models.projects import Stage
+
 
 class Speciality(models.TextChoices):
     ARCHITECTURE = "architecture", "建筑"
@@ -57,7 +59,7 @@ class ExpertReview(models.Model):
         FAIL = "fail", "不通过"
 
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="expert_reviews")
-    stage = models.CharField("阶段", max_length=16)
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
     subject = models.CharField("论证事项", max_length=120)
     speciality = models.CharField("专业", max_length=16, choices=Speciality.choices)
     panel_size = models.PositiveSmallIntegerField("抽取人数")
@@ -108,7 +110,7 @@ class JointReview(models.Model):
         FAIL = "fail", "不通过"
 
     project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="joint_reviews")
-    stage = models.CharField("阶段", max_length=16)
+    stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
     subject = models.CharField("联审事项", max_length=120)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)

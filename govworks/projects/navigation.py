@@ -1,0 +1,137 @@
+"""What the lifecycle adds to the navigation and to each person's workbench (我的工作台)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from govworks.core.registry import NavItem, WorkItem, register_nav, register_workbench_provider
+from govworks.org import permissions as org_perms
+from govworks.org.models import Position
+from govworks.projects import permissions as perms
+from govworks.projects.models import AgendaItem, AnnualPlan, ApprovalStep, Delegation, JointReviewSeat, Meeting, ProjectResponsibility, Stage
+
+SECTION = _("项目管理")
+
+
+def _internal(user: Any) -> bool:
+    return bool(org_perms.readable_agency_ids(user))
+
+
+for _item in [
+    NavItem(SECTION, _("项目库"), "projects:project_list", "ti-briefcase", _internal, 20),
+    NavItem(SECTION, _("年度工程建设计划"), "projects:plan_list", "ti-briefcase", _internal, 21),
+    NavItem(SECTION, _("决策会议（三重一大）"), "projects:meeting_list", "ti-briefcase", _internal, 22),
+    NavItem(SECTION, _("我的审批"), "projects:approval_inbox", "ti-briefcase", _internal, 23),
+    NavItem(SECTION, _("审批委托"), "projects:delegation_list", "ti-briefcase", _internal, 24),
+    NavItem(SECTION, _("专家库"), "projects:expert_list", "ti-briefcase", _internal, 25),
+]:
+    register_nav(_item)
+
+
+def _approval_items(user: Any) -> list[WorkItem]:
+    """Current approval steps the user may decide, as holder of the role or as delegate (two queries)."""
+    pairs = [(aid, role) for aid in org_perms.readable_agency_ids(user) for role in org_perms.roles_in(user, aid)]
+    today = timezone.localdate()
+    delegated = list(
+        Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today, revoked_at__isnull=True)
+        .filter(delegator__grants__revoked_at__isnull=True)
+        .values_list("agency_id", "delegator__grants__role", "delegator_id")
+    )
+    condition = Q(pk__in=[])
+    for aid, role in pairs:
+        condition |= Q(request__agency_id=aid, role=role)
+    for aid, role, delegator in delegated:
+        condition |= Q(request__agency_id=aid, role=role) & ~Q(request__submitted_by_id=delegator)
+    steps = (
+        ApprovalStep.objects.filter(condition, request__status="pending", index=F("request__current_index"))
+        .exclude(request__submitted_by=user)
+        .select_related("request")
+        .order_by("due_on")[:50]
+    )
+    return [
+        WorkItem(title=f"审批：{s.request.title}", url=reverse("projects:approval_detail", args=[s.request_id]), kind="审批", due=s.due_on,
+                 detail=s.request.chain_name)
+        for s in steps
+    ]
+
+
+def _stage_items(user: Any) -> list[WorkItem]:
+    """Projects whose current stage the user is responsible for (one query)."""
+    rows = (
+        ProjectResponsibility.objects.filter(responsible=user, stage=F("project__stage"))
+        .exclude(project__stage=Stage.CLOSED)
+        .select_related("project")
+        .order_by("project__stage_entered_on")[:50]
+    )
+    return [
+        WorkItem(
+            title=f"推进{r.project.code}“{r.project.name}”（{Stage(r.stage).label}）",
+            url=reverse("projects:project_detail", args=[r.project_id]), kind="项目",
+            due=r.project.stage_entered_on + dt.timedelta(days=r.due_days) if r.due_days else None,
+            detail="本阶段责任人：请按办结条件推进",
+        )
+        for r in rows
+    ]
+
+
+def _meeting_items(user: Any) -> list[WorkItem]:
+    """Agenda items waiting for the chair's conclusion, and the opinions the user owes (one query each)."""
+    items = AgendaItem.objects.filter(meeting__chair=user, meeting__status=Meeting.Status.HELD, status=AgendaItem.Status.PENDING).select_related("meeting")[:20]
+    out = [
+        WorkItem(title=f"主持人结论：{i.title}", url=reverse("projects:meeting_detail", args=[i.meeting_id]), kind="三重一大", due=i.meeting.held_on)
+        for i in items
+    ]
+    seats = JointReviewSeat.objects.filter(reviewer=user, opinion="", review__status="open").select_related("review__project")[:20]
+    out += [
+        WorkItem(title=f"联审意见：{s.review.subject}（{s.unit}）", url=reverse("projects:joint_review_detail", args=[s.review_id]), kind="联审", due=s.review.due_on)
+        for s in seats
+    ]
+    return out
+
+
+def _plan_items(user: Any) -> list[WorkItem]:
+    """Plans the user drafted that came back from the superior agency (one query)."""
+    plans = AnnualPlan.objects.filter(drafted_by=user, status=AnnualPlan.Status.RETURNED)[:10]
+    return [
+        WorkItem(title=f"计划被退回：{p}", url=reverse("projects:plan_detail", args=[p.pk]), kind="计划", detail=p.return_comment[:80])
+        for p in plans
+    ]
+
+
+def _subordinate_overdue(user: Any) -> list[WorkItem]:
+    """Overdue stages of the people whose posts report to the user's post (two queries)."""
+    subordinate_ids = list(
+        Position.objects.filter(superior__holder=user, holder__isnull=False).values_list("holder_id", flat=True)
+    )
+    if not subordinate_ids:
+        return []
+    today = timezone.localdate()
+    rows = (
+        ProjectResponsibility.objects.filter(responsible_id__in=subordinate_ids, stage=F("project__stage"))
+        .exclude(project__stage=Stage.CLOSED)
+        .select_related("project", "responsible")
+    )
+    out = []
+    for r in rows:
+        due = r.project.stage_entered_on + dt.timedelta(days=r.due_days)
+        if r.due_days and due < today:
+            out.append(
+                WorkItem(
+                    title=f"下属逾期：{r.responsible.display_name} 负责的{r.project.code}（{Stage(r.stage).label}）",
+                    url=reverse("projects:project_detail", args=[r.project_id]), kind="督办", due=due,
+                    detail=f"已逾期 {(today - due).days} 天",
+                )
+            )
+    return out[:30]
+
+
+for _provider in (_approval_items, _stage_items, _meeting_items, _plan_items, _subordinate_overdue):
+    register_workbench_provider(_provider)
+
+__all__ = ["perms"]

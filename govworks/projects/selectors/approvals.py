@@ -1,0 +1,128 @@
+"""Reads of the approval chains: the inbox (待我审批 / 我提交的 / 我已办), one request with its chain, and
+delegations. Every read starts from ``approvals_visible_to``; every page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from govworks.org import permissions as org_perms
+from govworks.org.models import User
+from govworks.projects import permissions as perms
+from govworks.projects.models import ApprovalRequest, ApprovalStep, Delegation
+
+TABS = ("todo", "mine", "done")
+
+
+@dataclass(frozen=True)
+class DecidingScope:
+    """What ``user`` may decide today: (agency, role) pairs they hold, and those delegated to them
+    (agency, role, delegator id, delegator name) — a delegation never covers the delegator's own items."""
+
+    held: frozenset[tuple[int, str]]
+    delegated: tuple[tuple[int, str, int, str], ...]
+
+    def on_behalf_of(self, request: ApprovalRequest, role: str) -> str | None:
+        """The delegator's name when ``user`` decides ``role`` of ``request`` only by delegation."""
+        if (request.agency_id, role) in self.held:
+            return None
+        for agency_id, delegated_role, delegator_id, name in self.delegated:
+            if agency_id == request.agency_id and delegated_role == role and delegator_id != request.submitted_by_id:
+                return name
+        return None
+
+
+def deciding_scope(*, user: Any, on: dt.date | None = None) -> DecidingScope:
+    """One query beyond the user's cached grants (the same rule as ``services.approvals.deciding_capacity``)."""
+    on = on or timezone.localdate()
+    held = frozenset((aid, role) for aid in org_perms.readable_agency_ids(user) for role in org_perms.roles_in(user, aid))
+    delegated = tuple(
+        (agency_id, role, delegator_id, full_name or username)
+        for agency_id, role, delegator_id, full_name, username in Delegation.objects.filter(
+            delegate=user,
+            starts_on__lte=on,
+            ends_on__gte=on,
+            revoked_at__isnull=True,
+            delegator__grants__revoked_at__isnull=True,
+            delegator__grants__agency_id=F("agency_id"),
+        )
+        .values_list("agency_id", "delegator__grants__role", "delegator_id", "delegator__full_name", "delegator__username")
+        .distinct()
+    )
+    return DecidingScope(held=held, delegated=delegated)
+
+
+def _with_current_step(qs: QuerySet[ApprovalRequest]) -> QuerySet[ApprovalRequest]:
+    current = ApprovalStep.objects.filter(request=OuterRef("pk"), index=OuterRef("current_index"))
+    return qs.annotate(
+        current_role=Subquery(current.values("role")[:1]),
+        current_due=Subquery(current.values("due_on")[:1]),
+    )
+
+
+def approval_todo_for(*, user: Any, scope: DecidingScope) -> QuerySet[ApprovalRequest]:
+    """Pending requests whose current step ``user`` may decide, as holder of its role or as delegate;
+    never what the user submitted. Oldest deadline first."""
+    condition = Q(pk__in=[])
+    for agency_id, role in scope.held:
+        condition |= Q(agency_id=agency_id, current_role=role)
+    for agency_id, role, delegator_id, _name in scope.delegated:
+        condition |= Q(agency_id=agency_id, current_role=role) & ~Q(submitted_by_id=delegator_id)
+    return (
+        _with_current_step(perms.approvals_visible_to(user).filter(status=ApprovalRequest.Status.PENDING))
+        .filter(condition)
+        .exclude(submitted_by=user)
+        .select_related("agency", "submitted_by", "project")
+        .order_by("current_due", "submitted_at", "id")
+    )
+
+
+def approval_submitted_by(*, user: Any) -> QuerySet[ApprovalRequest]:
+    return (
+        _with_current_step(perms.approvals_visible_to(user).filter(submitted_by=user))
+        .select_related("agency", "submitted_by", "project")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def approval_decided_by(*, user: Any) -> QuerySet[ApprovalRequest]:
+    """Requests with a step the user decided (in person or on someone's behalf), latest decision first."""
+    mine = ApprovalStep.objects.filter(request=OuterRef("pk"), decided_by=user).order_by("-decided_at")
+    return (
+        _with_current_step(perms.approvals_visible_to(user).filter(steps__decided_by=user))
+        .annotate(
+            my_decided_at=Max("steps__decided_at", filter=Q(steps__decided_by=user)),
+            my_decision=Subquery(mine.values("decision")[:1]),
+        )
+        .select_related("agency", "submitted_by", "project")
+        .order_by("-my_decided_at", "-id")
+    )
+
+
+def approval_steps(*, request: ApprovalRequest) -> list[ApprovalStep]:
+    return list(ApprovalStep.objects.filter(request=request).select_related("decided_by", "on_behalf_of").order_by("index"))
+
+
+def delegations_of(*, user: User) -> tuple[list[Delegation], list[Delegation]]:
+    """(given by the user, received by the user), newest first."""
+    rows = list(
+        Delegation.objects.filter(Q(delegator=user) | Q(delegate=user))
+        .select_related("delegator", "delegate", "agency")
+        .order_by("-starts_on", "-id")
+    )
+    return [d for d in rows if d.delegator_id == user.pk], [d for d in rows if d.delegate_id == user.pk]
+
+
+def delegation_state(delegation: Delegation, today: dt.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if delegation.revoked_at:
+        return "revoked"
+    if today < delegation.starts_on:
+        return "future"
+    if today > delegation.ends_on:
+        return "ended"
+    return "active"

@@ -1,0 +1,171 @@
+"""Approval chains: submit an object for approval, decide each step, delegate while away.
+
+Nobody approves what they submitted; a step is decided by a holder of its role in the request's agency,
+or by the person a holder has delegated to for the day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from govworks.core.audit import audit_event_record
+from govworks.core.errors import DomainError
+from govworks.org.models import Agency, RoleGrant, User
+from govworks.org.roles import Role
+from govworks.projects.models import ApprovalChainRule, ApprovalRequest, ApprovalStep, Delegation, Project
+from govworks.projects.rules import ChainRule, pick_chain
+from govworks.projects.services.common import content_type_of, money, param
+
+KIND_LABELS = {
+    "project.initiation": "立项审批",
+    "project.feasibility": "可研审批",
+    "project.prelim_design": "概算审批",
+}
+
+
+def approval_chain_for(*, agency: Agency, kind: str, amount: Decimal) -> ChainRule:
+    """The chain that applies to ``kind`` at ``amount`` in ``agency`` (its own rules before the deployment's)."""
+    rows = ApprovalChainRule.objects.filter(kind=kind).filter(Q(agency__isnull=True) | Q(agency=agency))
+    chain = pick_chain(
+        [ChainRule(r.name, r.min_amount, tuple(r.steps), r.agency_id is not None) for r in rows], amount
+    )
+    if chain is None:
+        raise DomainError("approval.no_chain", f"未配置“{KIND_LABELS.get(kind, kind)}”的审批流（金额 {money(amount)}），请系统管理员配置")
+    return chain
+
+
+def approval_submit(
+    *, actor: User, agency: Agency, kind: str, subject: models.Model, title: str, amount: Decimal, project: Project | None = None
+) -> ApprovalRequest:
+    """Start the chain for ``subject``. Refused while another request of the same kind is pending or
+    already approved for it."""
+    with transaction.atomic():
+        ct = content_type_of(subject)
+        open_request = (
+            ApprovalRequest.objects.select_for_update()
+            .filter(subject_type=ct, subject_id=subject.pk, kind=kind, status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.APPROVED])
+            .first()
+        )
+        if open_request is not None:
+            state = "审批中" if open_request.status == ApprovalRequest.Status.PENDING else "已批准"
+            raise DomainError("approval.duplicate", f"“{title}”已有{state}的{KIND_LABELS.get(kind, kind)}，不能重复提交")
+        chain = approval_chain_for(agency=agency, kind=kind, amount=amount)
+        request = ApprovalRequest.objects.create(
+            agency=agency, project=project, kind=kind, title=title, amount=amount, subject_type=ct, subject_id=subject.pk,
+            chain_name=chain.name, submitted_by=actor,
+        )
+        due_days = int(param("approval.step_due_days", agency))
+        today = timezone.localdate()
+        ApprovalStep.objects.bulk_create(
+            [
+                ApprovalStep(request=request, index=i, role=role, due_on=today + dt.timedelta(days=due_days * (i + 1)))
+                for i, role in enumerate(chain.steps)
+            ]
+        )
+        audit_event_record(
+            actor=actor, action="projects.approval.submit", obj=request, agency=agency, context=project,
+            summary=f"提交{KIND_LABELS.get(kind, kind)}：{title}（{chain.name}：{'→'.join(Role(r).label for r in chain.steps)}）",
+            changes={"amount": {"before": None, "after": amount}},
+        )
+    return request
+
+
+def deciding_capacity(*, user: User, request: ApprovalRequest, step: ApprovalStep, on: dt.date | None = None) -> User | None:
+    """Who ``user`` acts for on ``step``: themselves, a delegator, or None when they may not decide it."""
+    on = on or timezone.localdate()
+    if user.pk == request.submitted_by_id:
+        return None
+    if RoleGrant.objects.active().filter(user=user, agency_id=request.agency_id, role=step.role).exists():
+        return user
+    delegation = (
+        Delegation.objects.filter(
+            delegate=user, agency_id=request.agency_id, starts_on__lte=on, ends_on__gte=on, revoked_at__isnull=True,
+            delegator__grants__role=step.role, delegator__grants__agency_id=request.agency_id,
+            delegator__grants__revoked_at__isnull=True,
+        )
+        .exclude(delegator_id=request.submitted_by_id)
+        .select_related("delegator")
+        .first()
+    )
+    return delegation.delegator if delegation else None
+
+
+def approval_decide(*, actor: User, request: ApprovalRequest, approve: bool, opinion: str) -> ApprovalRequest:
+    """Decide the current step. Refuses the submitter (no one approves what they submitted), anyone not
+    holding the step's role (or not delegated by a holder), and a return without a reason."""
+    opinion = opinion.strip()
+    if not approve and not opinion:
+        raise DomainError("approval.return_reason", "退回须填写理由", field="opinion")
+    with transaction.atomic():
+        request = ApprovalRequest.objects.select_for_update().select_related("project").get(pk=request.pk)
+        if request.status != ApprovalRequest.Status.PENDING:
+            raise DomainError("approval.not_pending", f"该审批已{request.get_status_display()}，不能再审批")
+        step = ApprovalStep.objects.select_for_update().get(request=request, index=request.current_index)
+        if actor.pk == request.submitted_by_id:
+            raise DomainError("approval.own_submission", "不能审批自己提交的事项（审批与提交须由不同的人办理）")
+        capacity = deciding_capacity(user=actor, request=request, step=step)
+        if capacity is None:
+            raise PermissionDenied(f"本环节须由“{Role(step.role).label}”审批，您不是该角色，也未受其委托")
+        now = timezone.now()
+        step.decided_by = actor
+        step.on_behalf_of = capacity if capacity.pk != actor.pk else None
+        step.decision = ApprovalStep.Decision.APPROVE if approve else ApprovalStep.Decision.RETURN
+        step.opinion = opinion or "同意"
+        step.decided_at = now
+        step.save()
+        last = request.current_index == request.steps.count() - 1
+        if not approve:
+            request.status = ApprovalRequest.Status.RETURNED
+            request.finished_at = now
+        elif last:
+            request.status = ApprovalRequest.Status.APPROVED
+            request.finished_at = now
+        else:
+            request.current_index += 1
+        request.save()
+        proxy = f"（代{capacity.display_name}）" if step.on_behalf_of else ""
+        verdict = "同意" if approve else "退回"
+        audit_event_record(
+            actor=actor, action=f"projects.approval.{'approve' if approve else 'return'}", obj=request,
+            agency=request.agency, context=request.project,
+            summary=f"{Role(step.role).label}{proxy}{verdict}：{request.title}" + ("（审批通过）" if request.status == ApprovalRequest.Status.APPROVED else ""),
+            reason=step.opinion,
+        )
+    return request
+
+
+def delegation_create(*, actor: User, delegate: User, starts_on: dt.date, ends_on: dt.date, reason: str) -> Delegation:
+    """``actor`` lets ``delegate`` decide their approval steps from ``starts_on`` to ``ends_on``."""
+    if delegate.pk == actor.pk:
+        raise DomainError("delegation.self", "不能委托给自己", field="delegate")
+    if actor.agency_id is None or delegate.agency_id != actor.agency_id:
+        raise DomainError("delegation.agency", "只能委托本单位人员", field="delegate")
+    if ends_on < starts_on:
+        raise DomainError("delegation.dates", "结束日期不能早于开始日期", field="ends_on")
+    if starts_on < timezone.localdate():
+        raise DomainError("delegation.past", "开始日期不能早于今天", field="starts_on")
+    if not reason.strip():
+        raise DomainError("delegation.reason", "请填写委托事由（如出差、休假）", field="reason")
+    with transaction.atomic():
+        delegation = Delegation.objects.create(
+            agency_id=actor.agency_id, delegator=actor, delegate=delegate, starts_on=starts_on, ends_on=ends_on, reason=reason
+        )
+        audit_event_record(
+            actor=actor, action="projects.delegation.create", obj=delegation, agency=actor.agency,
+            summary=f"{actor.display_name} 委托 {delegate.display_name} 代为审批（{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}）",
+            reason=reason,
+        )
+    return delegation
+
+
+def approved_request_for(subject: Any, kind: str) -> ApprovalRequest | None:
+    return ApprovalRequest.objects.filter(
+        subject_type=content_type_of(subject), subject_id=subject.pk, kind=kind, status=ApprovalRequest.Status.APPROVED
+    ).first()

@@ -1,0 +1,261 @@
+"""三重一大: leadership meetings decide agenda items collectively; the chair concludes last.
+
+Also the higher review (政府常务会议/人大) of large projects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+
+from govworks.core.audit import audit_event_record
+from govworks.core.errors import DomainError
+from govworks.org import permissions as org_perms
+from govworks.org.models import Agency, User
+from govworks.projects import permissions as perms
+from govworks.projects.models import AgendaItem, AnnualPlan, HigherReview, Meeting, MeetingMember, Opinion, Project
+from govworks.projects.rules import Tally, decision_problem, quorum_met
+from govworks.projects.services.common import content_type_of, param
+
+ALLOWED_FILE_TYPES = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def check_upload(file: UploadedFile, *, field: str, types: Sequence[str] = ALLOWED_FILE_TYPES, max_bytes: int = MAX_FILE_BYTES) -> None:
+    name = (file.name or "").lower()
+    if not name.endswith(tuple(types)):
+        raise DomainError("file.type", f"文件类型不支持：只接受 {'、'.join(t.lstrip('.').upper() for t in types)}", field=field)
+    if (file.size or 0) > max_bytes:
+        raise DomainError("file.size", f"文件不能超过 {max_bytes // 1048576}MB（当前 {(file.size or 0) / 1048576:.1f}MB）", field=field)
+
+
+def quorum_ratio_for_check(ratio: Decimal) -> Decimal:
+    """The ratio attendance is compared with. Percentages are kept to two decimals, so the usual
+    三分之二 is stored as 66.67%; attendance that reaches the ratio at that precision meets it
+    (4 of 6 = 66.67% meets 66.67%, 3 of 5 = 60% does not)."""
+    return Decimal(ratio) - Decimal("0.00005")
+
+
+def quorum_reached(*, expected: int, present: int, ratio: Decimal) -> bool:
+    """到会人数达到法定比例（含本数），按 :func:`quorum_ratio_for_check` 比较。"""
+    return quorum_met(expected=expected, present=present, ratio=quorum_ratio_for_check(ratio))
+
+
+def _context_of(subject: Any) -> Project | None:
+    return subject if isinstance(subject, Project) else getattr(subject, "project", None)
+
+
+def meeting_create(
+    *, actor: User, agency: Agency, kind: str, title: str, held_on: dt.date, chair: User, members: Sequence[User]
+) -> Meeting:
+    """Schedule a leadership meeting. The chair is always a member; members are staff of the agency."""
+    org_perms.require(actor, perms.MEETING_MANAGE, agency.pk)
+    people = {m.pk: m for m in [*members, chair]}
+    strangers = [m.display_name for m in people.values() if m.agency_id != agency.pk]
+    if strangers:
+        raise DomainError("meeting.members", f"会议成员须为本单位人员：{'、'.join(strangers)}", field="members")
+    if len(people) < 3:
+        raise DomainError("meeting.members", f"集体决策会议应到成员不少于3人（当前{len(people)}人）", field="members")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            agency=agency, kind=kind, title=title, held_on=held_on, chair=chair, organizer=actor,
+            quorum_ratio=param("tzyd.quorum_ratio", agency),
+        )
+        MeetingMember.objects.bulk_create([MeetingMember(meeting=meeting, user=m) for m in people.values()])
+        audit_event_record(
+            actor=actor, action="projects.meeting.create", obj=meeting, agency=agency,
+            summary=f"安排{meeting.get_kind_display()}“{title}”（{held_on:%Y-%m-%d}，主持人 {chair.display_name}，应到 {len(people)} 人）",
+        )
+    return meeting
+
+
+def _require_organizer(actor: User, meeting: Meeting) -> None:
+    if actor.pk not in (meeting.organizer_id, meeting.chair_id):
+        raise PermissionDenied("只有会议记录人或主持人可以办理")
+
+
+def meeting_record_attendance(*, actor: User, meeting: Meeting, present: Sequence[int], absence_reasons: dict[int, str] | None = None) -> Meeting:
+    """Record who attended; the quorum is checked when items are concluded (and shown now)."""
+    _require_organizer(actor, meeting)
+    absence_reasons = absence_reasons or {}
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status == Meeting.Status.CLOSED:
+            raise DomainError("meeting.closed", "会议已结束，不能修改出席情况")
+        if meeting.chair_id not in present:
+            raise DomainError("meeting.chair_absent", "主持人须出席会议", field="present")
+        if AgendaItem.objects.filter(meeting=meeting).filter(
+            models.Q(opinions__isnull=False) | ~models.Q(status=AgendaItem.Status.PENDING)
+        ).exists():
+            raise DomainError("meeting.voting_started", "已有议题开始表态或作出结论，不能再修改出席情况")
+        members = list(meeting.members.all())
+        for m in members:
+            m.present = m.user_id in present
+            m.absence_reason = "" if m.present else absence_reasons.get(m.user_id, "")
+        MeetingMember.objects.bulk_update(members, ["present", "absence_reason"])
+        meeting.status = Meeting.Status.HELD
+        meeting.save(update_fields=["status", "updated_at"])
+        count = sum(1 for m in members if m.present)
+        met = quorum_reached(expected=len(members), present=count, ratio=meeting.quorum_ratio)
+        audit_event_record(
+            actor=actor, action="projects.meeting.attendance", obj=meeting, agency=meeting.agency,
+            summary=f"{meeting.title}：应到 {len(members)} 人，实到 {count} 人，{'达到' if met else '未达到'}法定人数",
+        )
+    return meeting
+
+
+def agenda_item_add(
+    *, actor: User, meeting: Meeting, subject: models.Model, category: str, title: str, amount: Decimal | None
+) -> AgendaItem:
+    """Put an object (an annual plan, a project, later a contract, change or payment) on the agenda."""
+    _require_organizer(actor, meeting)
+    if getattr(subject, "agency_id", meeting.agency_id) != meeting.agency_id:
+        raise DomainError("agenda.agency", "议题须为本单位事项", field="subject")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.status == Meeting.Status.CLOSED:
+            raise DomainError("meeting.closed", "会议已结束，不能再增加议题")
+        ct = content_type_of(subject)
+        # a plan comes back after being returned or rejected and is decided again; anything else once
+        blocking = [AgendaItem.Status.PENDING] if isinstance(subject, AnnualPlan) else [AgendaItem.Status.PENDING, AgendaItem.Status.PASSED]
+        if AgendaItem.objects.filter(subject_type=ct, subject_id=subject.pk, status__in=blocking).exists():
+            raise DomainError("agenda.duplicate", f"“{subject}”已有待决或已通过的集体决策议题")
+        if isinstance(subject, AnnualPlan):
+            subject = AnnualPlan.objects.get(pk=subject.pk)  # the caller's copy may be stale
+        if isinstance(subject, AnnualPlan) and subject.status != AnnualPlan.Status.SUBMITTED:
+            raise DomainError("agenda.plan_state", f"计划当前状态为“{subject.get_status_display()}”，须先提交会议审议")
+        seq = (meeting.agenda.aggregate(m=models.Max("seq"))["m"] or 0) + 1
+        item = AgendaItem.objects.create(
+            meeting=meeting, seq=seq, title=title, category=category, amount=amount, subject_type=ct, subject_id=subject.pk
+        )
+        audit_event_record(
+            actor=actor, action="projects.agenda.add", obj=item, agency=meeting.agency, context=_context_of(subject),
+            summary=f"{meeting.title} 议题{seq}：{title}（{item.get_category_display()}）",
+        )
+    return item
+
+
+def opinion_record(*, actor: User, item: AgendaItem, member: User, choice: str, comment: str = "") -> Opinion:
+    """Record a member's opinion (同意/不同意/弃权/回避), by the recorder or the member in person.
+    The chair does not vote here: the chair concludes, last."""
+    meeting = item.meeting
+    if actor.pk not in (meeting.organizer_id, member.pk):
+        raise PermissionDenied("只有会议记录人或成员本人可以记录表态")
+    if member.pk == meeting.chair_id:
+        raise DomainError("opinion.chair", "主持人最后作结论性表态，不在此记录", field="member")
+    if choice not in Opinion.Choice.values:
+        raise DomainError("opinion.choice", "表态只能是同意、不同意、弃权或回避", field="choice")
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+        if item.status != AgendaItem.Status.PENDING:
+            raise DomainError("opinion.concluded", "该议题已有结论，不能再记录表态")
+        seat = MeetingMember.objects.filter(meeting=item.meeting, user=member).first()
+        if seat is None:
+            raise DomainError("opinion.not_member", f"{member.display_name} 不是本次会议成员", field="member")
+        if not seat.present:
+            raise DomainError("opinion.absent", f"{member.display_name} 未出席会议，不能表态", field="member")
+        if Opinion.objects.filter(item=item, member=member).exists():
+            raise DomainError("opinion.duplicate", f"{member.display_name} 已表态", field="member")
+        opinion = Opinion.objects.create(item=item, member=member, choice=choice, comment=comment, recorded_by=actor)
+        audit_event_record(
+            actor=actor, action="projects.agenda.opinion", obj=item, agency=item.meeting.agency, context=_context_of(item.subject),
+            summary=f"议题“{item.title}”：{member.display_name} {opinion.get_choice_display()}", reason=comment,
+        )
+    return opinion
+
+
+def agenda_conclude(*, actor: User, item: AgendaItem, passed: bool, conclusion: str) -> AgendaItem:
+    """The chair's conclusion, after every present member has spoken. A pass needs the quorum and a
+    majority of those voting; a passed annual plan becomes 已集体决策通过."""
+    if not conclusion.strip():
+        raise DomainError("agenda.conclusion", "请填写主持人结论性意见", field="conclusion")
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("meeting", "meeting__agency").get(pk=item.pk)
+        meeting = item.meeting
+        if actor.pk != meeting.chair_id:
+            raise PermissionDenied("议题结论由会议主持人最后表态作出")
+        if item.status != AgendaItem.Status.PENDING:
+            raise DomainError("agenda.concluded", "该议题已有结论")
+        members = list(meeting.members.all())
+        present = [m for m in members if m.present]
+        opinions = {o.member_id: o.choice for o in item.opinions.all()}
+        silent = [m for m in present if m.user_id != meeting.chair_id and m.user_id not in opinions]
+        if silent:
+            names = "、".join(User.objects.get(pk=m.user_id).display_name for m in silent)
+            raise DomainError("agenda.opinions_missing", f"还有出席成员未表态：{names}。主持人须在其他成员表态后最后表态")
+        # the chair's "pass" counts as agreement (末位表态), a "fail" as disagreement
+        choices = [*opinions.values(), Opinion.Choice.AGREE if passed else Opinion.Choice.DISAGREE]
+        tally = Tally(
+            expected=len(members), present=len(present),
+            agree=choices.count(Opinion.Choice.AGREE), disagree=choices.count(Opinion.Choice.DISAGREE),
+            abstain=choices.count(Opinion.Choice.ABSTAIN), recused=choices.count(Opinion.Choice.RECUSED),
+        )
+        problem = decision_problem(tally, ratio=quorum_ratio_for_check(meeting.quorum_ratio), chair_says_pass=passed)
+        if problem:
+            raise DomainError("agenda.cannot_pass", problem)
+        item.status = AgendaItem.Status.PASSED if passed else AgendaItem.Status.REJECTED
+        item.chair_conclusion = conclusion
+        item.concluded_at = timezone.now()
+        item.save()
+        subject = item.subject
+        audit_event_record(
+            actor=actor, action=f"projects.agenda.{'pass' if passed else 'reject'}", obj=item, agency=meeting.agency,
+            context=_context_of(subject),
+            summary=f"集体决策“{item.title}”：{item.get_status_display()}（同意 {tally.agree}、不同意 {tally.disagree}、弃权 {tally.abstain}、回避 {tally.recused}，实到 {tally.present}/{tally.expected}）",
+            reason=conclusion,
+        )
+        if isinstance(subject, AnnualPlan):
+            from govworks.projects.services.plans import annual_plan_on_decision
+
+            annual_plan_on_decision(plan=subject, item=item)
+    return item
+
+
+def meeting_minutes_upload(*, actor: User, meeting: Meeting, file: UploadedFile) -> Meeting:
+    _require_organizer(actor, meeting)
+    check_upload(file, field="minutes")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.minutes.save(file.name or "minutes.pdf", file, save=False)
+        meeting.status = Meeting.Status.CLOSED
+        meeting.save()
+        audit_event_record(actor=actor, action="projects.meeting.minutes", obj=meeting, agency=meeting.agency, summary=f"上传会议纪要：{meeting.title}")
+    return meeting
+
+
+def passed_decision_for(subject: models.Model) -> AgendaItem | None:
+    return (
+        AgendaItem.objects.filter(subject_type=content_type_of(subject), subject_id=subject.pk, status=AgendaItem.Status.PASSED)
+        .select_related("meeting")
+        .first()
+    )
+
+
+def higher_review_record(
+    *, actor: User, project: Project, body: str, meeting_date: dt.date, document_number: str, conclusion: str, file: UploadedFile
+) -> HigherReview:
+    """Record the 政府常务会议/人大 review of ``project`` with its minutes or approval document."""
+    org_perms.require(actor, perms.PROJECT_ADVANCE, project.agency_id)
+    check_upload(file, field="file")
+    if meeting_date > timezone.localdate():
+        raise DomainError("higher_review.future", "会议日期不能晚于今天", field="meeting_date")
+    with transaction.atomic():
+        review = HigherReview(
+            project=project, body=body, meeting_date=meeting_date, document_number=document_number.strip(),
+            conclusion=conclusion, recorded_by=actor,
+        )
+        review.file.save(file.name or "review.pdf", file, save=False)
+        review.full_clean()
+        review.save()
+        audit_event_record(
+            actor=actor, action="projects.higher_review.record", obj=review, agency=project.agency, context=project,
+            summary=f"登记{review.get_body_display()}审议：{document_number}，结论：{review.get_conclusion_display()}",
+        )
+    return review

@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from typing import Any
+
+urlpatterns: list[Any] = []

@@ -191,6 +191,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "机关工程管理平台 REST API",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 TASKS = {

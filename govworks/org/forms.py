@@ -18,7 +18,6 @@ class CreditCodeField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", "统一社会信用代码")
         kwargs.setdefault("max_length", 18)
-        kwargs.setdefault("min_length", 18)
         kwargs.setdefault("help_text", "18位，末位为校验码")
         super().__init__(**kwargs)
 

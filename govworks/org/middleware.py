@@ -16,6 +16,7 @@ from govworks.core.errors import DomainError
 from govworks.core.rule_parameters import rule_value
 
 SESSION_LAST_SEEN = "gw_last_seen"
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 def idle_timeout_seconds(user: object) -> int:
@@ -51,7 +52,8 @@ class IdleTimeoutMiddleware:
                     response["HX-Redirect"] = reverse("login")
                     return response
                 return redirect(f"{reverse('login')}?next={request.path}")
-            request.session[SESSION_LAST_SEEN] = now
+            if last_seen is None or now - int(last_seen) >= LAST_SEEN_RESOLUTION_SECONDS:
+                request.session[SESSION_LAST_SEEN] = now  # at most one session write a minute
         return self.get_response(request)
 
 

@@ -146,6 +146,19 @@ class User(AbstractUser):
     def is_external(self) -> bool:
         return self.external_org_id is not None
 
+    @property
+    def owner_agency(self) -> Agency | None:
+        """The agency that answers for this account: its own, or the one that registered its company."""
+        if self.agency_id is not None:
+            return self.agency
+        return self.external_org.registered_by if self.external_org_id is not None else None  # type: ignore[union-attr]
+
+    @property
+    def owner_agency_id(self) -> int | None:
+        if self.agency_id is not None:
+            return self.agency_id
+        return self.external_org.registered_by_id if self.external_org_id is not None else None  # type: ignore[union-attr]
+
 
 class Position(TimeStampedModel):
     """A post (岗位) with its position description (岗位说明书)."""

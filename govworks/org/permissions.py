@@ -190,6 +190,17 @@ def role_labels(user: User | AnonymousUser | None) -> list[str]:
     return [f"{g.agency.short_name or g.agency.name} · {g.get_role_display()}" for g in grants]
 
 
+def business_readable_agency_ids(user: User | AnonymousUser | None) -> frozenset[int]:
+    """Agencies whose *business* records (projects, plans, contracts, payments …) ``user`` may read: where
+    they hold a business role, and everything below. The three administrators (三员) manage the platform
+    and read no business records."""
+    if not is_signed_in(user):
+        return frozenset()
+    scope = _scope(user)
+    agencies = frozenset(aid for aid, roles in scope.roles_by_agency.items() if roles & BUSINESS_ROLES)
+    return scope.subtree_of(agencies) if agencies else frozenset()
+
+
 def require(user: User | AnonymousUser | None, action: str, agency_id: int | None) -> None:
     """Raise PermissionDenied unless ``user`` may perform ``action`` in ``agency_id``."""
     if not can(user, action, agency_id):

@@ -26,13 +26,15 @@ def _user_by_name(username: str | None) -> Any:
 
 @receiver(user_logged_in)
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_event_record(actor=user, action="auth.login", obj=user, agency=user.agency, summary=f"{user.display_name} 登录")
+    audit_event_record(actor=user, action="auth.login", obj=user, agency=user.owner_agency, summary=f"{user.display_name} 登录")
 
 
 @receiver(user_logged_out)
 def _on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit_event_record(actor=user, action="auth.logout", obj=user, agency=user.agency, summary=f"{user.display_name} 退出")
+        audit_event_record(
+            actor=user, action="auth.logout", obj=user, agency=user.owner_agency, summary=f"{user.display_name} 退出"
+        )
 
 
 @receiver(user_login_failed)
@@ -43,7 +45,7 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = No
         action, summary = "auth.login_refused_locked", f"账号 {username} 已锁定，登录请求被拒绝（未校验密码）"
     else:
         action, summary = "auth.login_failed", f"账号 {username} 登录失败（密码错误或账号不存在）"
-    audit_event_record(actor=None, action=action, obj=user, agency=user.agency if user else None, summary=summary)
+    audit_event_record(actor=None, action=action, obj=user, agency=user.owner_agency if user else None, summary=summary)
 
 
 @receiver(user_locked_out)
@@ -55,7 +57,7 @@ def _on_locked_out(sender: Any, request: Any, username: str | None = None, **kwa
         actor=None,
         action="auth.lockout",
         obj=user,
-        agency=user.agency if user else None,
+        agency=user.owner_agency if user else None,
         summary=f"账号 {username} 连续登录失败，已被锁定",
     )
 
@@ -67,7 +69,7 @@ def lockout_failure_limit(request: Any, credentials: dict[str, Any] | None = Non
 
     user = _user_by_name(str((credentials or {}).get("username", "")))
     try:
-        return int(rule_value("security.lockout_failures", agency=user.agency if user else None))
+        return int(rule_value("security.lockout_failures", agency=user.owner_agency if user else None))
     except DomainError:
         return 5
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 import string
 from collections.abc import Sequence
@@ -213,8 +214,7 @@ def _check_user_department(user: User) -> None:
 
 def user_update(*, actor: User, user: User, **fields: Any) -> User:
     """Change an account's profile or disable it (never its roles: those are grants)."""
-    owner_agency_id = user.agency_id or (user.external_org.registered_by_id if user.external_org else None)
-    perms.require(actor, perms.ORG_MANAGE, owner_agency_id)
+    perms.require(actor, perms.ORG_MANAGE, user.owner_agency_id)
     if user.pk == actor.pk and fields.get("is_active") is False:
         raise DomainError("org.user_self_disable", "不能停用自己的账号")
     return audited_update(
@@ -225,15 +225,14 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
         tracked=USER_FIELDS,
         action="org.user.update",
         summary=lambda u: f"修改账号 {u.username}",
-        agency=lambda u: u.agency,
+        agency=lambda u: u.owner_agency,
         check=_check_user_department,
     )
 
 
 def user_password_reset(*, actor: User, user: User) -> str:
     """Give an account a new temporary password (must be changed at next sign-in). Returns it once."""
-    owner_agency_id = user.agency_id or (user.external_org.registered_by_id if user.external_org else None)
-    perms.require(actor, perms.ORG_MANAGE, owner_agency_id)
+    perms.require(actor, perms.ORG_MANAGE, user.owner_agency_id)
     if user.pk == actor.pk:
         raise DomainError("org.password_self_reset", "不能重置自己的密码，请使用“修改密码”")
     initial = temporary_password()
@@ -246,7 +245,7 @@ def user_password_reset(*, actor: User, user: User) -> str:
             actor=actor,
             action="org.user.password_reset",
             obj=user,
-            agency=user.agency,
+            agency=user.owner_agency,
             summary=f"重置账号 {user.username} 的密码",
         )
     return initial
@@ -264,22 +263,21 @@ def user_password_change(*, user: User, old_password: str, new_password: str) ->
         user.must_change_password = False
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        audit_event_record(actor=user, action="auth.password_change", obj=user, agency=user.agency, summary="修改本人密码")
+        audit_event_record(actor=user, action="auth.password_change", obj=user, agency=user.owner_agency, summary="修改本人密码")
 
 
 def account_unlock(*, actor: User, user: User) -> int:
     """Lift a lockout after repeated failed sign-ins (安全管理员 of the account's agency)."""
     from axes.utils import reset
 
-    owner_agency_id = user.agency_id or (user.external_org.registered_by_id if user.external_org else None)
-    perms.require(actor, perms.ACCOUNT_UNLOCK, owner_agency_id)
+    perms.require(actor, perms.ACCOUNT_UNLOCK, user.owner_agency_id)
     with transaction.atomic():
         removed = reset(username=user.username)
         audit_event_record(
             actor=actor,
             action="auth.unlock",
             obj=user,
-            agency=user.agency,
+            agency=user.owner_agency,
             summary=f"解锁账号 {user.username}",
             changes={"cleared_attempts": removed},
         )
@@ -349,6 +347,8 @@ def role_grant(*, actor: User, user: User, agency: Agency, role: str, note: str 
     if user.pk == actor.pk:
         raise DomainError("org.grant_self", "不能为自己授予角色（三员分立、不得自我授权）", field="user")
     perms.require(actor, perms.ROLE_GRANT, agency.pk)
+    if not user.is_active:
+        raise DomainError("org.grant_inactive", f"账号 {user.username} 已停用，不能授予角色", field="user")
     if user.is_external:
         raise DomainError("org.grant_external", "外部单位人员不能被授予机关内部角色，请通过项目分配其参与范围", field="user")
     related = user.agency is not None and (
@@ -390,7 +390,7 @@ def role_revoke(*, actor: User, grant: RoleGrant, reason: str) -> RoleGrant:
         raise DomainError("org.revoke_self", "不能撤销自己的角色，请由其他安全管理员办理")
     perms.require(actor, perms.ROLE_GRANT, grant.agency_id)
     with transaction.atomic():
-        grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+        grant = RoleGrant.objects.select_for_update(of=("self",)).select_related("user").get(pk=grant.pk)
         if grant.revoked_at is not None:
             raise DomainError("org.revoke_twice", "该授权已撤销")
         grant.revoked_at = timezone.now()
@@ -429,11 +429,15 @@ def pledge_record(*, actor: User, user: User, year: int, signed_on: dt.date, fil
         raise DomainError("org.pledge_file_type", "承诺书扫描件只接受 PDF、JPG、PNG 文件", field="file")
     if (file.size or 0) > MAX_PLEDGE_FILE_BYTES:
         raise DomainError(
-            "org.pledge_file_size", f"承诺书扫描件不能超过10MB（当前{(file.size or 0) / 1048576:.1f}MB）", field="file"
+            "org.pledge_file_size",
+            f"承诺书扫描件不能超过10MB（当前{math.ceil((file.size or 0) * 100 / 1048576) / 100:.2f}MB）",
+            field="file",
         )
+    duplicate = DomainError("org.pledge_duplicate", f"{user.display_name} 的{year}年度廉政承诺书已登记", field="year")
     with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)  # one pledge per person and year: serialise concurrent uploads
         if IntegrityPledge.objects.filter(user=user, year=year).exists():
-            raise DomainError("org.pledge_duplicate", f"{user.display_name} 的{year}年度廉政承诺书已登记", field="year")
+            raise duplicate
         pledge = IntegrityPledge(user=user, agency=user.agency, year=year, signed_on=signed_on, recorded_by=actor)
         pledge.file.save(file.name or "pledge.pdf", file, save=False)
         pledge.save()

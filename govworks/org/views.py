@@ -261,7 +261,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = perms.access_user(request.user, pk)
-    owner_agency = person.agency_id or (person.external_org.registered_by_id if person.external_org else None)
+    owner_agency = person.owner_agency_id
     locked = AccessAttempt.objects.filter(
         username=person.username, failures_since_start__gte=lockout_failure_limit(request, {"username": person.username})
     ).first()
@@ -320,7 +320,7 @@ def external_user_create(request: HttpRequest, org_pk: int) -> HttpResponse:
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = perms.access_user(request.user, pk)
-    owner = person.agency_id or (person.external_org.registered_by_id if person.external_org else None)
+    owner = person.owner_agency_id
     perms.require(request.user, perms.ORG_MANAGE, owner)
     form = UserEditForm(request.POST or None, instance=User.objects.get(pk=person.pk), agency=person.agency)
     if request.method == "POST" and form.is_valid():

@@ -27,14 +27,18 @@ class OutsidePlanProjectForm(forms.Form):
     name = forms.CharField(label="项目名称", max_length=120)
     project_type = forms.ChoiceField(label="项目类型", choices=ProjectType.choices)
     location = forms.CharField(label="建设地点", max_length=200)
-    estimate_amount = forms.DecimalField(label="估算金额（元）", max_digits=16, decimal_places=2, min_value=0.01, error_messages=AMOUNT_ERRORS)
+    estimate_amount = forms.DecimalField(
+        label="估算金额（元）", max_digits=16, decimal_places=2, min_value=0.01, error_messages=AMOUNT_ERRORS
+    )
     funding_source = forms.ChoiceField(label="资金来源", choices=FundingSource.choices)
     planned_start = forms.DateField(label="计划开工", widget=DATE)
     planned_end = forms.DateField(label="计划竣工", widget=DATE)
     department = forms.ModelChoiceField(label="责任科室", queryset=Department.objects.none())
     manager = forms.ModelChoiceField(label="项目负责人", queryset=User.objects.none())
     outside_plan_reason = forms.CharField(
-        label="计划外立项理由", widget=forms.Textarea(attrs={"rows": 3}), min_length=10,
+        label="计划外立项理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
         help_text="不少于10个字。计划外项目会提示纪检监察关注。",
         error_messages={"min_length": "计划外立项理由不少于10个字（当前%(show_value)d个字）"},
     )
@@ -70,8 +74,12 @@ class ReasonForm(forms.Form):
 
 
 class AmountsForm(forms.Form):
-    approved_estimate = forms.DecimalField(label="批复概算（元）", max_digits=16, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS)
-    budget_amount = forms.DecimalField(label="施工图预算（元）", max_digits=16, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS)
+    approved_estimate = forms.DecimalField(
+        label="批复概算（元）", max_digits=16, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS
+    )
+    budget_amount = forms.DecimalField(
+        label="施工图预算（元）", max_digits=16, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

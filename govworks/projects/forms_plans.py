@@ -76,7 +76,9 @@ class PlanImportForm(forms.Form):
         if not (file.name or "").lower().endswith(".xlsx"):
             raise forms.ValidationError("只接受 Excel 2007 及以上格式（.xlsx）的文件，请用下载的模板填写后上传")
         if (file.size or 0) > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(f"文件不能超过 {MAX_IMPORT_BYTES // 1048576}MB（当前 {(file.size or 0) / 1048576:.1f}MB）")
+            raise forms.ValidationError(
+                f"文件不能超过 {MAX_IMPORT_BYTES // 1048576}MB（当前 {(file.size or 0) / 1048576:.1f}MB）"
+            )
         return file
 
 

@@ -14,13 +14,22 @@ from govworks.core.registry import NavItem, WorkItem, register_nav, register_wor
 from govworks.org import permissions as org_perms
 from govworks.org.models import Position
 from govworks.projects import permissions as perms
-from govworks.projects.models import AgendaItem, AnnualPlan, ApprovalStep, Delegation, JointReviewSeat, Meeting, ProjectResponsibility, Stage
+from govworks.projects.models import (
+    AgendaItem,
+    AnnualPlan,
+    ApprovalStep,
+    Delegation,
+    JointReviewSeat,
+    Meeting,
+    ProjectResponsibility,
+    Stage,
+)
 
 SECTION = _("项目管理")
 
 
 def _internal(user: Any) -> bool:
-    return bool(org_perms.readable_agency_ids(user))
+    return bool(org_perms.business_readable_agency_ids(user))
 
 
 for _item in [
@@ -36,11 +45,11 @@ for _item in [
 
 def _approval_items(user: Any) -> list[WorkItem]:
     """Current approval steps the user may decide, as holder of the role or as delegate (two queries)."""
-    pairs = [(aid, role) for aid in org_perms.readable_agency_ids(user) for role in org_perms.roles_in(user, aid)]
+    pairs = [(aid, role) for aid in org_perms.business_readable_agency_ids(user) for role in org_perms.roles_in(user, aid)]
     today = timezone.localdate()
     delegated = list(
         Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today, revoked_at__isnull=True)
-        .filter(delegator__grants__revoked_at__isnull=True)
+        .filter(delegator__grants__revoked_at__isnull=True, delegator__grants__agency_id=F("agency_id"))
         .values_list("agency_id", "delegator__grants__role", "delegator_id")
     )
     condition = Q(pk__in=[])
@@ -55,8 +64,13 @@ def _approval_items(user: Any) -> list[WorkItem]:
         .order_by("due_on")[:50]
     )
     return [
-        WorkItem(title=f"审批：{s.request.title}", url=reverse("projects:approval_detail", args=[s.request_id]), kind="审批", due=s.due_on,
-                 detail=s.request.chain_name)
+        WorkItem(
+            title=f"审批：{s.request.title}",
+            url=reverse("projects:approval_detail", args=[s.request_id]),
+            kind="审批",
+            due=s.due_on,
+            detail=s.request.chain_name,
+        )
         for s in steps
     ]
 
@@ -72,7 +86,8 @@ def _stage_items(user: Any) -> list[WorkItem]:
     return [
         WorkItem(
             title=f"推进{r.project.code}“{r.project.name}”（{Stage(r.stage).label}）",
-            url=reverse("projects:project_detail", args=[r.project_id]), kind="项目",
+            url=reverse("projects:project_detail", args=[r.project_id]),
+            kind="项目",
             due=r.project.stage_entered_on + dt.timedelta(days=r.due_days) if r.due_days else None,
             detail="本阶段责任人：请按办结条件推进",
         )
@@ -82,14 +97,28 @@ def _stage_items(user: Any) -> list[WorkItem]:
 
 def _meeting_items(user: Any) -> list[WorkItem]:
     """Agenda items waiting for the chair's conclusion, and the opinions the user owes (one query each)."""
-    items = AgendaItem.objects.filter(meeting__chair=user, meeting__status=Meeting.Status.HELD, status=AgendaItem.Status.PENDING).select_related("meeting")[:20]
+    items = AgendaItem.objects.filter(
+        meeting__chair=user, meeting__status=Meeting.Status.HELD, status=AgendaItem.Status.PENDING
+    ).select_related("meeting")[:20]
     out = [
-        WorkItem(title=f"主持人结论：{i.title}", url=reverse("projects:meeting_detail", args=[i.meeting_id]), kind="三重一大", due=i.meeting.held_on)
+        WorkItem(
+            title=f"主持人结论：{i.title}",
+            url=reverse("projects:meeting_detail", args=[i.meeting_id]),
+            kind="三重一大",
+            due=i.meeting.held_on,
+        )
         for i in items
     ]
-    seats = JointReviewSeat.objects.filter(reviewer=user, opinion="", review__status="open").select_related("review__project")[:20]
+    seats = JointReviewSeat.objects.filter(reviewer=user, opinion="", review__status="open").select_related("review__project")[
+        :20
+    ]
     out += [
-        WorkItem(title=f"联审意见：{s.review.subject}（{s.unit}）", url=reverse("projects:joint_review_detail", args=[s.review_id]), kind="联审", due=s.review.due_on)
+        WorkItem(
+            title=f"联审意见：{s.review.subject}（{s.unit}）",
+            url=reverse("projects:joint_review_detail", args=[s.review_id]),
+            kind="联审",
+            due=s.review.due_on,
+        )
         for s in seats
     ]
     return out
@@ -99,7 +128,9 @@ def _plan_items(user: Any) -> list[WorkItem]:
     """Plans the user drafted that came back from the superior agency (one query)."""
     plans = AnnualPlan.objects.filter(drafted_by=user, status=AnnualPlan.Status.RETURNED)[:10]
     return [
-        WorkItem(title=f"计划被退回：{p}", url=reverse("projects:plan_detail", args=[p.pk]), kind="计划", detail=p.return_comment[:80])
+        WorkItem(
+            title=f"计划被退回：{p}", url=reverse("projects:plan_detail", args=[p.pk]), kind="计划", detail=p.return_comment[:80]
+        )
         for p in plans
     ]
 
@@ -124,7 +155,9 @@ def _subordinate_overdue(user: Any) -> list[WorkItem]:
             out.append(
                 WorkItem(
                     title=f"下属逾期：{r.responsible.display_name} 负责的{r.project.code}（{Stage(r.stage).label}）",
-                    url=reverse("projects:project_detail", args=[r.project_id]), kind="督办", due=due,
+                    url=reverse("projects:project_detail", args=[r.project_id]),
+                    kind="督办",
+                    due=due,
                     detail=f"已逾期 {(today - due).days} 天",
                 )
             )

@@ -56,7 +56,7 @@ org_perms.ACTION_LABELS.update(
 
 
 def projects_visible_to(user: Any) -> QuerySet[Project]:
-    return Project.objects.filter(agency_id__in=org_perms.readable_agency_ids(user))
+    return Project.objects.filter(agency_id__in=org_perms.business_readable_agency_ids(user))
 
 
 def plans_visible_to(user: Any) -> QuerySet[AnnualPlan]:
@@ -65,8 +65,8 @@ def plans_visible_to(user: Any) -> QuerySet[AnnualPlan]:
 
     if not org_perms.is_signed_in(user):
         return AnnualPlan.objects.none()
-    own = {aid for aid in org_perms.readable_agency_ids(user) if aid in _agencies_with_any_role(user)}
-    readable = org_perms.readable_agency_ids(user)
+    own = {aid for aid in org_perms.business_readable_agency_ids(user) if aid in _agencies_with_any_role(user)}
+    readable = org_perms.business_readable_agency_ids(user)
     return AnnualPlan.objects.filter(
         Q(agency_id__in=own)
         | Q(
@@ -76,15 +76,32 @@ def plans_visible_to(user: Any) -> QuerySet[AnnualPlan]:
 
 
 def _agencies_with_any_role(user: Any) -> set[int]:
-    return {aid for aid in org_perms.readable_agency_ids(user) if org_perms.roles_in(user, aid)}
+    return {aid for aid in org_perms.business_readable_agency_ids(user) if org_perms.roles_in(user, aid)}
 
 
 def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(agency_id__in=org_perms.readable_agency_ids(user))
+    """Meetings of readable agencies, and any meeting the user sits on."""
+    from django.db.models import Q
+
+    if not org_perms.is_signed_in(user):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(Q(agency_id__in=org_perms.business_readable_agency_ids(user)) | Q(members__user=user)).distinct()
 
 
 def approvals_visible_to(user: Any) -> QuerySet[ApprovalRequest]:
-    return ApprovalRequest.objects.filter(agency_id__in=org_perms.readable_agency_ids(user))
+    """Approvals of readable agencies, and those of agencies where someone has delegated to the user today."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from govworks.projects.models import Delegation
+
+    if not org_perms.is_signed_in(user):
+        return ApprovalRequest.objects.none()
+    today = timezone.localdate()
+    delegated = Delegation.objects.filter(
+        delegate=user, starts_on__lte=today, ends_on__gte=today, revoked_at__isnull=True
+    ).values("agency_id")
+    return ApprovalRequest.objects.filter(Q(agency_id__in=org_perms.business_readable_agency_ids(user)) | Q(agency_id__in=delegated))
 
 
 def _get_or_404(queryset: QuerySet[Any], pk: Any) -> Any:

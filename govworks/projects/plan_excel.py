@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -39,6 +40,8 @@ HEADERS = [
 ]  # fmt: skip
 COLUMN_WIDTHS = [6, 30, 12, 28, 18, 12, 13, 13, 14, 18, 40]
 MAX_ROWS = 500
+MAX_SHEET_ROWS = 20000  # rows scanned at most (blank ones included)
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 HEADER_SCAN_ROWS = 10  # the header may sit below a title block (the export has one)
 TEMPLATE_ROWS = 500  # rows the dropdowns cover in the template
 AMOUNT_MAX = Decimal("99999999999999.99")  # max_digits=16, decimal_places=2
@@ -79,7 +82,7 @@ def _header_row(ws: Worksheet, row: int) -> None:
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.freeze_panes = f"A{row + 1}"
 
 
 def _list_validation(labels: Sequence[str], prompt: str) -> DataValidation:
@@ -212,7 +215,7 @@ def _amount(value: Any) -> tuple[Decimal | None, str]:
     if isinstance(value, bool):
         return None, "须为数字金额（元）"
     numeric = isinstance(value, int | float | Decimal)
-    raw = str(value) if numeric else re.sub(r"[,，\s]", "", _text(value)).removesuffix("元")
+    raw = str(value) if numeric else re.sub(r"[,，\s¥￥]", "", _text(value)).removesuffix("元")
     try:
         amount = Decimal(raw)
     except InvalidOperation:
@@ -254,6 +257,35 @@ def _choice(value: str, choices: type[ProjectType] | type[FundingSource], what: 
     return None, f"“{value}”不是有效的{what}，应为：{'、'.join(by_label)}"
 
 
+def _unreadable() -> DomainError:
+    return DomainError(
+        "plan.import_unreadable", "文件无法读取：不是有效的 .xlsx 文件，请用下载的模板填写后另存为 .xlsx 再上传", field="file"
+    )
+
+
+# what a damaged or hostile .xlsx may raise while being opened or read
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, InvalidFileException, KeyError, IndexError, OSError, ValueError, TypeError,
+                SyntaxError, EOFError)  # fmt: skip
+
+
+def _check_archive(file: Any) -> None:
+    """Refuse a file that is not a zip archive, or one that would unpack to more than ``MAX_UNPACKED_BYTES``."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except _READ_ERRORS:
+        raise _unreadable() from None
+    finally:
+        if hasattr(file, "seek"):
+            file.seek(0)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DomainError(
+            "plan.import_too_large",
+            f"文件内容过大（解压后超过 {MAX_UNPACKED_BYTES // 1048576}MB），请只保留计划项目后再上传",
+            field="file",
+        )
+
+
 def _read_rows(file: Any) -> list[tuple[int, tuple[Any, ...]]]:
     """The non-empty rows below the header, as (Excel row number, the template's columns)."""
     name = str(getattr(file, "name", "") or "")
@@ -261,19 +293,20 @@ def _read_rows(file: Any) -> list[tuple[int, tuple[Any, ...]]]:
         raise DomainError(
             "plan.import_type", "只接受 Excel 2007 及以上格式（.xlsx）的文件，请用下载的模板填写后上传", field="file"
         )
+    _check_archive(file)
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise DomainError(
-            "plan.import_unreadable", "文件无法读取：不是有效的 .xlsx 文件，请用下载的模板填写后另存为 .xlsx 再上传", field="file"
-        ) from None
+    except _READ_ERRORS:
+        raise _unreadable() from None
+    head: list[tuple[Any, ...]] = []
+    found = False
+    data: list[tuple[int, tuple[Any, ...]]] = []
+    width = len(HEADERS)
     try:
         ws: Any = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        head: list[tuple[Any, ...]] = []
-        found = False
-        data: list[tuple[int, tuple[Any, ...]]] = []
-        width = len(HEADERS)
         for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+            if number > MAX_SHEET_ROWS:
+                raise DomainError("plan.import_too_many", f"工作表超过 {MAX_SHEET_ROWS} 行，请删除多余的行后再上传", field="file")
             cells = (tuple(row) + (None,) * width)[:width]
             if not found:
                 head.append(cells)
@@ -292,6 +325,8 @@ def _read_rows(file: Any) -> list[tuple[int, tuple[Any, ...]]]:
                 )
         if not found:
             _check_header(head)
+    except _READ_ERRORS:
+        raise _unreadable() from None
     finally:
         wb.close()
     if not data:

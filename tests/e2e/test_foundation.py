@@ -79,8 +79,16 @@ def test_workbench_asks_for_the_missing_integrity_pledge(demo: Any, open_page: A
 
 
 ADMIN_PAGES = {
-    "sysadmin": ["/org/agencies/", "/org/departments/", "/org/positions/", "/org/users/", "/org/external/",
-                 "/org/pledges/", "/org/parameters/", "/org/parameters/tender.mandatory.construction/"],
+    "sysadmin": [
+        "/org/agencies/",
+        "/org/departments/",
+        "/org/positions/",
+        "/org/users/",
+        "/org/external/",
+        "/org/pledges/",
+        "/org/parameters/",
+        "/org/parameters/tender.mandatory.construction/",
+    ],
     "secadmin": ["/org/grants/", "/org/lockouts/", "/org/users/"],
     "auditadmin": ["/core/audit/", "/core/audit/verify/"],
 }

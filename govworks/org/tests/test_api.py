@@ -425,10 +425,6 @@ def test_audit_events_are_read_only(client, world):
     assert db_state() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG services.user_password_reset records agency=None for an external account, so a sibling city's auditor reads it",
-)
 def test_a_sibling_citys_auditor_does_not_read_events_about_our_external_accounts(client, world):
     from govworks.org import services
 
@@ -504,11 +500,6 @@ def test_list_endpoint_query_count_is_constant(client, world, count_queries, url
 # ------------------------------------------------------------------------------------------ schema, root
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING /api/schema/ is served to anonymous callers (drf-spectacular SERVE_PERMISSIONS defaults to AllowAny) "
-    "while every endpoint it describes needs sign-in; set SPECTACULAR_SETTINGS['SERVE_PERMISSIONS'] to IsAuthenticated",
-)
 def test_schema_needs_sign_in(client, world):
     assert client.get("/api/schema/").status_code == 403
 

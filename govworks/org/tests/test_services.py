@@ -721,12 +721,6 @@ EXTERNAL_ACCOUNT_WRITES = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG services.py user_update/user_password_reset/account_unlock record agency=user.agency, None for an external "
-    "account: the event is then shown to every top agency's auditor (a sibling city's too) and hidden from a subordinate "
-    "registering agency's auditor. user_create records external_org.registered_by; the others should too.",
-)
 @pytest.mark.parametrize("write", sorted(EXTERNAL_ACCOUNT_WRITES))
 def test_events_about_an_external_account_belong_to_the_registering_agency(world, write):
     # given the contractor's account, registered by the city
@@ -1188,15 +1182,10 @@ def test_pledge_file_over_10mb_refused(world):
             actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(size=11 * 1024 * 1024 + 1)
         ),
         code="org.pledge_file_size",
-        message="承诺书扫描件不能超过10MB（当前11.0MB）",
+        message="承诺书扫描件不能超过10MB（当前11.01MB）",
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG services.pledge_record rounds the size to 0.1MB: 10MB+1 byte is refused with '不能超过10MB（当前10.0MB）', "
-    "which contradicts itself; round up (math.ceil(size * 10 / 1048576) / 10) so it reads 当前10.1MB",
-)
 def test_pledge_file_size_message_does_not_contradict_itself(world):
     today = timezone.localdate()
     refused(
@@ -1204,7 +1193,7 @@ def test_pledge_file_size_message_does_not_contradict_itself(world):
             actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(size=10 * 1024 * 1024 + 1)
         ),
         code="org.pledge_file_size",
-        message="承诺书扫描件不能超过10MB（当前10.1MB）",
+        message="承诺书扫描件不能超过10MB（当前10.01MB）",
     )
 
 

@@ -39,7 +39,7 @@ class DecidingScope:
 def deciding_scope(*, user: Any, on: dt.date | None = None) -> DecidingScope:
     """One query beyond the user's cached grants (the same rule as ``services.approvals.deciding_capacity``)."""
     on = on or timezone.localdate()
-    held = frozenset((aid, role) for aid in org_perms.readable_agency_ids(user) for role in org_perms.roles_in(user, aid))
+    held = frozenset((aid, role) for aid in org_perms.business_readable_agency_ids(user) for role in org_perms.roles_in(user, aid))
     delegated = tuple(
         (agency_id, role, delegator_id, full_name or username)
         for agency_id, role, delegator_id, full_name, username in Delegation.objects.filter(
@@ -77,7 +77,7 @@ def approval_todo_for(*, user: Any, scope: DecidingScope) -> QuerySet[ApprovalRe
         .filter(condition)
         .exclude(submitted_by=user)
         .select_related("agency", "submitted_by", "project")
-        .order_by("current_due", "submitted_at", "id")
+        .order_by(F("current_due").asc(nulls_last=True), "submitted_at", "id")
     )
 
 

@@ -84,6 +84,14 @@ class MeetingView:
         return Decimal(self.present) / Decimal(self.expected) if self.expected else Decimal(0)
 
     @property
+    def ratio_text(self) -> str:
+        return f"{self.ratio:.1%}"
+
+    @property
+    def quorum_text(self) -> str:
+        return f"{Decimal(self.meeting.quorum_ratio):.2%}"
+
+    @property
     def attendance_recorded(self) -> bool:
         return self.meeting.status != Meeting.Status.PLANNED
 
@@ -180,7 +188,8 @@ def agenda_subject_choices(*, meeting: Meeting) -> list[SubjectChoice]:
         .order_by("code")
     )
     out = [
-        SubjectChoice(f"plan:{p.pk}", f"年度计划：{p}（估算合计 {p.total or 0:,.2f} 元）", Decimal(p.total or 0), p) for p in plans
+        SubjectChoice(f"plan:{p.pk}", f"年度计划：{p}（估算合计 {p.total or 0:,.2f} 元）", Decimal(p.total or 0), p)
+        for p in plans
     ]
     out += [
         SubjectChoice(f"project:{p.pk}", f"项目：{p.code} {p.name}（{p.controlling_amount:,.2f} 元）", p.controlling_amount, p)

@@ -64,18 +64,18 @@ class PlanPage:
 
 def plan_page(*, user: Any, plan: AnnualPlan) -> PlanPage:
     """Everything the plan page shows (plan fetched through ``access_plan``), in a fixed number of queries."""
-    items = list(
-        PlanItem.objects.filter(plan=plan).select_related("department", "responsible", "project").order_by("seq")
-    )
+    # through the related manager, so each item's ``plan`` is this very object (no query per item)
+    items = list(plan.items.select_related("department", "responsible", "project").order_by("seq"))
     agenda = list(
         AgendaItem.objects.filter(subject_type=content_type_of(plan), subject_id=plan.pk)
         .select_related("meeting")
         .order_by("-meeting__held_on", "-id")
     )
     revisions = list(
-        perms.plans_visible_to(user).filter(agency_id=plan.agency_id, year=plan.year).order_by("revision").only(
-            "id", "revision", "status", "title", "previous_id", "agency_id", "year"
-        )
+        perms.plans_visible_to(user)
+        .filter(agency_id=plan.agency_id, year=plan.year)
+        .order_by("revision")
+        .only("id", "revision", "status", "title", "previous_id", "agency_id", "year")
     )
     return PlanPage(
         plan=plan,

@@ -116,7 +116,9 @@ def project_workspace(*, project: Project) -> Workspace:
             .order_by("-submitted_at")
         ),
         decisions=list(
-            AgendaItem.objects.filter(subject_type=ct, subject_id=project.pk).select_related("meeting").order_by("-meeting__held_on")
+            AgendaItem.objects.filter(subject_type=ct, subject_id=project.pk)
+            .select_related("meeting")
+            .order_by("-meeting__held_on")
         ),
         higher_reviews=list(HigherReview.objects.filter(project=project).select_related("recorded_by")),
         expert_reviews=list(ExpertReview.objects.filter(project=project).select_related("drawn_by").order_by("-drawn_at")),

@@ -25,14 +25,18 @@ from govworks.projects.services.reviews import candidates_from_snapshot, expert_
 
 def expert_pool_visible_to(user: Any) -> QuerySet[Expert]:
     """The pool is shared by the deployment: every internal user with a role somewhere sees it; nobody else."""
-    if not org_perms.readable_agency_ids(user) or getattr(user, "is_external", False):
+    if not org_perms.business_readable_agency_ids(user) or getattr(user, "is_external", False):
         return Expert.objects.none()
     return Expert.objects.all()
 
 
 def expert_list_visible_to(*, user: Any, speciality: str = "", text: str = "") -> QuerySet[Expert]:
     """The expert pool with the ties that exclude each expert, filtered by speciality and name/employer."""
-    qs = expert_pool_visible_to(user).select_related("employer_agency", "employer_org").prefetch_related("conflict_agencies", "conflict_orgs")
+    qs = (
+        expert_pool_visible_to(user)
+        .select_related("employer_agency", "employer_org")
+        .prefetch_related("conflict_agencies", "conflict_orgs")
+    )
     if speciality in Speciality.values:
         qs = qs.filter(speciality=speciality)
     if text:
@@ -91,7 +95,11 @@ def expert_review_page(*, review: ExpertReview) -> ExpertReviewPage:
     candidates = candidates_from_snapshot(snap.get("experts", []))
     agency_ids = frozenset(snap.get("agency_ids", []))
     org_ids = frozenset(snap.get("org_ids", []))
-    reasons = {c.expert_id: conflict_reason(c, agency_ids=agency_ids, org_ids=org_ids) for c in candidates if c.speciality == review.speciality}
+    reasons = {
+        c.expert_id: conflict_reason(c, agency_ids=agency_ids, org_ids=org_ids)
+        for c in candidates
+        if c.speciality == review.speciality
+    }
     excluded_ids = list(review.excluded_snapshot or [])
     wanted = set(review.panel) | set(excluded_ids)
     experts = {e.pk: e for e in Expert.objects.filter(pk__in=wanted).select_related("employer_agency", "employer_org")}
@@ -134,7 +142,9 @@ def joint_review_access(*, user: Any, pk: Any) -> JointReview:
     except Http404:
         if not org_perms.is_signed_in(user):
             raise
-        return _get_or_404(JointReview.objects.filter(seats__reviewer=user).select_related("project", "requested_by").distinct(), pk)
+        return _get_or_404(
+            JointReview.objects.filter(seats__reviewer=user).select_related("project", "requested_by").distinct(), pk
+        )
 
 
 def joint_seat_access(*, user: Any, pk: Any) -> JointReviewSeat:
@@ -150,12 +160,12 @@ def joint_review_seats(*, review: JointReview) -> list[JointReviewSeat]:
     return list(JointReviewSeat.objects.filter(review=review).select_related("reviewer", "reviewer__agency").order_by("id"))
 
 
-def joint_reviewer_choices(*, user: Any) -> QuerySet[User]:
+def joint_reviewer_choices(*, user: User) -> QuerySet[User]:
     """Who may be named 经办人 of a seat: active internal users the organiser can see, not the organiser."""
     return (
         org_perms.users_visible_to(user)
         .filter(is_active=True, external_org__isnull=True)
-        .exclude(pk=getattr(user, "pk", None))
+        .exclude(pk=user.pk)
         .select_related("agency")
         .order_by("agency__path", "full_name", "username")
     )

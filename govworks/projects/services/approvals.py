@@ -17,11 +17,16 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
+from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, RoleGrant, User
 from govworks.org.roles import Role
+from govworks.projects import permissions as perms
 from govworks.projects.models import ApprovalChainRule, ApprovalRequest, ApprovalStep, Delegation, Project
 from govworks.projects.rules import ChainRule, pick_chain
 from govworks.projects.services.common import content_type_of, money, param
+
+#: who may start a chain, by the kind's prefix (later modules add theirs)
+SUBMIT_ACTION: dict[str, str] = {"project": perms.PROJECT_ADVANCE}
 
 KIND_LABELS = {
     "project.initiation": "立项审批",
@@ -33,11 +38,11 @@ KIND_LABELS = {
 def approval_chain_for(*, agency: Agency, kind: str, amount: Decimal) -> ChainRule:
     """The chain that applies to ``kind`` at ``amount`` in ``agency`` (its own rules before the deployment's)."""
     rows = ApprovalChainRule.objects.filter(kind=kind).filter(Q(agency__isnull=True) | Q(agency=agency))
-    chain = pick_chain(
-        [ChainRule(r.name, r.min_amount, tuple(r.steps), r.agency_id is not None) for r in rows], amount
-    )
+    chain = pick_chain([ChainRule(r.name, r.min_amount, tuple(r.steps), r.agency_id is not None) for r in rows], amount)
     if chain is None:
-        raise DomainError("approval.no_chain", f"未配置“{KIND_LABELS.get(kind, kind)}”的审批流（金额 {money(amount)}），请系统管理员配置")
+        raise DomainError(
+            "approval.no_chain", f"未配置“{KIND_LABELS.get(kind, kind)}”的审批流（金额 {money(amount)}），请系统管理员配置"
+        )
     return chain
 
 
@@ -45,12 +50,18 @@ def approval_submit(
     *, actor: User, agency: Agency, kind: str, subject: models.Model, title: str, amount: Decimal, project: Project | None = None
 ) -> ApprovalRequest:
     """Start the chain for ``subject``. Refused while another request of the same kind is pending or
-    already approved for it."""
+    already approved for it, and to anyone who may not move the subject forward."""
+    org_perms.require(actor, SUBMIT_ACTION.get(kind.split(".")[0], perms.PROJECT_ADVANCE), agency.pk)
     with transaction.atomic():
         ct = content_type_of(subject)
         open_request = (
             ApprovalRequest.objects.select_for_update()
-            .filter(subject_type=ct, subject_id=subject.pk, kind=kind, status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.APPROVED])
+            .filter(
+                subject_type=ct,
+                subject_id=subject.pk,
+                kind=kind,
+                status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.APPROVED],
+            )
             .first()
         )
         if open_request is not None:
@@ -58,8 +69,15 @@ def approval_submit(
             raise DomainError("approval.duplicate", f"“{title}”已有{state}的{KIND_LABELS.get(kind, kind)}，不能重复提交")
         chain = approval_chain_for(agency=agency, kind=kind, amount=amount)
         request = ApprovalRequest.objects.create(
-            agency=agency, project=project, kind=kind, title=title, amount=amount, subject_type=ct, subject_id=subject.pk,
-            chain_name=chain.name, submitted_by=actor,
+            agency=agency,
+            project=project,
+            kind=kind,
+            title=title,
+            amount=amount,
+            subject_type=ct,
+            subject_id=subject.pk,
+            chain_name=chain.name,
+            submitted_by=actor,
         )
         due_days = int(param("approval.step_due_days", agency))
         today = timezone.localdate()
@@ -70,7 +88,11 @@ def approval_submit(
             ]
         )
         audit_event_record(
-            actor=actor, action="projects.approval.submit", obj=request, agency=agency, context=project,
+            actor=actor,
+            action="projects.approval.submit",
+            obj=request,
+            agency=agency,
+            context=project,
             summary=f"提交{KIND_LABELS.get(kind, kind)}：{title}（{chain.name}：{'→'.join(Role(r).label for r in chain.steps)}）",
             changes={"amount": {"before": None, "after": amount}},
         )
@@ -86,8 +108,13 @@ def deciding_capacity(*, user: User, request: ApprovalRequest, step: ApprovalSte
         return user
     delegation = (
         Delegation.objects.filter(
-            delegate=user, agency_id=request.agency_id, starts_on__lte=on, ends_on__gte=on, revoked_at__isnull=True,
-            delegator__grants__role=step.role, delegator__grants__agency_id=request.agency_id,
+            delegate=user,
+            agency_id=request.agency_id,
+            starts_on__lte=on,
+            ends_on__gte=on,
+            revoked_at__isnull=True,
+            delegator__grants__role=step.role,
+            delegator__grants__agency_id=request.agency_id,
             delegator__grants__revoked_at__isnull=True,
         )
         .exclude(delegator_id=request.submitted_by_id)
@@ -104,7 +131,7 @@ def approval_decide(*, actor: User, request: ApprovalRequest, approve: bool, opi
     if not approve and not opinion:
         raise DomainError("approval.return_reason", "退回须填写理由", field="opinion")
     with transaction.atomic():
-        request = ApprovalRequest.objects.select_for_update().select_related("project").get(pk=request.pk)
+        request = ApprovalRequest.objects.select_for_update(of=("self",)).select_related("project").get(pk=request.pk)
         if request.status != ApprovalRequest.Status.PENDING:
             raise DomainError("approval.not_pending", f"该审批已{request.get_status_display()}，不能再审批")
         step = ApprovalStep.objects.select_for_update().get(request=request, index=request.current_index)
@@ -133,9 +160,13 @@ def approval_decide(*, actor: User, request: ApprovalRequest, approve: bool, opi
         proxy = f"（代{capacity.display_name}）" if step.on_behalf_of else ""
         verdict = "同意" if approve else "退回"
         audit_event_record(
-            actor=actor, action=f"projects.approval.{'approve' if approve else 'return'}", obj=request,
-            agency=request.agency, context=request.project,
-            summary=f"{Role(step.role).label}{proxy}{verdict}：{request.title}" + ("（审批通过）" if request.status == ApprovalRequest.Status.APPROVED else ""),
+            actor=actor,
+            action=f"projects.approval.{'approve' if approve else 'return'}",
+            obj=request,
+            agency=request.agency,
+            context=request.project,
+            summary=f"{Role(step.role).label}{proxy}{verdict}：{request.title}"
+            + ("（审批通过）" if request.status == ApprovalRequest.Status.APPROVED else ""),
             reason=step.opinion,
         )
     return request
@@ -158,7 +189,10 @@ def delegation_create(*, actor: User, delegate: User, starts_on: dt.date, ends_o
             agency_id=actor.agency_id, delegator=actor, delegate=delegate, starts_on=starts_on, ends_on=ends_on, reason=reason
         )
         audit_event_record(
-            actor=actor, action="projects.delegation.create", obj=delegation, agency=actor.agency,
+            actor=actor,
+            action="projects.delegation.create",
+            obj=delegation,
+            agency=actor.agency,
             summary=f"{actor.display_name} 委托 {delegate.display_name} 代为审批（{starts_on:%Y-%m-%d} 至 {ends_on:%Y-%m-%d}）",
             reason=reason,
         )

@@ -28,12 +28,16 @@ ALLOWED_FILE_TYPES = (".pdf", ".doc", ".docx", ".jpg", ".jpeg", ".png")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-def check_upload(file: UploadedFile, *, field: str, types: Sequence[str] = ALLOWED_FILE_TYPES, max_bytes: int = MAX_FILE_BYTES) -> None:
+def check_upload(
+    file: UploadedFile, *, field: str, types: Sequence[str] = ALLOWED_FILE_TYPES, max_bytes: int = MAX_FILE_BYTES
+) -> None:
     name = (file.name or "").lower()
     if not name.endswith(tuple(types)):
         raise DomainError("file.type", f"文件类型不支持：只接受 {'、'.join(t.lstrip('.').upper() for t in types)}", field=field)
     if (file.size or 0) > max_bytes:
-        raise DomainError("file.size", f"文件不能超过 {max_bytes // 1048576}MB（当前 {(file.size or 0) / 1048576:.1f}MB）", field=field)
+        raise DomainError(
+            "file.size", f"文件不能超过 {max_bytes // 1048576}MB（当前 {(file.size or 0) / 1048576:.1f}MB）", field=field
+        )
 
 
 def quorum_ratio_for_check(ratio: Decimal) -> Decimal:
@@ -65,12 +69,20 @@ def meeting_create(
         raise DomainError("meeting.members", f"集体决策会议应到成员不少于3人（当前{len(people)}人）", field="members")
     with transaction.atomic():
         meeting = Meeting.objects.create(
-            agency=agency, kind=kind, title=title, held_on=held_on, chair=chair, organizer=actor,
+            agency=agency,
+            kind=kind,
+            title=title,
+            held_on=held_on,
+            chair=chair,
+            organizer=actor,
             quorum_ratio=param("tzyd.quorum_ratio", agency),
         )
         MeetingMember.objects.bulk_create([MeetingMember(meeting=meeting, user=m) for m in people.values()])
         audit_event_record(
-            actor=actor, action="projects.meeting.create", obj=meeting, agency=agency,
+            actor=actor,
+            action="projects.meeting.create",
+            obj=meeting,
+            agency=agency,
             summary=f"安排{meeting.get_kind_display()}“{title}”（{held_on:%Y-%m-%d}，主持人 {chair.display_name}，应到 {len(people)} 人）",
         )
     return meeting
@@ -81,7 +93,9 @@ def _require_organizer(actor: User, meeting: Meeting) -> None:
         raise PermissionDenied("只有会议记录人或主持人可以办理")
 
 
-def meeting_record_attendance(*, actor: User, meeting: Meeting, present: Sequence[int], absence_reasons: dict[int, str] | None = None) -> Meeting:
+def meeting_record_attendance(
+    *, actor: User, meeting: Meeting, present: Sequence[int], absence_reasons: dict[int, str] | None = None
+) -> Meeting:
     """Record who attended; the quorum is checked when items are concluded (and shown now)."""
     _require_organizer(actor, meeting)
     absence_reasons = absence_reasons or {}
@@ -91,9 +105,11 @@ def meeting_record_attendance(*, actor: User, meeting: Meeting, present: Sequenc
             raise DomainError("meeting.closed", "会议已结束，不能修改出席情况")
         if meeting.chair_id not in present:
             raise DomainError("meeting.chair_absent", "主持人须出席会议", field="present")
-        if AgendaItem.objects.filter(meeting=meeting).filter(
-            models.Q(opinions__isnull=False) | ~models.Q(status=AgendaItem.Status.PENDING)
-        ).exists():
+        if (
+            AgendaItem.objects.filter(meeting=meeting)
+            .filter(models.Q(opinions__isnull=False) | ~models.Q(status=AgendaItem.Status.PENDING))
+            .exists()
+        ):
             raise DomainError("meeting.voting_started", "已有议题开始表态或作出结论，不能再修改出席情况")
         members = list(meeting.members.all())
         for m in members:
@@ -105,7 +121,10 @@ def meeting_record_attendance(*, actor: User, meeting: Meeting, present: Sequenc
         count = sum(1 for m in members if m.present)
         met = quorum_reached(expected=len(members), present=count, ratio=meeting.quorum_ratio)
         audit_event_record(
-            actor=actor, action="projects.meeting.attendance", obj=meeting, agency=meeting.agency,
+            actor=actor,
+            action="projects.meeting.attendance",
+            obj=meeting,
+            agency=meeting.agency,
             summary=f"{meeting.title}：应到 {len(members)} 人，实到 {count} 人，{'达到' if met else '未达到'}法定人数",
         )
     return meeting
@@ -124,7 +143,11 @@ def agenda_item_add(
             raise DomainError("meeting.closed", "会议已结束，不能再增加议题")
         ct = content_type_of(subject)
         # a plan comes back after being returned or rejected and is decided again; anything else once
-        blocking = [AgendaItem.Status.PENDING] if isinstance(subject, AnnualPlan) else [AgendaItem.Status.PENDING, AgendaItem.Status.PASSED]
+        blocking = (
+            [AgendaItem.Status.PENDING]
+            if isinstance(subject, AnnualPlan)
+            else [AgendaItem.Status.PENDING, AgendaItem.Status.PASSED]
+        )
         if AgendaItem.objects.filter(subject_type=ct, subject_id=subject.pk, status__in=blocking).exists():
             raise DomainError("agenda.duplicate", f"“{subject}”已有待决或已通过的集体决策议题")
         if isinstance(subject, AnnualPlan):
@@ -136,7 +159,11 @@ def agenda_item_add(
             meeting=meeting, seq=seq, title=title, category=category, amount=amount, subject_type=ct, subject_id=subject.pk
         )
         audit_event_record(
-            actor=actor, action="projects.agenda.add", obj=item, agency=meeting.agency, context=_context_of(subject),
+            actor=actor,
+            action="projects.agenda.add",
+            obj=item,
+            agency=meeting.agency,
+            context=_context_of(subject),
             summary=f"{meeting.title} 议题{seq}：{title}（{item.get_category_display()}）",
         )
     return item
@@ -153,7 +180,7 @@ def opinion_record(*, actor: User, item: AgendaItem, member: User, choice: str, 
     if choice not in Opinion.Choice.values:
         raise DomainError("opinion.choice", "表态只能是同意、不同意、弃权或回避", field="choice")
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
         if item.status != AgendaItem.Status.PENDING:
             raise DomainError("opinion.concluded", "该议题已有结论，不能再记录表态")
         seat = MeetingMember.objects.filter(meeting=item.meeting, user=member).first()
@@ -165,8 +192,13 @@ def opinion_record(*, actor: User, item: AgendaItem, member: User, choice: str, 
             raise DomainError("opinion.duplicate", f"{member.display_name} 已表态", field="member")
         opinion = Opinion.objects.create(item=item, member=member, choice=choice, comment=comment, recorded_by=actor)
         audit_event_record(
-            actor=actor, action="projects.agenda.opinion", obj=item, agency=item.meeting.agency, context=_context_of(item.subject),
-            summary=f"议题“{item.title}”：{member.display_name} {opinion.get_choice_display()}", reason=comment,
+            actor=actor,
+            action="projects.agenda.opinion",
+            obj=item,
+            agency=item.meeting.agency,
+            context=_context_of(item.subject),
+            summary=f"议题“{item.title}”：{member.display_name} {opinion.get_choice_display()}",
+            reason=comment,
         )
     return opinion
 
@@ -177,7 +209,7 @@ def agenda_conclude(*, actor: User, item: AgendaItem, passed: bool, conclusion: 
     if not conclusion.strip():
         raise DomainError("agenda.conclusion", "请填写主持人结论性意见", field="conclusion")
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().select_related("meeting", "meeting__agency").get(pk=item.pk)
+        item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting", "meeting__agency").get(pk=item.pk)
         meeting = item.meeting
         if actor.pk != meeting.chair_id:
             raise PermissionDenied("议题结论由会议主持人最后表态作出")
@@ -193,9 +225,12 @@ def agenda_conclude(*, actor: User, item: AgendaItem, passed: bool, conclusion: 
         # the chair's "pass" counts as agreement (末位表态), a "fail" as disagreement
         choices = [*opinions.values(), Opinion.Choice.AGREE if passed else Opinion.Choice.DISAGREE]
         tally = Tally(
-            expected=len(members), present=len(present),
-            agree=choices.count(Opinion.Choice.AGREE), disagree=choices.count(Opinion.Choice.DISAGREE),
-            abstain=choices.count(Opinion.Choice.ABSTAIN), recused=choices.count(Opinion.Choice.RECUSED),
+            expected=len(members),
+            present=len(present),
+            agree=choices.count(Opinion.Choice.AGREE),
+            disagree=choices.count(Opinion.Choice.DISAGREE),
+            abstain=choices.count(Opinion.Choice.ABSTAIN),
+            recused=choices.count(Opinion.Choice.RECUSED),
         )
         problem = decision_problem(tally, ratio=quorum_ratio_for_check(meeting.quorum_ratio), chair_says_pass=passed)
         if problem:
@@ -206,7 +241,10 @@ def agenda_conclude(*, actor: User, item: AgendaItem, passed: bool, conclusion: 
         item.save()
         subject = item.subject
         audit_event_record(
-            actor=actor, action=f"projects.agenda.{'pass' if passed else 'reject'}", obj=item, agency=meeting.agency,
+            actor=actor,
+            action=f"projects.agenda.{'pass' if passed else 'reject'}",
+            obj=item,
+            agency=meeting.agency,
             context=_context_of(subject),
             summary=f"集体决策“{item.title}”：{item.get_status_display()}（同意 {tally.agree}、不同意 {tally.disagree}、弃权 {tally.abstain}、回避 {tally.recused}，实到 {tally.present}/{tally.expected}）",
             reason=conclusion,
@@ -226,14 +264,22 @@ def meeting_minutes_upload(*, actor: User, meeting: Meeting, file: UploadedFile)
         meeting.minutes.save(file.name or "minutes.pdf", file, save=False)
         meeting.status = Meeting.Status.CLOSED
         meeting.save()
-        audit_event_record(actor=actor, action="projects.meeting.minutes", obj=meeting, agency=meeting.agency, summary=f"上传会议纪要：{meeting.title}")
+        audit_event_record(
+            actor=actor,
+            action="projects.meeting.minutes",
+            obj=meeting,
+            agency=meeting.agency,
+            summary=f"上传会议纪要：{meeting.title}",
+        )
     return meeting
 
 
 def passed_decision_for(subject: models.Model) -> AgendaItem | None:
+    """The latest passed decision (a returned plan is decided again)."""
     return (
         AgendaItem.objects.filter(subject_type=content_type_of(subject), subject_id=subject.pk, status=AgendaItem.Status.PASSED)
         .select_related("meeting")
+        .order_by("-concluded_at", "-id")
         .first()
     )
 
@@ -248,14 +294,22 @@ def higher_review_record(
         raise DomainError("higher_review.future", "会议日期不能晚于今天", field="meeting_date")
     with transaction.atomic():
         review = HigherReview(
-            project=project, body=body, meeting_date=meeting_date, document_number=document_number.strip(),
-            conclusion=conclusion, recorded_by=actor,
+            project=project,
+            body=body,
+            meeting_date=meeting_date,
+            document_number=document_number.strip(),
+            conclusion=conclusion,
+            recorded_by=actor,
         )
         review.file.save(file.name or "review.pdf", file, save=False)
         review.full_clean()
         review.save()
         audit_event_record(
-            actor=actor, action="projects.higher_review.record", obj=review, agency=project.agency, context=project,
+            actor=actor,
+            action="projects.higher_review.record",
+            obj=review,
+            agency=project.agency,
+            context=project,
             summary=f"登记{review.get_body_display()}审议：{document_number}，结论：{review.get_conclusion_display()}",
         )
     return review

@@ -19,7 +19,9 @@ DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".p
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
 
 
-def document_upload(*, actor: User, project: Project, doc_type: DocumentType, file: UploadedFile, note: str = "") -> DocumentVersion:
+def document_upload(
+    *, actor: User, project: Project, doc_type: DocumentType, file: UploadedFile, note: str = ""
+) -> DocumentVersion:
     """Add a version of ``doc_type`` to ``project`` (the previous version stays, superseded)."""
     org_perms.require(actor, perms.DOCUMENT_UPLOAD, project.agency_id)
     check_upload(file, field="file", types=DOCUMENT_TYPES, max_bytes=MAX_DOCUMENT_BYTES)
@@ -35,13 +37,22 @@ def document_upload(*, actor: User, project: Project, doc_type: DocumentType, fi
         document.latest_number += 1
         document.save(update_fields=["latest_number"])
         version = DocumentVersion(
-            document=document, number=document.latest_number, original_name=(file.name or "file")[:200],
-            size=file.size or 0, sha256=digest.hexdigest(), note=note[:200], uploaded_by=actor,
+            document=document,
+            number=document.latest_number,
+            original_name=(file.name or "file")[:200],
+            size=file.size or 0,
+            sha256=digest.hexdigest(),
+            note=note[:200],
+            uploaded_by=actor,
         )
         version.file.save(file.name or "file", file, save=False)
         version.save()
         audit_event_record(
-            actor=actor, action="projects.document.upload", obj=version, agency=project.agency, context=project,
+            actor=actor,
+            action="projects.document.upload",
+            obj=version,
+            agency=project.agency,
+            context=project,
             summary=f"上传《{doc_type.name}》第{version.number}版：{version.original_name}",
             changes={"sha256": {"before": None, "after": version.sha256}},
         )

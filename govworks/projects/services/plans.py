@@ -3,11 +3,11 @@ who may return it; an approved plan is amended by a new revision, never edited i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import datetime as dt
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -21,8 +21,16 @@ from govworks.projects.models import AgendaItem, AnnualPlan, PlanItem
 from govworks.projects.services.common import money
 
 ITEM_FIELDS = [
-    "name", "project_type", "location", "estimated_amount", "funding_source", "planned_start", "planned_end",
-    "department", "responsible", "expected_outcome",
+    "name",
+    "project_type",
+    "location",
+    "estimated_amount",
+    "funding_source",
+    "planned_start",
+    "planned_end",
+    "department",
+    "responsible",
+    "expected_outcome",
 ]
 
 
@@ -66,7 +74,9 @@ def annual_plan_create(*, actor: User, agency: Agency, year: int, title: str) ->
         if AnnualPlan.objects.filter(agency=agency, year=year).exclude(status=AnnualPlan.Status.SUPERSEDED).exists():
             raise DomainError("plan.exists", f"{agency.name}已有{year}年度计划；如需调整请在原计划上发起修订", field="year")
         plan = AnnualPlan.objects.create(agency=agency, year=year, title=title, drafted_by=actor)
-        audit_event_record(actor=actor, action="projects.plan.create", obj=plan, agency=agency, summary=f"编制{year}年度工程建设计划“{title}”")
+        audit_event_record(
+            actor=actor, action="projects.plan.create", obj=plan, agency=agency, summary=f"编制{year}年度工程建设计划“{title}”"
+        )
     return plan
 
 
@@ -81,7 +91,10 @@ def plan_item_add(*, actor: User, plan: AnnualPlan, data: PlanItemData) -> PlanI
         item.full_clean()
         item.save()
         audit_event_record(
-            actor=actor, action="projects.plan.item_add", obj=item, agency=plan.agency,
+            actor=actor,
+            action="projects.plan.item_add",
+            obj=item,
+            agency=plan.agency,
             summary=f"计划增列项目：{item.name}（估算 {money(item.estimated_amount)}）",
         )
     return item
@@ -92,7 +105,9 @@ def plan_item_remove(*, actor: User, item: PlanItem) -> None:
     with transaction.atomic():
         plan = AnnualPlan.objects.select_for_update().get(pk=item.plan_id)
         _editable(plan)
-        audit_event_record(actor=actor, action="projects.plan.item_remove", obj=plan, agency=plan.agency, summary=f"计划删除项目：{item.name}")
+        audit_event_record(
+            actor=actor, action="projects.plan.item_remove", obj=plan, agency=plan.agency, summary=f"计划删除项目：{item.name}"
+        )
         item.delete()
 
 
@@ -111,7 +126,10 @@ def plan_items_replace(*, actor: User, plan: AnnualPlan, items: Sequence[PlanIte
         PlanItem.objects.bulk_create([PlanItem(plan=plan, seq=i, **data.__dict__) for i, data in enumerate(items, start=1)])
         total = sum((d.estimated_amount for d in items), Decimal(0))
         audit_event_record(
-            actor=actor, action="projects.plan.import", obj=plan, agency=plan.agency,
+            actor=actor,
+            action="projects.plan.import",
+            obj=plan,
+            agency=plan.agency,
             summary=f"从Excel导入计划项目 {len(items)} 项（替换原有 {removed} 项），估算合计 {money(total)}",
         )
     return len(items)
@@ -129,7 +147,13 @@ def annual_plan_submit(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
         plan.status = AnnualPlan.Status.SUBMITTED
         plan.submitted_at = timezone.now()
         plan.save()
-        audit_event_record(actor=actor, action="projects.plan.submit", obj=plan, agency=plan.agency, summary=f"提交会议审议：{plan}（{count} 个项目）")
+        audit_event_record(
+            actor=actor,
+            action="projects.plan.submit",
+            obj=plan,
+            agency=plan.agency,
+            summary=f"提交会议审议：{plan}（{count} 个项目）",
+        )
     return plan
 
 
@@ -146,7 +170,10 @@ def annual_plan_on_decision(*, plan: AnnualPlan, item: AgendaItem) -> None:
         plan.status = AnnualPlan.Status.DRAFT
     plan.save()
     audit_event_record(
-        actor=None, action="projects.plan.decided", obj=plan, agency=plan.agency,
+        actor=None,
+        action="projects.plan.decided",
+        obj=plan,
+        agency=plan.agency,
         summary=f"{plan}：会议决定{item.get_status_display()}（{item.meeting}）",
     )
 
@@ -155,7 +182,7 @@ def annual_plan_file(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
     """备案: report the decided plan to the superior agency, which then sees it."""
     org_perms.require(actor, perms.PLAN_EDIT, plan.agency_id)
     with transaction.atomic():
-        plan = AnnualPlan.objects.select_for_update().select_related("agency__parent").get(pk=plan.pk)
+        plan = AnnualPlan.objects.select_for_update(of=("self",)).select_related("agency__parent").get(pk=plan.pk)
         if plan.status != AnnualPlan.Status.DECIDED:
             raise DomainError("plan.file_state", f"只有集体决策通过的计划才能报备，当前为“{plan.get_status_display()}”")
         if plan.agency.parent_id is None:
@@ -164,7 +191,10 @@ def annual_plan_file(*, actor: User, plan: AnnualPlan) -> AnnualPlan:
         plan.filed_at = timezone.now()
         plan.save()
         audit_event_record(
-            actor=actor, action="projects.plan.file", obj=plan, agency=plan.agency,
+            actor=actor,
+            action="projects.plan.file",
+            obj=plan,
+            agency=plan.agency,
             summary=f"{plan} 报{plan.agency.parent.name}备案",  # type: ignore[union-attr]
         )
     return plan
@@ -185,8 +215,12 @@ def annual_plan_return(*, actor: User, plan: AnnualPlan, comment: str) -> Annual
         plan.return_comment = comment
         plan.save()
         audit_event_record(
-            actor=actor, action="projects.plan.return", obj=plan, agency=plan.agency,
-            summary=f"上级主管部门退回 {plan}", reason=comment,
+            actor=actor,
+            action="projects.plan.return",
+            obj=plan,
+            agency=plan.agency,
+            summary=f"上级主管部门退回 {plan}",
+            reason=comment,
         )
     return plan
 
@@ -204,15 +238,24 @@ def annual_plan_revise(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualP
         if hasattr(plan, "next_revision"):
             raise DomainError("plan.revise_twice", "该计划已有修订版，请在修订版上继续办理")
         revision = AnnualPlan.objects.create(
-            agency=plan.agency, year=plan.year, revision=plan.revision + 1, previous=plan, title=plan.title,
-            drafted_by=actor, revision_reason=reason,
+            agency=plan.agency,
+            year=plan.year,
+            revision=plan.revision + 1,
+            previous=plan,
+            title=plan.title,
+            drafted_by=actor,
+            revision_reason=reason,
         )
         PlanItem.objects.bulk_create(
             [PlanItem(plan=revision, **{f: getattr(i, f) for f in ["seq", *ITEM_FIELDS]}) for i in plan.items.all()]
         )
         audit_event_record(
-            actor=actor, action="projects.plan.revise", obj=revision, agency=plan.agency,
-            summary=f"发起计划修订：{revision}", reason=reason,
+            actor=actor,
+            action="projects.plan.revise",
+            obj=revision,
+            agency=plan.agency,
+            summary=f"发起计划修订：{revision}",
+            reason=reason,
         )
     return revision
 
@@ -220,5 +263,3 @@ def annual_plan_revise(*, actor: User, plan: AnnualPlan, reason: str) -> AnnualP
 def plan_item_is_available(item: PlanItem) -> bool:
     """A plan item becomes a project once, and only from an approved (decided or filed) plan."""
     return item.plan.status in (AnnualPlan.Status.DECIDED, AnnualPlan.Status.FILED) and not hasattr(item, "project")
-
-

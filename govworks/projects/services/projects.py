@@ -58,8 +58,18 @@ EXPERT_REVIEW_STAGES = {Stage.FEASIBILITY, Stage.PRELIM_DESIGN}
 
 def skip_rules(agency: Agency) -> list[SkipRule]:
     return [
-        SkipRule(Stage.FEASIBILITY, "lifecycle.feasibility_min_amount", param("lifecycle.feasibility_min_amount", agency), "单独编制可研的起点金额"),
-        SkipRule(Stage.PRELIM_DESIGN, "lifecycle.prelim_design_min_amount", param("lifecycle.prelim_design_min_amount", agency), "单独初步设计概算的起点金额"),
+        SkipRule(
+            Stage.FEASIBILITY,
+            "lifecycle.feasibility_min_amount",
+            param("lifecycle.feasibility_min_amount", agency),
+            "单独编制可研的起点金额",
+        ),
+        SkipRule(
+            Stage.PRELIM_DESIGN,
+            "lifecycle.prelim_design_min_amount",
+            param("lifecycle.prelim_design_min_amount", agency),
+            "单独初步设计概算的起点金额",
+        ),
     ]
 
 
@@ -82,8 +92,13 @@ def _assign_responsibilities(project: Project) -> None:
         labels = lambda roles: "、".join(Role(r).label for r in roles)  # noqa: E731
         rows.append(
             ProjectResponsibility(
-                project=project, stage=stage, responsible=person, department=project.department,
-                consulted=labels(template.consulted_roles), informed=labels(template.informed_roles), due_days=template.due_days,
+                project=project,
+                stage=stage,
+                responsible=person,
+                department=project.department,
+                consulted=labels(template.consulted_roles),
+                informed=labels(template.informed_roles),
+                due_days=template.due_days,
             )
         )
     ProjectResponsibility.objects.bulk_create(rows)
@@ -93,18 +108,36 @@ def _check_people(agency: Agency, manager: User, department: Department) -> None
     if manager.agency_id != agency.pk:
         raise DomainError("project.manager", "项目负责人须为本单位人员", field="manager")
     if not org_perms.roles_in(manager, agency.pk) & {Role.PROJECT_MANAGER, Role.DEPARTMENT_HEAD}:
-        raise DomainError("project.manager_role", f"{manager.display_name} 不是工程管理岗或科室负责人，不能担任项目负责人", field="manager")
+        raise DomainError(
+            "project.manager_role", f"{manager.display_name} 不是工程管理岗或科室负责人，不能担任项目负责人", field="manager"
+        )
     if department.agency_id != agency.pk:
         raise DomainError("project.department", "责任科室须为本单位科室", field="department")
 
 
-def _create(*, actor: User, agency: Agency, fields: dict[str, Any], manager: User, department: Department,
-            plan_item: PlanItem | None, reason: str) -> Project:
+def _create(
+    *,
+    actor: User,
+    agency: Agency,
+    fields: dict[str, Any],
+    manager: User,
+    department: Department,
+    plan_item: PlanItem | None,
+    reason: str,
+) -> Project:
     today = timezone.localdate()
     code = next_number(agency=agency, key="project", year=today.year, prefix="GW")
     project = Project(
-        agency=agency, code=code, plan_item=plan_item, outside_plan_reason=reason, manager=manager, department=department,
-        stage=Stage.PLANNED, stage_entered_on=today, created_by=actor, **fields,
+        agency=agency,
+        code=code,
+        plan_item=plan_item,
+        outside_plan_reason=reason,
+        manager=manager,
+        department=department,
+        stage=Stage.PLANNED,
+        stage_entered_on=today,
+        created_by=actor,
+        **fields,
     )
     project.full_clean()
     project.save()
@@ -119,18 +152,28 @@ def project_create_from_plan(*, actor: User, item: PlanItem, manager: User | Non
     org_perms.require(actor, perms.PROJECT_CREATE, plan.agency_id)
     manager = manager or item.responsible
     with transaction.atomic():
-        item = PlanItem.objects.select_for_update().select_related("plan__agency").get(pk=item.pk)
+        item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan__agency").get(pk=item.pk)
         if not plan_item_is_available(item):
             raise DomainError("project.plan_item", f"计划项目“{item.name}”不可用：计划须已批准，且每个计划项目只能建一个项目")
         _check_people(plan.agency, manager, item.department)
         fields = {
-            "name": item.name, "project_type": item.project_type, "location": item.location,
-            "estimate_amount": item.estimated_amount, "funding_source": item.funding_source,
-            "planned_start": item.planned_start, "planned_end": item.planned_end,
+            "name": item.name,
+            "project_type": item.project_type,
+            "location": item.location,
+            "estimate_amount": item.estimated_amount,
+            "funding_source": item.funding_source,
+            "planned_start": item.planned_start,
+            "planned_end": item.planned_end,
         }
-        project = _create(actor=actor, agency=plan.agency, fields=fields, manager=manager, department=item.department, plan_item=item, reason="")
+        project = _create(
+            actor=actor, agency=plan.agency, fields=fields, manager=manager, department=item.department, plan_item=item, reason=""
+        )
         audit_event_record(
-            actor=actor, action="projects.project.create", obj=project, agency=project.agency, context=project,
+            actor=actor,
+            action="projects.project.create",
+            obj=project,
+            agency=project.agency,
+            context=project,
             summary=f"依据{plan}建立项目 {project}（估算 {money(project.estimate_amount)}）",
         )
     return project
@@ -142,16 +185,33 @@ def project_create_outside_plan(
     """A project not in the annual plan: allowed with a written reason, flagged for 纪检监察."""
     org_perms.require(actor, perms.PROJECT_CREATE, agency.pk)
     if len(reason.strip()) < 10:
-        raise DomainError("project.outside_reason", "计划外立项须写明理由（不少于10个字），该项目将提示纪检监察关注", field="outside_plan_reason")
+        raise DomainError(
+            "project.outside_reason",
+            "计划外立项须写明理由（不少于10个字），该项目将提示纪检监察关注",
+            field="outside_plan_reason",
+        )
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise DomainError("project.fields", f"不能在建项目时设置：{'、'.join(sorted(unknown))}")
     _check_people(agency, manager, department)
     with transaction.atomic():
-        project = _create(actor=actor, agency=agency, fields=fields, manager=manager, department=department, plan_item=None, reason=reason.strip())
+        project = _create(
+            actor=actor,
+            agency=agency,
+            fields=fields,
+            manager=manager,
+            department=department,
+            plan_item=None,
+            reason=reason.strip(),
+        )
         audit_event_record(
-            actor=actor, action="projects.project.create_outside_plan", obj=project, agency=agency, context=project,
-            summary=f"计划外立项：{project}（估算 {money(project.estimate_amount)}）", reason=reason.strip(),
+            actor=actor,
+            action="projects.project.create_outside_plan",
+            obj=project,
+            agency=agency,
+            context=project,
+            summary=f"计划外立项：{project}（估算 {money(project.estimate_amount)}）",
+            reason=reason.strip(),
         )
     return project
 
@@ -159,7 +219,9 @@ def project_create_outside_plan(
 # ---------------------------------------------------------------------------------------- gates
 
 
-def _documents_condition(project: Project, stage: str, documents: dict[int, ProjectDocument], types: list[DocumentType]) -> list[GateCondition]:
+def _documents_condition(
+    project: Project, stage: str, documents: dict[int, ProjectDocument], types: list[DocumentType]
+) -> list[GateCondition]:
     amount = project.controlling_amount
     url = reverse("projects:project_detail", args=[project.pk]) + "#documents"
     out = []
@@ -168,7 +230,11 @@ def _documents_condition(project: Project, stage: str, documents: dict[int, Proj
             continue
         doc = documents.get(t.pk)
         ok = doc is not None and doc.latest_number > 0
-        out.append(GateCondition(f"doc:{t.code}", f"上传《{t.name}》", ok, f"已上传第{doc.latest_number}版" if ok and doc else "尚未上传", url))
+        out.append(
+            GateCondition(
+                f"doc:{t.code}", f"上传《{t.name}》", ok, f"已上传第{doc.latest_number}版" if ok and doc else "尚未上传", url
+            )
+        )
     return out
 
 
@@ -188,8 +254,12 @@ def gate_conditions(project: Project) -> list[GateCondition]:
     if stage == Stage.PLANNED:
         in_plan = project.plan_item_id is not None
         conditions.append(
-            GateCondition("plan", "列入年度计划，或记录计划外立项理由", in_plan or bool(project.outside_plan_reason),
-                          "计划内项目" if in_plan else "计划外项目（已记录理由，纪检监察可见）")
+            GateCondition(
+                "plan",
+                "列入年度计划，或记录计划外立项理由",
+                in_plan or bool(project.outside_plan_reason),
+                "计划内项目" if in_plan else "计划外项目（已记录理由，纪检监察可见）",
+            )
         )
     types = list(DocumentType.objects.filter(stage=stage))
     documents = {d.doc_type_id: d for d in ProjectDocument.objects.filter(project=project, doc_type__stage=stage)}
@@ -198,41 +268,73 @@ def gate_conditions(project: Project) -> list[GateCondition]:
     if kind:
         approval = (
             ApprovalRequest.objects.filter(subject_type=content_type_of(project), subject_id=project.pk, kind=kind)
-            .order_by("-submitted_at").first()
+            .order_by("-submitted_at")
+            .first()
         )
         detail = "尚未提交" if approval is None else f"{approval.chain_name}：{approval.get_status_display()}"
-        conditions.append(GateCondition(f"approval:{kind}", "完成本阶段审批", bool(approval and approval.status == ApprovalRequest.Status.APPROVED), detail, base + "#approvals"))
+        conditions.append(
+            GateCondition(
+                f"approval:{kind}",
+                "完成本阶段审批",
+                bool(approval and approval.status == ApprovalRequest.Status.APPROVED),
+                detail,
+                base + "#approvals",
+            )
+        )
     if stage == Stage.INITIATION:
         tzyd = param("tzyd.large_fund_min_amount", agency)
         if requires_collective_decision(amount, tzyd):
             decision = passed_decision_for(project)
-            conditions.append(GateCondition(
-                "tzyd", f"三重一大集体决策通过（金额 {money(amount)} ≥ tzyd.large_fund_min_amount {money(tzyd)}）",
-                decision is not None, f"{decision.meeting}" if decision else "尚无通过的会议决定", base + "#decisions",
-            ))
+            conditions.append(
+                GateCondition(
+                    "tzyd",
+                    f"三重一大集体决策通过（金额 {money(amount)} ≥ tzyd.large_fund_min_amount {money(tzyd)}）",
+                    decision is not None,
+                    f"{decision.meeting}" if decision else "尚无通过的会议决定",
+                    base + "#decisions",
+                )
+            )
         higher = param("initiation.higher_review_min_amount", agency)
         if requires_higher_review(amount, higher):
             review = HigherReview.objects.filter(project=project, conclusion=HigherReview.Conclusion.APPROVED).first()
-            conditions.append(GateCondition(
-                "higher_review", f"政府常务会议或人大审议同意（金额 {money(amount)} ≥ initiation.higher_review_min_amount {money(higher)}）",
-                review is not None, f"{review.get_body_display()} {review.document_number}" if review else "尚未登记审议结果", base + "#decisions",
-            ))
+            conditions.append(
+                GateCondition(
+                    "higher_review",
+                    f"政府常务会议或人大审议同意（金额 {money(amount)} ≥ initiation.higher_review_min_amount {money(higher)}）",
+                    review is not None,
+                    f"{review.get_body_display()} {review.document_number}" if review else "尚未登记审议结果",
+                    base + "#decisions",
+                )
+            )
         joint_min = param("initiation.joint_review_min_amount", agency)
         if amount >= joint_min:
             joint = JointReview.objects.filter(project=project, stage=stage).order_by("-requested_at").first()
             ok = joint is not None and joint.conclusion in (JointReview.Conclusion.PASS, JointReview.Conclusion.CONDITIONAL)
             detail = "尚未发起" if joint is None else (joint.get_conclusion_display() or joint.get_status_display())
-            conditions.append(GateCondition("joint_review", f"联审通过（金额 ≥ initiation.joint_review_min_amount {money(joint_min)}）", ok, detail, base + "#reviews"))
+            conditions.append(
+                GateCondition(
+                    "joint_review",
+                    f"联审通过（金额 ≥ initiation.joint_review_min_amount {money(joint_min)}）",
+                    ok,
+                    detail,
+                    base + "#reviews",
+                )
+            )
     if stage in EXPERT_REVIEW_STAGES:
         panel = ExpertReview.objects.filter(project=project, stage=stage).order_by("-drawn_at").first()
         ok = panel is not None and panel.conclusion in (ExpertReview.Conclusion.PASS, ExpertReview.Conclusion.PASS_WITH_CHANGES)
         detail = "尚未组织" if panel is None else (panel.get_conclusion_display() or panel.get_status_display())
         conditions.append(GateCondition("expert_review", "专家论证通过或修改后通过", ok, detail, base + "#reviews"))
     if stage == Stage.PRELIM_DESIGN:
-        conditions.append(GateCondition(
-            "approved_estimate", "录入批复概算", project.approved_estimate is not None,
-            money(project.approved_estimate) if project.approved_estimate else "尚未录入", base,
-        ))
+        conditions.append(
+            GateCondition(
+                "approved_estimate",
+                "录入批复概算",
+                project.approved_estimate is not None,
+                money(project.approved_estimate) if project.approved_estimate else "尚未录入",
+                base,
+            )
+        )
     from_modules = gate_conditions_from_modules(stage, project)
     if from_modules is not None:
         conditions += from_modules
@@ -246,17 +348,20 @@ def project_advance(*, actor: User, project: Project, note: str = "") -> Project
     recorded with the rule. A refusal lists every unmet condition and changes nothing."""
     org_perms.require(actor, perms.PROJECT_ADVANCE, project.agency_id)
     with transaction.atomic():
-        project = Project.objects.select_for_update().select_related("agency").get(pk=project.pk)
+        project = Project.objects.select_for_update(of=("self",)).select_related("agency").get(pk=project.pk)
         unmet = [c for c in gate_conditions(project) if not c.ok]
         if unmet:
             raise DomainError(
-                "project.gate", f"“{project.get_stage_display()}”阶段尚不能办结，还缺：" + "；".join(f"{c.label}（{c.detail}）" for c in unmet)
+                "project.gate",
+                f"“{project.get_stage_display()}”阶段尚不能办结，还缺：" + "；".join(f"{c.label}（{c.detail}）" for c in unmet),
             )
         step = next_stage(project.stage, amount=Decimal(project.controlling_amount), skip_rules=skip_rules(project.agency))  # type: ignore[arg-type]
         if step is None:
             raise DomainError("project.last_stage", "项目已在最后阶段")
         for skipped, rule in step.skipped:
-            StageTransition.objects.create(project=project, from_stage=project.stage, to_stage=skipped, skipped=True, rule=rule, actor=actor)
+            StageTransition.objects.create(
+                project=project, from_stage=project.stage, to_stage=skipped, skipped=True, rule=rule, actor=actor
+            )
         StageTransition.objects.create(project=project, from_stage=project.stage, to_stage=step.stage, actor=actor, note=note)
         before = project.stage
         project.stage = step.stage
@@ -264,9 +369,15 @@ def project_advance(*, actor: User, project: Project, note: str = "") -> Project
         project.save(update_fields=["stage", "stage_entered_on", "updated_at"])
         skipped_text = "；".join(f"跳过“{Stage(s).label}”：{r}" for s, r in step.skipped)
         audit_event_record(
-            actor=actor, action="projects.project.advance", obj=project, agency=project.agency, context=project,
-            summary=f"{project.code} 由“{Stage(before).label}”进入“{Stage(step.stage).label}”" + (f"（{skipped_text}）" if skipped_text else ""),
-            changes={"stage": {"before": before, "after": step.stage}}, reason=note,
+            actor=actor,
+            action="projects.project.advance",
+            obj=project,
+            agency=project.agency,
+            context=project,
+            summary=f"{project.code} 由“{Stage(before).label}”进入“{Stage(step.stage).label}”"
+            + (f"（{skipped_text}）" if skipped_text else ""),
+            changes={"stage": {"before": before, "after": step.stage}},
+            reason=note,
         )
     return project
 
@@ -280,11 +391,24 @@ def project_suspend(*, actor: User, project: Project, reason: str) -> Project:
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.stage != Stage.CONSTRUCTION:
             raise DomainError("project.suspend_stage", f"只有施工阶段的项目可以停工，当前为“{project.get_stage_display()}”")
-        StageTransition.objects.create(project=project, from_stage=project.stage, to_stage=Stage.SUSPENDED, actor=actor, note=reason)
-        project.stage_before_suspension, project.stage, project.stage_entered_on = project.stage, Stage.SUSPENDED, timezone.localdate()
+        StageTransition.objects.create(
+            project=project, from_stage=project.stage, to_stage=Stage.SUSPENDED, actor=actor, note=reason
+        )
+        project.stage_before_suspension, project.stage, project.stage_entered_on = (
+            project.stage,
+            Stage.SUSPENDED,
+            timezone.localdate(),
+        )
         project.save()
-        audit_event_record(actor=actor, action="projects.project.suspend", obj=project, agency=project.agency, context=project,
-                           summary=f"{project.code} 停工", reason=reason)
+        audit_event_record(
+            actor=actor,
+            action="projects.project.suspend",
+            obj=project,
+            agency=project.agency,
+            context=project,
+            summary=f"{project.code} 停工",
+            reason=reason,
+        )
     return project
 
 
@@ -301,20 +425,35 @@ def project_resume(*, actor: User, project: Project, note: str) -> Project:
         StageTransition.objects.create(project=project, from_stage=Stage.SUSPENDED, to_stage=target, actor=actor, note=note)
         project.stage, project.stage_before_suspension, project.stage_entered_on = target, "", timezone.localdate()
         project.save()
-        audit_event_record(actor=actor, action="projects.project.resume", obj=project, agency=project.agency, context=project,
-                           summary=f"{project.code} 复工", reason=note)
+        audit_event_record(
+            actor=actor,
+            action="projects.project.resume",
+            obj=project,
+            agency=project.agency,
+            context=project,
+            summary=f"{project.code} 复工",
+            reason=note,
+        )
     return project
 
 
-def project_amounts_set(*, actor: User, project: Project, approved_estimate: Decimal | None = None, budget_amount: Decimal | None = None) -> Project:
+def project_amounts_set(
+    *, actor: User, project: Project, approved_estimate: Decimal | None = None, budget_amount: Decimal | None = None
+) -> Project:
     """Record the 批复概算 and 预算 as the stages produce them (never below zero; the 概算 is final once design review starts)."""
     org_perms.require(actor, perms.PROJECT_ADVANCE, project.agency_id)
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
         before = {"approved_estimate": project.approved_estimate, "budget_amount": project.budget_amount}
         if approved_estimate is not None:
-            if project.stage != Stage.PRELIM_DESIGN and not (project.stage in (Stage.INITIATION, Stage.FEASIBILITY) and project.approved_estimate is None):
-                raise DomainError("project.estimate_stage", f"批复概算在“初设概算”阶段录入，当前为“{project.get_stage_display()}”；概算调整须走变更程序", field="approved_estimate")
+            if project.stage != Stage.PRELIM_DESIGN and not (
+                project.stage in (Stage.INITIATION, Stage.FEASIBILITY) and project.approved_estimate is None
+            ):
+                raise DomainError(
+                    "project.estimate_stage",
+                    f"批复概算在“初设概算”阶段录入，当前为“{project.get_stage_display()}”；概算调整须走变更程序",
+                    field="approved_estimate",
+                )
             if approved_estimate <= 0:
                 raise DomainError("project.estimate_positive", "批复概算须大于0", field="approved_estimate")
             project.approved_estimate = approved_estimate
@@ -322,19 +461,31 @@ def project_amounts_set(*, actor: User, project: Project, approved_estimate: Dec
             if budget_amount <= 0:
                 raise DomainError("project.budget_positive", "预算金额须大于0", field="budget_amount")
             if project.approved_estimate is not None and budget_amount > project.approved_estimate:
-                raise DomainError("project.budget_over_estimate", f"施工图预算 {money(budget_amount)} 超过批复概算 {money(project.approved_estimate)}：须压缩规模或重报概算", field="budget_amount")
+                raise DomainError(
+                    "project.budget_over_estimate",
+                    f"施工图预算 {money(budget_amount)} 超过批复概算 {money(project.approved_estimate)}：须压缩规模或重报概算",
+                    field="budget_amount",
+                )
             project.budget_amount = budget_amount
         project.save()
         after = {"approved_estimate": project.approved_estimate, "budget_amount": project.budget_amount}
         from govworks.core.audit import diff
 
-        audit_event_record(actor=actor, action="projects.project.amounts", obj=project, agency=project.agency, context=project,
-                           summary=f"{project.code} 录入金额：概算 {money(project.approved_estimate)}，预算 {money(project.budget_amount)}",
-                           changes=diff(before, after))
+        audit_event_record(
+            actor=actor,
+            action="projects.project.amounts",
+            obj=project,
+            agency=project.agency,
+            context=project,
+            summary=f"{project.code} 录入金额：概算 {money(project.approved_estimate)}，预算 {money(project.budget_amount)}",
+            changes=diff(before, after),
+        )
     return project
 
 
-def responsibility_assign(*, actor: User, project: Project, stage: str, responsible: User, department: Department | None) -> ProjectResponsibility:
+def responsibility_assign(
+    *, actor: User, project: Project, stage: str, responsible: User, department: Department | None
+) -> ProjectResponsibility:
     """Name the 责任人 (and 责任科室) of a stage of a project (科室负责人 or 分管领导)."""
     org_perms.require(actor, perms.RESPONSIBILITY_ASSIGN, project.agency_id)
     if responsible.agency_id != project.agency_id:
@@ -349,7 +500,11 @@ def responsibility_assign(*, actor: User, project: Project, stage: str, responsi
         row.responsible, row.department = responsible, department
         row.save()
         audit_event_record(
-            actor=actor, action="projects.responsibility.assign", obj=row, agency=project.agency, context=project,
+            actor=actor,
+            action="projects.responsibility.assign",
+            obj=row,
+            agency=project.agency,
+            context=project,
             summary=f"{project.code}“{Stage(stage).label}”阶段责任人：{before} → {responsible.display_name}",
         )
     return row
@@ -372,12 +527,19 @@ def project_import_at_stage(*, actor: User, project: Project, stage: str, note: 
         project = Project.objects.select_for_update().get(pk=project.pk)
         if project.stage != Stage.PLANNED or project.transitions.count() > 1:
             raise DomainError("project.import_state", "只有刚建档、尚未办理任何阶段的项目可以按历史项目录入")
-        StageTransition.objects.create(project=project, from_stage=Stage.PLANNED, to_stage=stage, actor=actor, note=f"历史项目录入：{note}")
+        StageTransition.objects.create(
+            project=project, from_stage=Stage.PLANNED, to_stage=stage, actor=actor, note=f"历史项目录入：{note}"
+        )
         project.stage, project.stage_entered_on = stage, timezone.localdate()
         project.save(update_fields=["stage", "stage_entered_on", "updated_at"])
         audit_event_record(
-            actor=actor, action="projects.project.import_at_stage", obj=project, agency=project.agency, context=project,
-            summary=f"{project.code} 按历史项目录入，当前阶段“{Stage(stage).label}”（此前阶段线下办理）", reason=note,
+            actor=actor,
+            action="projects.project.import_at_stage",
+            obj=project,
+            agency=project.agency,
+            context=project,
+            summary=f"{project.code} 按历史项目录入，当前阶段“{Stage(stage).label}”（此前阶段线下办理）",
+            reason=note,
             changes={"stage": {"before": Stage.PLANNED, "after": stage}},
         )
     return project

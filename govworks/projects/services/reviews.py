@@ -42,15 +42,20 @@ def _snapshot(expert: Expert) -> dict[str, Any]:
 def candidates_from_snapshot(snapshot: Sequence[dict[str, Any]]) -> list[Candidate]:
     return [
         Candidate(
-            expert_id=row["id"], speciality=row["speciality"], employer_agency_id=row["employer_agency"],
-            employer_org_id=row["employer_org"], conflict_agency_ids=frozenset(row["conflict_agencies"]),
+            expert_id=row["id"],
+            speciality=row["speciality"],
+            employer_agency_id=row["employer_agency"],
+            employer_org_id=row["employer_org"],
+            conflict_agency_ids=frozenset(row["conflict_agencies"]),
             conflict_org_ids=frozenset(row["conflict_orgs"]),
         )
         for row in snapshot
     ]
 
 
-def expert_review_draw(*, actor: User, project: Project, stage: str, subject: str, speciality: str, panel_size: int) -> ExpertReview:
+def expert_review_draw(
+    *, actor: User, project: Project, stage: str, subject: str, speciality: str, panel_size: int
+) -> ExpertReview:
     """Draw a panel at random from the pool of ``speciality``, excluding experts of the project's agency
     and of companies tied to it. The seed, the pool snapshot and the result are stored, so anyone can
     re-run the draw and get the same panel (:func:`expert_review_replay`)."""
@@ -59,12 +64,21 @@ def expert_review_draw(*, actor: User, project: Project, stage: str, subject: st
         raise DomainError("expert.speciality", "请选择专业", field="speciality")
     minimum = int(param("expert_review.panel_min_size", project.agency))
     if panel_size < minimum:
-        raise DomainError("expert.panel_size", f"专家论证不少于 {minimum} 人（规则参数 expert_review.panel_min_size），填写的是 {panel_size} 人", field="panel_size")
+        raise DomainError(
+            "expert.panel_size",
+            f"专家论证不少于 {minimum} 人（规则参数 expert_review.panel_min_size），填写的是 {panel_size} 人",
+            field="panel_size",
+        )
     with transaction.atomic():
-        pool = list(Expert.objects.filter(is_active=True, speciality=speciality).prefetch_related("conflict_agencies", "conflict_orgs").order_by("pk"))
+        pool = list(
+            Expert.objects.filter(is_active=True, speciality=speciality)
+            .prefetch_related("conflict_agencies", "conflict_orgs")
+            .order_by("pk")
+        )
         snapshot = [_snapshot(e) for e in pool]
         agency_ids = frozenset({project.agency_id})
-        ok, excluded = eligible(candidates_from_snapshot(snapshot), speciality=speciality, agency_ids=agency_ids, org_ids=related_org_ids(project))
+        org_ids = related_org_ids(project)  # once: the snapshot must hold exactly the ids the draw excluded by
+        ok, excluded = eligible(candidates_from_snapshot(snapshot), speciality=speciality, agency_ids=agency_ids, org_ids=org_ids)
         if len(ok) < panel_size:
             raise DomainError(
                 "expert.pool_too_small",
@@ -74,13 +88,24 @@ def expert_review_draw(*, actor: User, project: Project, stage: str, subject: st
         seed = secrets.token_hex(16)
         panel = draw_panel(ok, size=panel_size, seed=seed)
         review = ExpertReview.objects.create(
-            project=project, stage=stage, subject=subject, speciality=speciality, panel_size=panel_size, seed=seed,
-            pool_snapshot={"agency_ids": sorted(agency_ids), "org_ids": sorted(related_org_ids(project)), "experts": snapshot},
-            excluded_snapshot=excluded, panel=panel, drawn_by=actor,
+            project=project,
+            stage=stage,
+            subject=subject,
+            speciality=speciality,
+            panel_size=panel_size,
+            seed=seed,
+            pool_snapshot={"agency_ids": sorted(agency_ids), "org_ids": sorted(org_ids), "experts": snapshot},
+            excluded_snapshot=excluded,
+            panel=panel,
+            drawn_by=actor,
         )
         names = {e.pk: e.name for e in pool}
         audit_event_record(
-            actor=actor, action="projects.expert_review.draw", obj=review, agency=project.agency, context=project,
+            actor=actor,
+            action="projects.expert_review.draw",
+            obj=review,
+            agency=project.agency,
+            context=project,
             summary=f"随机抽取{Speciality(speciality).label}专家 {panel_size} 名：{'、'.join(names[i] for i in panel)}（候选 {len(ok)} 名，回避 {len(excluded)} 名）",
             changes={"seed": {"before": None, "after": seed}, "panel": {"before": None, "after": panel}},
         )
@@ -91,8 +116,10 @@ def expert_review_replay(review: ExpertReview) -> list[int]:
     """Re-run the stored draw: the same seed and snapshot give the same panel."""
     snap = review.pool_snapshot
     ok, _ = eligible(
-        candidates_from_snapshot(snap["experts"]), speciality=review.speciality,
-        agency_ids=frozenset(snap["agency_ids"]), org_ids=frozenset(snap["org_ids"]),
+        candidates_from_snapshot(snap["experts"]),
+        speciality=review.speciality,
+        agency_ids=frozenset(snap["agency_ids"]),
+        org_ids=frozenset(snap["org_ids"]),
     )
     return draw_panel(ok, size=review.panel_size, seed=review.seed)
 
@@ -118,8 +145,13 @@ def expert_opinion_record(*, actor: User, review: ExpertReview, expert: Expert, 
             raise DomainError("expert.duplicate", f"{expert.name} 的意见已录入", field="expert")
         row = ExpertOpinion.objects.create(review=review, expert=expert, score=score, opinion=opinion, recorded_by=actor)
         audit_event_record(
-            actor=actor, action="projects.expert_review.opinion", obj=review, agency=review.project.agency, context=review.project,
-            summary=f"录入专家 {expert.name} 论证意见（{score} 分）", reason=opinion[:500],
+            actor=actor,
+            action="projects.expert_review.opinion",
+            obj=review,
+            agency=review.project.agency,
+            context=review.project,
+            summary=f"录入专家 {expert.name} 论证意见（{score} 分）",
+            reason=opinion[:500],
         )
     return row
 
@@ -130,7 +162,7 @@ def expert_review_conclude(*, actor: User, review: ExpertReview, conclusion: str
     if conclusion not in ExpertReview.Conclusion.values:
         raise DomainError("expert.conclusion", "请选择论证结论", field="conclusion")
     with transaction.atomic():
-        review = ExpertReview.objects.select_for_update().select_related("project").get(pk=review.pk)
+        review = ExpertReview.objects.select_for_update(of=("self",)).select_related("project").get(pk=review.pk)
         if review.status != ExpertReview.Status.DRAWN:
             raise DomainError("expert.concluded", "论证已出结论")
         given = set(review.opinions.values_list("expert_id", flat=True))
@@ -144,8 +176,13 @@ def expert_review_conclude(*, actor: User, review: ExpertReview, conclusion: str
         review.concluded_at = timezone.now()
         review.save()
         audit_event_record(
-            actor=actor, action="projects.expert_review.conclude", obj=review, agency=review.project.agency, context=review.project,
-            summary=f"专家论证“{review.subject}”结论：{review.get_conclusion_display()}", reason=note,
+            actor=actor,
+            action="projects.expert_review.conclude",
+            obj=review,
+            agency=review.project.agency,
+            context=review.project,
+            summary=f"专家论证“{review.subject}”结论：{review.get_conclusion_display()}",
+            reason=note,
         )
     return review
 
@@ -168,7 +205,11 @@ def joint_review_request(
         review = JointReview.objects.create(project=project, stage=stage, subject=subject, requested_by=actor, due_on=due_on)
         JointReviewSeat.objects.bulk_create([JointReviewSeat(review=review, unit=u.strip(), reviewer=r) for u, r in seats])
         audit_event_record(
-            actor=actor, action="projects.joint_review.request", obj=review, agency=project.agency, context=project,
+            actor=actor,
+            action="projects.joint_review.request",
+            obj=review,
+            agency=project.agency,
+            context=project,
             summary=f"发起联审“{subject}”：{'、'.join(units)}，{due_on:%Y-%m-%d} 前反馈",
         )
     return review
@@ -183,7 +224,7 @@ def joint_review_opinion(*, actor: User, seat: JointReviewSeat, opinion: str, co
     if opinion != JointReviewSeat.Opinion.AGREE and not comment.strip():
         raise DomainError("joint.comment", "有条件同意或不同意须写明条件或理由", field="comment")
     with transaction.atomic():
-        seat = JointReviewSeat.objects.select_for_update().select_related("review__project__agency").get(pk=seat.pk)
+        seat = JointReviewSeat.objects.select_for_update(of=("self",)).select_related("review__project__agency").get(pk=seat.pk)
         if seat.review.status != JointReview.Status.OPEN:
             raise DomainError("joint.closed", "联审已形成结论，不能再填写意见")
         if seat.opinion:
@@ -191,8 +232,13 @@ def joint_review_opinion(*, actor: User, seat: JointReviewSeat, opinion: str, co
         seat.opinion, seat.comment, seat.given_at = opinion, comment, timezone.now()
         seat.save()
         audit_event_record(
-            actor=actor, action="projects.joint_review.opinion", obj=seat.review, agency=seat.review.project.agency,
-            context=seat.review.project, summary=f"联审意见：{seat.unit} {seat.get_opinion_display()}", reason=comment,
+            actor=actor,
+            action="projects.joint_review.opinion",
+            obj=seat.review,
+            agency=seat.review.project.agency,
+            context=seat.review.project,
+            summary=f"联审意见：{seat.unit} {seat.get_opinion_display()}",
+            reason=comment,
         )
     return seat
 
@@ -201,7 +247,7 @@ def joint_review_conclude(*, actor: User, review: JointReview) -> JointReview:
     """One conclusion from all opinions; dissent is named in it, not averaged away."""
     _organizer(actor, review)
     with transaction.atomic():
-        review = JointReview.objects.select_for_update().select_related("project__agency").get(pk=review.pk)
+        review = JointReview.objects.select_for_update(of=("self",)).select_related("project__agency").get(pk=review.pk)
         if review.status != JointReview.Status.OPEN:
             raise DomainError("joint.closed", "联审已形成结论")
         seats = list(review.seats.all())
@@ -210,12 +256,20 @@ def joint_review_conclude(*, actor: User, review: JointReview) -> JointReview:
             raise DomainError("joint.waiting", f"还有部门未反馈意见：{'、'.join(waiting)}")
         conclusion, text = joint_review_summary([(s.unit, s.opinion, s.comment) for s in seats])
         review.status, review.conclusion, review.consolidated, review.concluded_at = (
-            JointReview.Status.CONCLUDED, conclusion, text, timezone.now(),
+            JointReview.Status.CONCLUDED,
+            conclusion,
+            text,
+            timezone.now(),
         )
         review.save()
         audit_event_record(
-            actor=actor, action="projects.joint_review.conclude", obj=review, agency=review.project.agency, context=review.project,
-            summary=f"联审“{review.subject}”综合结论：{review.get_conclusion_display()}", reason=text,
+            actor=actor,
+            action="projects.joint_review.conclude",
+            obj=review,
+            agency=review.project.agency,
+            context=review.project,
+            summary=f"联审“{review.subject}”综合结论：{review.get_conclusion_display()}",
+            reason=text,
         )
     return review
 
@@ -232,5 +286,7 @@ def expert_create(*, actor: User, **fields: Any) -> Expert:
         expert.save()
         expert.conflict_agencies.set(conflicts_a)
         expert.conflict_orgs.set(conflicts_o)
-        audit_event_record(actor=actor, action="projects.expert.create", obj=expert, agency=actor.agency, summary=f"专家入库：{expert}")
+        audit_event_record(
+            actor=actor, action="projects.expert.create", obj=expert, agency=actor.agency, summary=f"专家入库：{expert}"
+        )
     return expert

@@ -108,10 +108,16 @@ class AttendanceForm(forms.Form):
 
 class AgendaForm(forms.Form):
     subject = forms.ChoiceField(label="决策事项", help_text="本单位已提交会议审议的年度计划，或处于立项阶段的项目")
-    category = forms.ChoiceField(label="三重一大类别", choices=AgendaItem.Category.choices, initial=AgendaItem.Category.MAJOR_PROJECT)
+    category = forms.ChoiceField(
+        label="三重一大类别", choices=AgendaItem.Category.choices, initial=AgendaItem.Category.MAJOR_PROJECT
+    )
     title = forms.CharField(label="议题名称", max_length=200, required=False, help_text="不填则按决策事项生成")
     amount = forms.DecimalField(
-        label="涉及金额（元）", max_digits=16, decimal_places=2, min_value=Decimal(0), required=False,
+        label="涉及金额（元）",
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal(0),
+        required=False,
         help_text="不填则取计划估算合计或项目控制金额（批复概算，未批复时为估算）",
     )
 
@@ -121,9 +127,16 @@ class AgendaForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    member = forms.TypedChoiceField(label="成员", coerce=int)
-    choice = forms.ChoiceField(label="表态", choices=Opinion.Choice.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label="发言要点", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    member = forms.TypedChoiceField(label="成员", coerce=int, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    choice = forms.ChoiceField(
+        label="表态", choices=Opinion.Choice.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
+    comment = forms.CharField(
+        label="发言要点",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,8 +144,14 @@ class OpinionForm(forms.Form):
 
 
 class ConcludeForm(forms.Form):
-    verdict = forms.ChoiceField(label="结论", choices=[("pass", "通过"), ("reject", "不通过")], widget=forms.RadioSelect)
-    conclusion = forms.CharField(label="结论性意见", widget=forms.Textarea(attrs={"rows": 3}))
+    verdict = forms.ChoiceField(
+        label="结论",
+        choices=[("pass", "通过"), ("reject", "不通过")],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    conclusion = forms.CharField(
+        label="结论性意见", max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control form-control-sm"})
+    )
 
 
 class MinutesForm(forms.Form):
@@ -145,7 +164,7 @@ class MinutesForm(forms.Form):
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    readable = org_perms.readable_agency_ids(me)
+    readable = org_perms.business_readable_agency_ids(me)
     if not readable:
         return _refused(request, PermissionDenied("您没有查看决策会议的权限"), back=reverse("home"))
     kind = request.GET.get("kind", "")
@@ -188,15 +207,24 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         meeting = call_service(
             form,
             lambda: services.meeting_create(
-                actor=me, agency=agency, kind=data["kind"], title=data["title"], held_on=data["held_on"],
-                chair=data["chair"], members=list(data["members"]),
+                actor=me,
+                agency=agency,
+                kind=data["kind"],
+                title=data["title"],
+                held_on=data["held_on"],
+                chair=data["chair"],
+                members=list(data["members"]),
             ),
         )
         if meeting:
             messages.success(request, f"已安排{meeting.get_kind_display()}“{meeting.title}”。会后请登记出席情况。")
             return redirect("projects:meeting_detail", pk=meeting.pk)
     return form_page(
-        request, form, title="安排决策会议", back=reverse("projects:meeting_list"), pretitle=PRETITLE,
+        request,
+        form,
+        title="安排决策会议",
+        back=reverse("projects:meeting_list"),
+        pretitle=PRETITLE,
         note="您是本次会议的记录人。法定到会比例按本单位规则参数（tzyd.quorum_ratio）确定；成员须为本单位人员。",
     )
 
@@ -265,7 +293,11 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "出席情况已登记。")
             return redirect(_detail_url(meeting.pk, "attendance"))
     return form_page(
-        request, form, title=f"登记出席情况：{meeting.title}", back=_detail_url(meeting.pk), pretitle=PRETITLE,
+        request,
+        form,
+        title=f"登记出席情况：{meeting.title}",
+        back=_detail_url(meeting.pk),
+        pretitle=PRETITLE,
         note=f"应到 {len(members)} 人；法定到会比例 {meeting.quorum_ratio:.2%}。已有议题开始表态后不能再修改。",
     )
 
@@ -295,7 +327,11 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已列入议题{item.seq}：{item.title}。")
             return redirect(_detail_url(meeting.pk, f"item-{item.pk}"))
     return form_page(
-        request, form, title=f"增加议题：{meeting.title}", back=_detail_url(meeting.pk), pretitle=PRETITLE,
+        request,
+        form,
+        title=f"增加议题：{meeting.title}",
+        back=_detail_url(meeting.pk),
+        pretitle=PRETITLE,
         note="议题关联其决策的事项；达到本单位三重一大金额标准的事项，须有通过的集体决策才能继续办理。",
     )
 
@@ -360,15 +396,22 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, err, back=_detail_url(meeting.pk))
     form = MinutesForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.meeting_minutes_upload(actor=me, meeting=meeting, file=form.cleaned_data["minutes"])):
+        if call_service(
+            form, lambda: services.meeting_minutes_upload(actor=me, meeting=meeting, file=form.cleaned_data["minutes"])
+        ):
             messages.success(request, "会议纪要已上传，会议已结束。")
             return redirect(_detail_url(meeting.pk))
     note = "上传会议纪要后会议结束，不能再增加议题或修改出席情况。"
     if meeting.minutes:
-        note = "已有会议纪要；再次上传将替换为新文件（原文件保留在审计记录中）。"
+        note = "已有会议纪要；再次上传将以新文件替换当前纪要（上传记录留痕）。"
     return form_page(
-        request, form, title=f"上传会议纪要：{meeting.title}", back=_detail_url(meeting.pk), pretitle=PRETITLE,
-        multipart=True, note=note,
+        request,
+        form,
+        title=f"上传会议纪要：{meeting.title}",
+        back=_detail_url(meeting.pk),
+        pretitle=PRETITLE,
+        multipart=True,
+        note=note,
     )
 
 

@@ -4,8 +4,8 @@ service or selector and renders; every by-id fetch goes through ``access_plan``.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from govworks.core.errors import DomainError
@@ -60,17 +59,10 @@ def _require_edit(request: HttpRequest, plan: AnnualPlan) -> None:
     org_perms.require(request.user, perms.PLAN_EDIT, plan.agency_id)
 
 
-def _yuan(value: Decimal | None) -> str:
-    return f"{Decimal(value or 0):,.2f}"
-
-
-def _wan(value: Decimal | None) -> str:
-    return f"{Decimal(value or 0) / 10000:,.2f}"
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
+def _xlsx(content: bytes, filename: str, fallback: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # an ASCII name for old clients, the Chinese one (RFC 6266 / 5987) for everyone else
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -102,7 +94,6 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "projects/plans/plan_list.html",
         {
             "page": page,
-            "rows": [(p, _wan(p.total)) for p in page.object_list],
             "filters": filters,
             "agencies": agencies,
             "years": years,
@@ -136,12 +127,12 @@ def plan_template(request: HttpRequest) -> HttpResponse:
     """The blank import template; for a 工程管理岗 it lists their agency's departments and usernames."""
     me = _me(request)
     editable = org_perms.agency_ids_where(me, perms.PLAN_EDIT)
-    if not org_perms.readable_agency_ids(me):
+    if not org_perms.business_readable_agency_ids(me):
         raise PermissionDenied("您没有查看年度计划的权限")
     agency_id = query_int(request.GET.get("agency"))
     agency_id = agency_id if agency_id in editable else (me.agency_id if me.agency_id in editable else None)
     agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
-    return _xlsx(plan_template_workbook(agency=agency), "年度工程建设计划导入模板.xlsx")
+    return _xlsx(plan_template_workbook(agency=agency), "年度工程建设计划导入模板.xlsx", "plan-template.xlsx")
 
 
 # ---------------------------------------------------------------------------------------- detail
@@ -154,10 +145,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = org_perms.can(request.user, perms.PLAN_EDIT, plan.agency_id)
     can_create_project = org_perms.can(request.user, perms.PROJECT_CREATE, plan.agency_id)
     approved = plan.status in (AnnualPlan.Status.DECIDED, AnnualPlan.Status.FILED)
-    rows = [
-        (item, can_create_project and approved and plan_item_is_available(item), _yuan(item.estimated_amount), _wan(item.estimated_amount))
-        for item in page.items
-    ]
+    rows = [(item, can_create_project and approved and plan_item_is_available(item)) for item in page.items]
     return render(
         request,
         "projects/plans/plan_detail.html",
@@ -167,8 +155,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "steps": _steps(plan),
             "approved": approved,
-            "total_yuan": _yuan(page.total),
-            "total_wan": _wan(page.total),
             "can_edit": can_edit and plan.is_editable,
             "can_submit": can_edit and plan.is_editable and bool(page.items),
             "can_file": can_edit and plan.status == AnnualPlan.Status.DECIDED and plan.agency.parent_id is not None,
@@ -182,25 +168,22 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _steps(plan: AnnualPlan) -> list[tuple[str, str]]:
-    """The stepper 起草→提交会议→集体决策→备案 as (label, state) with state done / active / todo."""
+    """The stepper 起草→提交会议→集体决策→备案 as (label, state), state being done / current / todo;
+    the last step reached is “current” (Tabler colours it and everything before it)."""
     s = AnnualPlan.Status
-    reached = {
-        s.DRAFT: 0, s.RETURNED: 0, s.SUBMITTED: 1, s.DECIDED: 2, s.FILED: 3, s.SUPERSEDED: 3,
-    }[AnnualPlan.Status(plan.status)]  # fmt: skip
-    if plan.status == s.SUPERSEDED and plan.filed_at is None:
-        reached = 2
-    done_all = plan.status in (s.FILED, s.SUPERSEDED) or (plan.status == s.DECIDED and plan.agency.parent_id is None)
-    labels = ["起草", "提交会议", "集体决策", "备案" if plan.agency.parent_id else "备案（无上级，免备案）"]
-    out = []
-    for index, label in enumerate(labels):
-        if index < reached or (index == reached and done_all):
-            state = "done"
-        elif index == reached:
-            state = "active"
-        else:
-            state = "todo"
-        out.append((label, state))
-    return out
+    top = plan.agency.parent_id is None
+    labels = ["起草", "提交会议", "集体决策", "免备案（无上级单位）" if top else "报上级备案"]
+    if plan.status in (s.DRAFT, s.RETURNED):
+        current = 0
+    elif plan.status == s.SUBMITTED:
+        current = 1
+    elif plan.status == s.DECIDED:
+        current = 3 if top else 2
+    elif plan.status == s.FILED:
+        current = 3
+    else:  # superseded: decided, filed when it was
+        current = 3 if (top or plan.filed_at) else 2
+    return [(label, "done" if i < current else "current" if i == current else "todo") for i, label in enumerate(labels)]
 
 
 # ---------------------------------------------------------------------------------------- items
@@ -279,7 +262,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = perms.access_plan(request.user, pk)
     suffix = f"（第{plan.revision}版）" if plan.revision > 1 else ""
     name = f"{plan.agency.short_name or plan.agency.name}-{plan.year}年度工程建设计划{suffix}.xlsx"
-    return _xlsx(plan_export_workbook(plan), name)
+    return _xlsx(plan_export_workbook(plan), name, f"plan-{plan.year}-{plan.agency_id}-r{plan.revision}.xlsx")
 
 
 # ---------------------------------------------------------------------------------------- workflow

@@ -38,8 +38,10 @@ from govworks.projects.selectors.projects import (
     ProjectFilter,
     access_document_version,
     project_list_visible_to,
-    project_timeline as timeline_of,
     project_workspace,
+)
+from govworks.projects.selectors.projects import (
+    project_timeline as timeline_of,
 )
 from govworks.projects.services import approvals as approval_services
 from govworks.projects.services import decisions as decision_services
@@ -52,7 +54,10 @@ from govworks.projects.services.projects import APPROVAL_OF_STAGE
 def _managers(agency_id: int) -> Any:
     return (
         User.objects.filter(
-            is_active=True, agency_id=agency_id, grants__agency_id=agency_id, grants__revoked_at__isnull=True,
+            is_active=True,
+            agency_id=agency_id,
+            grants__agency_id=agency_id,
+            grants__revoked_at__isnull=True,
             grants__role__in=[Role.PROJECT_MANAGER, Role.DEPARTMENT_HEAD],
         )
         .distinct()
@@ -68,22 +73,33 @@ def _detail_url(project: Project, anchor: str = "") -> str:
 def project_list(request: HttpRequest) -> HttpResponse:
     """项目库: every visible project with stage, amount and the person responsible."""
     user = signed_in_user(request)
-    if not org_perms.readable_agency_ids(user):
+    if not org_perms.business_readable_agency_ids(user):
         raise PermissionDenied("您没有查看项目库的权限")
     form = ProjectFilterForm(request.GET or None)
     filters = ProjectFilter()
     if form.is_valid():
         data = form.cleaned_data
         filters = ProjectFilter(
-            agency_id=data.get("agency"), stage=data.get("stage", ""), project_type=data.get("project_type", ""),
-            text=data.get("q", "").strip(), outside_plan=bool(data.get("outside_plan")),
+            agency_id=data.get("agency"),
+            stage=data.get("stage", ""),
+            project_type=data.get("project_type", ""),
+            text=data.get("q", "").strip(),
+            outside_plan=bool(data.get("outside_plan")),
         )
     page = paginate(request, project_list_visible_to(user=user, filters=filters))
     creatable = sorted(org_perms.agency_ids_where(user, perms.PROJECT_CREATE))
-    return render(request, "projects/project_list.html", {
-        "page": page, "form": form, "agencies": list(org_perms.agencies_visible_to(user).order_by("path").only("id", "name")),
-        "can_create": bool(creatable), "stages": Stage.choices, "types": ProjectType.choices,
-    })
+    return render(
+        request,
+        "projects/project_list.html",
+        {
+            "page": page,
+            "form": form,
+            "agencies": list(org_perms.agencies_visible_to(user).order_by("path").only("id", "name")),
+            "can_create": bool(creatable),
+            "stages": Stage.choices,
+            "types": ProjectType.choices,
+        },
+    )
 
 
 @login_required
@@ -100,14 +116,23 @@ def project_create_outside_plan(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         reason = data.pop("outside_plan_reason")
         manager, department = data.pop("manager"), data.pop("department")
-        project = call_service(form, lambda: services.project_create_outside_plan(
-            actor=user, agency=agency, manager=manager, department=department, reason=reason, **data
-        ))
+        project = call_service(
+            form,
+            lambda: services.project_create_outside_plan(
+                actor=user, agency=agency, manager=manager, department=department, reason=reason, **data
+            ),
+        )
         if project:
             messages.warning(request, f"已建立计划外项目 {project.code}。计划外立项已记录理由，纪检监察可见。")
             return redirect("projects:project_detail", pk=project.pk)
-    return form_page(request, form, title="新建计划外项目", back=reverse("projects:project_list"), pretitle="项目管理",
-                     note="年度计划内的项目请从年度计划的计划项目建立。计划外项目须写明理由。")
+    return form_page(
+        request,
+        form,
+        title="新建计划外项目",
+        back=reverse("projects:project_list"),
+        pretitle="项目管理",
+        note="年度计划内的项目请从年度计划的计划项目建立。计划外项目须写明理由。",
+    )
 
 
 @login_required
@@ -122,12 +147,20 @@ def project_create_from_plan(request: HttpRequest, item_pk: int) -> HttpResponse
     org_perms.require(user, perms.PROJECT_CREATE, item.plan.agency_id)
     form = FromPlanForm(request.POST or None, managers=_managers(item.plan.agency_id), initial={"manager": item.responsible_id})
     if request.method == "POST" and form.is_valid():
-        project = call_service(form, lambda: services.project_create_from_plan(actor=user, item=item, manager=form.cleaned_data["manager"]))
+        project = call_service(
+            form, lambda: services.project_create_from_plan(actor=user, item=item, manager=form.cleaned_data["manager"])
+        )
         if project:
             messages.success(request, f"已依据年度计划建立项目 {project.code}。")
             return redirect("projects:project_detail", pk=project.pk)
-    return form_page(request, form, title=f"建立项目：{item.name}", back=reverse("projects:plan_detail", args=[item.plan_id]),
-                     pretitle="项目管理", note=f"估算 {item.estimated_amount:,.2f} 元；计划 {item.planned_start:%Y-%m-%d} 至 {item.planned_end:%Y-%m-%d}；{item.department.name}")
+    return form_page(
+        request,
+        form,
+        title=f"建立项目：{item.name}",
+        back=reverse("projects:plan_detail", args=[item.plan_id]),
+        pretitle="项目管理",
+        note=f"估算 {item.estimated_amount:,.2f} 元；计划 {item.planned_start:%Y-%m-%d} 至 {item.planned_end:%Y-%m-%d}；{item.department.name}",
+    )
 
 
 @login_required
@@ -139,36 +172,62 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency_id = project.agency_id
     main_stages = [s for s in STAGE_ORDER if s != Stage.PLANNED]
     skipped = {t.to_stage for t in ws.transitions if t.skipped}
-    current_index = STAGE_ORDER.index(project.stage) if project.stage in STAGE_ORDER else STAGE_ORDER.index(project.stage_before_suspension or Stage.CONSTRUCTION)
+    current_index = (
+        STAGE_ORDER.index(project.stage)
+        if project.stage in STAGE_ORDER
+        else STAGE_ORDER.index(project.stage_before_suspension or Stage.CONSTRUCTION)
+    )
     stage_bar = [
-        {"code": s, "label": Stage(s).label, "done": STAGE_ORDER.index(s) < current_index, "current": s == project.stage,
-         "skipped": s in skipped}
+        {
+            "code": s,
+            "label": Stage(s).label,
+            "done": STAGE_ORDER.index(s) < current_index,
+            "current": s == project.stage,
+            "skipped": s in skipped,
+        }
         for s in main_stages
     ]
     can_advance = org_perms.can(user, perms.PROJECT_ADVANCE, agency_id)
     stage_kind = APPROVAL_OF_STAGE.get(project.stage)  # type: ignore[call-overload]
     panels = [(p.title, p.render(request, project)) for p in workspace_panels()]
     current_responsibility = next((r for r in ws.responsibilities if r.stage == project.stage), None)
-    return render(request, "projects/project_detail.html", {
-        "project": project, "ws": ws, "stage_bar": stage_bar, "gate_ok": all(c.ok for c in ws.gate),
-        "can_advance": can_advance, "can_upload": org_perms.can(user, perms.DOCUMENT_UPLOAD, agency_id),
-        "can_assign": org_perms.can(user, perms.RESPONSIBILITY_ASSIGN, agency_id),
-        "can_review": org_perms.can(user, perms.REVIEW_ORGANIZE, agency_id),
-        "stage_kind": stage_kind, "stage_kind_label": KIND_LABELS.get(stage_kind or "", ""),
-        "upload_form": DocumentUploadForm(doc_types=DocumentType.objects.filter(stage=project.stage)),
-        "panels": panels, "current_responsibility": current_responsibility,
-        **_timeline_context(project),
-        "in_construction": project.stage == Stage.CONSTRUCTION, "suspended": project.stage == Stage.SUSPENDED,
-        "amounts_stage": project.stage in (Stage.INITIATION, Stage.FEASIBILITY, Stage.PRELIM_DESIGN, Stage.DESIGN_REVIEW),
-    })
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "ws": ws,
+            "stage_bar": stage_bar,
+            "gate_ok": all(c.ok for c in ws.gate),
+            "can_advance": can_advance,
+            "can_upload": org_perms.can(user, perms.DOCUMENT_UPLOAD, agency_id),
+            "can_assign": org_perms.can(user, perms.RESPONSIBILITY_ASSIGN, agency_id),
+            "can_review": org_perms.can(user, perms.REVIEW_ORGANIZE, agency_id),
+            "stage_kind": stage_kind,
+            "stage_kind_label": KIND_LABELS.get(stage_kind or "", ""),
+            "upload_form": DocumentUploadForm(doc_types=DocumentType.objects.filter(stage=project.stage)),
+            "panels": panels,
+            "current_responsibility": current_responsibility,
+            **_timeline_context(project),
+            "in_construction": project.stage == Stage.CONSTRUCTION,
+            "suspended": project.stage == Stage.SUSPENDED,
+            "amounts_stage": project.stage in (Stage.INITIATION, Stage.FEASIBILITY, Stage.PRELIM_DESIGN, Stage.DESIGN_REVIEW),
+        },
+    )
 
 
 def _timeline_context(project: Project, before: int | None = None, size: int = 30) -> dict[str, Any]:
     events = timeline_of(project=project, before_seq=before, size=size)
-    return {"timeline": events[:size], "timeline_more": len(events) > size, "timeline_next": events[size - 1].seq if len(events) > size else None}
+    return {
+        "timeline": events[:size],
+        "timeline_more": len(events) > size,
+        "timeline_next": events[size - 1].seq if len(events) > size else None,
+    }
 
 
-def _post_action(request: HttpRequest, project: Project, form: Any, call: Any, success: str, *, title: str, anchor: str = "") -> HttpResponse:
+def _post_action(
+    request: HttpRequest, project: Project, form: Any, call: Any, success: str, *, title: str, anchor: str = ""
+) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if call_service(form, lambda: call(form.cleaned_data)):
             messages.success(request, success)
@@ -182,8 +241,14 @@ def project_advance(request: HttpRequest, pk: int) -> HttpResponse:
     project = perms.access_project(user, pk)
     org_perms.require(user, perms.PROJECT_ADVANCE, project.agency_id)
     form = AdvanceForm(request.POST or None)
-    return _post_action(request, project, form, lambda d: services.project_advance(actor=user, project=project, note=d["note"]),
-                        "已办结本阶段，进入下一阶段。", title=f"办结“{project.get_stage_display()}”阶段")
+    return _post_action(
+        request,
+        project,
+        form,
+        lambda d: services.project_advance(actor=user, project=project, note=d["note"]),
+        "已办结本阶段，进入下一阶段。",
+        title=f"办结“{project.get_stage_display()}”阶段",
+    )
 
 
 @login_required
@@ -192,8 +257,14 @@ def project_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     project = perms.access_project(user, pk)
     org_perms.require(user, perms.PROJECT_ADVANCE, project.agency_id)
     form = ReasonForm(request.POST or None)
-    return _post_action(request, project, form, lambda d: services.project_suspend(actor=user, project=project, reason=d["reason"]),
-                        "项目已停工。", title="停工")
+    return _post_action(
+        request,
+        project,
+        form,
+        lambda d: services.project_suspend(actor=user, project=project, reason=d["reason"]),
+        "项目已停工。",
+        title="停工",
+    )
 
 
 @login_required
@@ -203,8 +274,14 @@ def project_resume(request: HttpRequest, pk: int) -> HttpResponse:
     org_perms.require(user, perms.PROJECT_ADVANCE, project.agency_id)
     form = ReasonForm(request.POST or None)
     form.fields["reason"].label = "复工依据（复工令编号等）"
-    return _post_action(request, project, form, lambda d: services.project_resume(actor=user, project=project, note=d["reason"]),
-                        "项目已复工。", title="复工")
+    return _post_action(
+        request,
+        project,
+        form,
+        lambda d: services.project_resume(actor=user, project=project, note=d["reason"]),
+        "项目已复工。",
+        title="复工",
+    )
 
 
 @login_required
@@ -212,11 +289,18 @@ def project_amounts(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
     project = perms.access_project(user, pk)
     org_perms.require(user, perms.PROJECT_ADVANCE, project.agency_id)
-    form = AmountsForm(request.POST or None, initial={"approved_estimate": project.approved_estimate, "budget_amount": project.budget_amount})
+    form = AmountsForm(
+        request.POST or None, initial={"approved_estimate": project.approved_estimate, "budget_amount": project.budget_amount}
+    )
     return _post_action(
-        request, project, form,
-        lambda d: services.project_amounts_set(actor=user, project=project, approved_estimate=d.get("approved_estimate"), budget_amount=d.get("budget_amount")),
-        "金额已录入。", title="录入批复概算 / 预算",
+        request,
+        project,
+        form,
+        lambda d: services.project_amounts_set(
+            actor=user, project=project, approved_estimate=d.get("approved_estimate"), budget_amount=d.get("budget_amount")
+        ),
+        "金额已录入。",
+        title="录入批复概算 / 预算",
     )
 
 
@@ -227,14 +311,28 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     org_perms.require(user, perms.DOCUMENT_UPLOAD, project.agency_id)
     form = DocumentUploadForm(request.POST or None, request.FILES or None, doc_types=DocumentType.objects.all())
     if request.method == "POST" and form.is_valid():
-        version = call_service(form, lambda: document_services.document_upload(
-            actor=user, project=project, doc_type=form.cleaned_data["doc_type"], file=form.cleaned_data["file"], note=form.cleaned_data["note"]
-        ))
+        version = call_service(
+            form,
+            lambda: document_services.document_upload(
+                actor=user,
+                project=project,
+                doc_type=form.cleaned_data["doc_type"],
+                file=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            ),
+        )
         if version:
             messages.success(request, f"已上传《{form.cleaned_data['doc_type'].name}》第{version.number}版。")
             return redirect(_detail_url(project, "documents"))
-    return form_page(request, form, title="上传项目文件", back=_detail_url(project, "documents"), pretitle=f"{project.code} {project.name}", multipart=True,
-                     note="同一类型再次上传即为新版本，旧版本保留可查，不会删除。")
+    return form_page(
+        request,
+        form,
+        title="上传项目文件",
+        back=_detail_url(project, "documents"),
+        pretitle=f"{project.code} {project.name}",
+        multipart=True,
+        note="同一类型再次上传即为新版本，旧版本保留可查，不会删除。",
+    )
 
 
 @login_required
@@ -251,13 +349,20 @@ def responsibility_assign(request: HttpRequest, pk: int, stage: str) -> HttpResp
     if stage not in Stage.values:
         raise Http404("没有这个阶段")
     form = ResponsibilityForm(
-        request.POST or None, people=User.objects.filter(agency_id=project.agency_id, is_active=True).order_by("username"),
+        request.POST or None,
+        people=User.objects.filter(agency_id=project.agency_id, is_active=True).order_by("username"),
         departments=Department.objects.filter(agency_id=project.agency_id, is_active=True),
     )
     return _post_action(
-        request, project, form,
-        lambda d: services.responsibility_assign(actor=user, project=project, stage=stage, responsible=d["responsible"], department=d["department"]),
-        "责任分工已调整。", title=f"调整“{Stage(stage).label}”阶段责任人", anchor="responsibility",
+        request,
+        project,
+        form,
+        lambda d: services.responsibility_assign(
+            actor=user, project=project, stage=stage, responsible=d["responsible"], department=d["department"]
+        ),
+        "责任分工已调整。",
+        title=f"调整“{Stage(stage).label}”阶段责任人",
+        anchor="responsibility",
     )
 
 
@@ -271,8 +376,13 @@ def approval_submit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404("没有这种审批")
     try:
         request_row = approval_services.approval_submit(
-            actor=user, agency=project.agency, kind=kind, subject=project, project=project,
-            title=f"{project.code} {project.name} {KIND_LABELS[kind]}", amount=project.controlling_amount,
+            actor=user,
+            agency=project.agency,
+            kind=kind,
+            subject=project,
+            project=project,
+            title=f"{project.code} {project.name} {KIND_LABELS[kind]}",
+            amount=project.controlling_amount,
         )
     except DomainError as err:
         messages.error(request, err.message)
@@ -291,8 +401,14 @@ def higher_review_record(request: HttpRequest, pk: int) -> HttpResponse:
         if call_service(form, lambda: decision_services.higher_review_record(actor=user, project=project, **form.cleaned_data)):
             messages.success(request, "已登记上级审议结果。")
             return redirect(_detail_url(project, "decisions"))
-    return form_page(request, form, title="登记政府常务会议 / 人大审议", back=_detail_url(project, "decisions"),
-                     pretitle=f"{project.code} {project.name}", multipart=True)
+    return form_page(
+        request,
+        form,
+        title="登记政府常务会议 / 人大审议",
+        back=_detail_url(project, "decisions"),
+        pretitle=f"{project.code} {project.name}",
+        multipart=True,
+    )
 
 
 @login_required
@@ -300,9 +416,16 @@ def project_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """Older timeline entries (htmx: appended under the workspace's timeline)."""
     project = perms.access_project(signed_in_user(request), pk)
     ctx = _timeline_context(project, before=query_int(request.GET.get("before")))
-    return render(request, "projects/partials/timeline.html", {
-        "project": project, "events": ctx["timeline"], "has_more": ctx["timeline_more"], "next_before": ctx["timeline_next"],
-    })
+    return render(
+        request,
+        "projects/partials/timeline.html",
+        {
+            "project": project,
+            "events": ctx["timeline"],
+            "has_more": ctx["timeline_more"],
+            "next_before": ctx["timeline_next"],
+        },
+    )
 
 
 urlpatterns = [

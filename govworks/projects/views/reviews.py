@@ -32,7 +32,16 @@ PRETITLE = "专家论证与联审"
 MAX_SEATS = 6
 MIN_SEATS = 2
 #: suggestions for the 部门名称 field (a datalist; any name may be typed)
-UNIT_SUGGESTIONS = ["财政局", "审计局", "纪检监察组", "住房和城乡建设局", "发展和改革委员会", "自然资源和规划局", "应急管理局", "消防救援支队"]
+UNIT_SUGGESTIONS = [
+    "财政局",
+    "审计局",
+    "纪检监察组",
+    "住房和城乡建设局",
+    "发展和改革委员会",
+    "自然资源和规划局",
+    "应急管理局",
+    "消防救援支队",
+]
 
 
 def _me(request: HttpRequest) -> User:
@@ -51,7 +60,17 @@ def _stage_label(stage: str) -> str:
 class ExpertForm(forms.ModelForm):
     class Meta:
         model = Expert
-        fields = ["name", "speciality", "title", "employer", "employer_agency", "employer_org", "conflict_agencies", "conflict_orgs", "phone"]
+        fields = [
+            "name",
+            "speciality",
+            "title",
+            "employer",
+            "employer_agency",
+            "employer_org",
+            "conflict_agencies",
+            "conflict_orgs",
+            "phone",
+        ]
         help_texts = {
             "employer_agency": "专家本人在机关单位工作时选择；该单位的项目抽取时自动回避",
             "employer_org": "专家本人在企业工作时选择；该企业参建的项目抽取时自动回避",
@@ -79,7 +98,7 @@ class ExpertForm(forms.ModelForm):
 
 class ExpertDrawForm(forms.Form):
     subject = forms.CharField(label="论证事项", max_length=120, help_text="如：可行性研究报告论证、初步设计方案论证")
-    speciality = forms.ChoiceField(label="专业", choices=[("", "请选择专业")] + list(Speciality.choices))
+    speciality = forms.ChoiceField(label="专业", choices=[("", "请选择专业"), *Speciality.choices])
     panel_size = forms.IntegerField(label="抽取人数", min_value=1, max_value=50)
 
 
@@ -90,13 +109,22 @@ class ExpertOpinionForm(forms.Form):
 
 
 class ExpertConcludeForm(forms.Form):
-    conclusion = forms.ChoiceField(label="论证结论", choices=ExpertReview.Conclusion.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="论证意见", widget=forms.Textarea(attrs={"rows": 4}), help_text="综合专家意见写明结论依据；修改后通过的须列明修改要求")
+    conclusion = forms.ChoiceField(
+        label="论证结论", choices=ExpertReview.Conclusion.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
+    note = forms.CharField(
+        label="论证意见",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="综合专家意见写明结论依据；修改后通过的须列明修改要求",
+    )
 
 
-def _reviewer_label(user: User) -> str:
-    agency = user.agency.short_name or user.agency.name if user.agency else ""
-    return f"{user.display_name}（{agency}）" if agency else user.display_name
+class ReviewerField(forms.ModelChoiceField):
+    """经办人: shown as “姓名（单位简称）” so namesakes of different agencies can be told apart."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        agency = (obj.agency.short_name or obj.agency.name) if obj.agency else ""
+        return f"{obj.display_name}（{agency}）" if agency else str(obj.display_name)
 
 
 class JointReviewForm(forms.Form):
@@ -104,7 +132,9 @@ class JointReviewForm(forms.Form):
 
     stage = forms.ChoiceField(label="阶段", choices=Stage.choices, widget=forms.Select(attrs={"class": "form-select"}))
     subject = forms.CharField(
-        label="联审事项", max_length=120, widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：立项联审、初步设计概算联审"})
+        label="联审事项",
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：立项联审、初步设计概算联审"}),
     )
     due_on = forms.DateField(
         label="意见反馈期限", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
@@ -115,15 +145,20 @@ class JointReviewForm(forms.Form):
         for i in range(1, MAX_SEATS + 1):
             required = i <= MIN_SEATS
             self.fields[f"unit_{i}"] = forms.CharField(
-                label=f"部门名称 {i}", max_length=60, required=required,
-                widget=forms.TextInput(attrs={"list": "gw-units", "class": "form-control form-control-sm", "aria-label": f"部门名称 {i}"}),
+                label=f"部门名称 {i}",
+                max_length=60,
+                required=required,
+                widget=forms.TextInput(
+                    attrs={"list": "gw-units", "class": "form-control form-control-sm", "aria-label": f"部门名称 {i}"}
+                ),
             )
-            field = forms.ModelChoiceField(
-                label=f"经办人 {i}", queryset=reviewers, required=required, empty_label="请选择经办人",
+            self.fields[f"reviewer_{i}"] = ReviewerField(
+                label=f"经办人 {i}",
+                queryset=reviewers,
+                required=required,
+                empty_label="请选择经办人",
                 widget=forms.Select(attrs={"class": "form-select form-select-sm", "aria-label": f"经办人 {i}"}),
             )
-            field.label_from_instance = _reviewer_label  # type: ignore[method-assign]
-            self.fields[f"reviewer_{i}"] = field
 
     def head_fields(self) -> list[Any]:
         return [self["stage"], self["subject"], self["due_on"]]
@@ -151,9 +186,14 @@ class JointReviewForm(forms.Form):
 
 
 class JointOpinionForm(forms.Form):
-    opinion = forms.ChoiceField(label="意见", choices=JointReviewSeat.Opinion.choices, widget=forms.RadioSelect)
+    opinion = forms.ChoiceField(
+        label="意见", choices=JointReviewSeat.Opinion.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
     comment = forms.CharField(
-        label="意见内容", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="有条件同意须写明条件，不同意须写明理由"
+        label="意见内容",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="有条件同意须写明条件，不同意须写明理由",
     )
 
 
@@ -163,7 +203,7 @@ class JointOpinionForm(forms.Form):
 @login_required
 def expert_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    if me.is_external or not org_perms.readable_agency_ids(me):
+    if me.is_external or not org_perms.business_readable_agency_ids(me):
         raise PermissionDenied("专家库仅供机关工作人员查看")
     speciality = request.GET.get("speciality", "")
     speciality = speciality if speciality in Speciality.values else ""
@@ -218,8 +258,12 @@ def expert_review_draw(request: HttpRequest, pk: int) -> HttpResponse:
         review = call_service(
             form,
             lambda: services.expert_review_draw(
-                actor=me, project=project, stage=project.stage, subject=data["subject"].strip(),
-                speciality=data["speciality"], panel_size=data["panel_size"],
+                actor=me,
+                project=project,
+                stage=project.stage,
+                subject=data["subject"].strip(),
+                speciality=data["speciality"],
+                panel_size=data["panel_size"],
             ),
         )
         if review:
@@ -249,7 +293,9 @@ def _expert_review_response(
 ) -> HttpResponse:
     me = _me(request)
     page = selectors.expert_review_page(review=review)
-    can_organize = org_perms.can(me, perms.REVIEW_ORGANIZE, review.project.agency_id) and review.status == ExpertReview.Status.DRAWN
+    can_organize = (
+        org_perms.can(me, perms.REVIEW_ORGANIZE, review.project.agency_id) and review.status == ExpertReview.Status.DRAWN
+    )
     forms_by_expert: dict[int, ExpertOpinionForm] = {}
     if can_organize:
         for member in page.missing:
@@ -297,11 +343,13 @@ def expert_opinion_record(request: HttpRequest, review_pk: int) -> HttpResponse:
             form.add_error(None, "该专家不是本次论证抽中的专家")
         elif call_service(
             form,
-            lambda: services.expert_opinion_record(actor=me, review=review, expert=expert, score=data["score"], opinion=data["opinion"]),
+            lambda: services.expert_opinion_record(
+                actor=me, review=review, expert=expert, score=data["score"], opinion=data["opinion"]
+            ),
         ):
             messages.success(request, f"已录入专家 {expert.name} 的论证意见。")
             return redirect("projects:expert_review_detail", review_pk=review.pk)
-    error = "；".join(form.non_field_errors()) or "未能录入专家意见，请按提示修改后重新提交。"
+    error = "；".join(str(e) for e in form.non_field_errors()) or "未能录入专家意见，请按提示修改后重新提交。"
     return _expert_review_response(request, review, opinion_form=form, error=error, status=400)
 
 
@@ -315,12 +363,13 @@ def expert_review_conclude(request: HttpRequest, review_pk: int) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         done = call_service(
-            form, lambda: services.expert_review_conclude(actor=me, review=review, conclusion=data["conclusion"], note=data["note"])
+            form,
+            lambda: services.expert_review_conclude(actor=me, review=review, conclusion=data["conclusion"], note=data["note"]),
         )
         if done:
             messages.success(request, f"专家论证结论：{done.get_conclusion_display()}。")
             return redirect("projects:expert_review_detail", review_pk=review.pk)
-    error = "；".join(form.non_field_errors()) or "未能形成论证结论，请按提示修改后重新提交。"
+    error = "；".join(str(e) for e in form.non_field_errors()) or "未能形成论证结论，请按提示修改后重新提交。"
     return _expert_review_response(request, review, conclude_form=form, error=error, status=400)
 
 
@@ -340,7 +389,12 @@ def joint_review_request(request: HttpRequest, pk: int) -> HttpResponse:
         review = call_service(
             form,
             lambda: services.joint_review_request(
-                actor=me, project=project, stage=data["stage"], subject=data["subject"].strip(), due_on=data["due_on"], seats=form.seats()
+                actor=me,
+                project=project,
+                stage=data["stage"],
+                subject=data["subject"].strip(),
+                due_on=data["due_on"],
+                seats=form.seats(),
             ),
         )
         if review:
@@ -355,8 +409,13 @@ def joint_review_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _joint_review_response(
-    request: HttpRequest, review: JointReview, *, opinion_form: JointOpinionForm | None = None, form_seat: int | None = None,
-    error: str = "", status: int = 200,
+    request: HttpRequest,
+    review: JointReview,
+    *,
+    opinion_form: JointOpinionForm | None = None,
+    form_seat: int | None = None,
+    error: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     me = _me(request)
     seats = selectors.joint_review_seats(review=review)
@@ -365,7 +424,11 @@ def _joint_review_response(
     for seat in seats:
         form = None
         if is_open and not seat.opinion and seat.reviewer_id == me.pk:
-            form = opinion_form if opinion_form is not None and form_seat == seat.pk else JointOpinionForm(auto_id=f"id_s{seat.pk}_%s")
+            form = (
+                opinion_form
+                if opinion_form is not None and form_seat == seat.pk
+                else JointOpinionForm(auto_id=f"id_s{seat.pk}_%s")
+            )
         rows.append((seat, form))
     answered = sum(1 for s in seats if s.opinion)
     can_organize = org_perms.can(me, perms.REVIEW_ORGANIZE, review.project.agency_id)
@@ -382,7 +445,7 @@ def _joint_review_response(
             "dissent": [s for s in seats if s.opinion == JointReviewSeat.Opinion.DISAGREE],
             "can_conclude": can_organize and is_open and seats and answered == len(seats),
             "can_organize": can_organize,
-            "can_see_project": review.project.agency_id in org_perms.readable_agency_ids(me),
+            "can_see_project": review.project.agency_id in org_perms.business_readable_agency_ids(me),
             "overdue": is_open and review.due_on < timezone.localdate(),
             "error": error,
         },
@@ -406,10 +469,12 @@ def joint_review_opinion(request: HttpRequest, seat_pk: int) -> HttpResponse:
     form = JointOpinionForm(request.POST, auto_id=f"id_s{seat.pk}_%s")
     if form.is_valid():
         data = form.cleaned_data
-        if call_service(form, lambda: services.joint_review_opinion(actor=me, seat=seat, opinion=data["opinion"], comment=data["comment"])):
+        if call_service(
+            form, lambda: services.joint_review_opinion(actor=me, seat=seat, opinion=data["opinion"], comment=data["comment"])
+        ):
             messages.success(request, f"{seat.unit}的联审意见已提交。")
             return redirect("projects:joint_review_detail", review_pk=seat.review_id)
-    error = "；".join(form.non_field_errors()) or "未能提交联审意见，请按提示修改后重新提交。"
+    error = "；".join(str(e) for e in form.non_field_errors()) or "未能提交联审意见，请按提示修改后重新提交。"
     return _joint_review_response(request, seat.review, opinion_form=form, form_seat=seat.pk, error=error, status=400)
 
 

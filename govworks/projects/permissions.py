@@ -85,7 +85,9 @@ def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
 
     if not org_perms.is_signed_in(user):
         return Meeting.objects.none()
-    return Meeting.objects.filter(Q(agency_id__in=org_perms.business_readable_agency_ids(user)) | Q(members__user=user)).distinct()
+    return Meeting.objects.filter(
+        Q(agency_id__in=org_perms.business_readable_agency_ids(user)) | Q(members__user=user)
+    ).distinct()
 
 
 def approvals_visible_to(user: Any) -> QuerySet[ApprovalRequest]:
@@ -101,7 +103,9 @@ def approvals_visible_to(user: Any) -> QuerySet[ApprovalRequest]:
     delegated = Delegation.objects.filter(
         delegate=user, starts_on__lte=today, ends_on__gte=today, revoked_at__isnull=True
     ).values("agency_id")
-    return ApprovalRequest.objects.filter(Q(agency_id__in=org_perms.business_readable_agency_ids(user)) | Q(agency_id__in=delegated))
+    return ApprovalRequest.objects.filter(
+        Q(agency_id__in=org_perms.business_readable_agency_ids(user)) | Q(agency_id__in=delegated)
+    )
 
 
 def _get_or_404(queryset: QuerySet[Any], pk: Any) -> Any:

@@ -39,7 +39,9 @@ class DecidingScope:
 def deciding_scope(*, user: Any, on: dt.date | None = None) -> DecidingScope:
     """One query beyond the user's cached grants (the same rule as ``services.approvals.deciding_capacity``)."""
     on = on or timezone.localdate()
-    held = frozenset((aid, role) for aid in org_perms.business_readable_agency_ids(user) for role in org_perms.roles_in(user, aid))
+    held = frozenset(
+        (aid, role) for aid in org_perms.business_readable_agency_ids(user) for role in org_perms.roles_in(user, aid)
+    )
     delegated = tuple(
         (agency_id, role, delegator_id, full_name or username)
         for agency_id, role, delegator_id, full_name, username in Delegation.objects.filter(

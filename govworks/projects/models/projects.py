@@ -81,7 +81,10 @@ class Project(TimeStampedModel):
             models.CheckConstraint(condition=models.Q(planned_end__gte=models.F("planned_start")), name="projects_project_dates"),
             models.CheckConstraint(condition=models.Q(estimate_amount__gt=0), name="projects_project_estimate_positive"),
         ]
-        indexes = [models.Index(fields=["agency", "stage"], name="projects_agency_stage_idx")]
+        indexes = [
+            models.Index(fields=["agency", "stage"], name="projects_agency_stage_idx"),
+            models.Index(fields=["-created_at", "-id"], name="projects_newest_first_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

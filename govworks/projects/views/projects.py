@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -86,7 +87,28 @@ def project_list(request: HttpRequest) -> HttpResponse:
             text=data.get("q", "").strip(),
             outside_plan=bool(data.get("outside_plan")),
         )
-    page = paginate(request, project_list_visible_to(user=user, filters=filters))
+    projects = project_list_visible_to(user=user, filters=filters)
+    page = paginate(request, projects)
+    by_stage = dict(projects.order_by().values_list("stage").annotate(n=Count("id")))
+    chart = {
+        "grid": {"left": 8, "right": 8, "top": 10, "bottom": 24, "containLabel": True},
+        "tooltip": {"trigger": "axis"},
+        "xAxis": {
+            "type": "category",
+            "data": [label for code, label in Stage.choices],
+            "axisLabel": {"interval": 0, "fontSize": 11},
+        },
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {
+                "type": "bar",
+                "name": "项目数",
+                "data": [by_stage.get(code, 0) for code, _ in Stage.choices],
+                "itemStyle": {"color": "#1d4f91"},
+                "barMaxWidth": 28,
+            }
+        ],
+    }
     creatable = sorted(org_perms.agency_ids_where(user, perms.PROJECT_CREATE))
     return render(
         request,
@@ -98,6 +120,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "can_create": bool(creatable),
             "stages": Stage.choices,
             "types": ProjectType.choices,
+            "chart": chart,
         },
     )
 

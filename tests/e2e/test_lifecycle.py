@@ -357,7 +357,9 @@ def initiation_is_approved(desks: Desks, code: str, url: str) -> None:
         form.locator("textarea[name=opinion]").fill(f"同意立项（{role}）")
         submit(approver, form.locator("button[type=submit]"))
         success(approver, outcome)
+        approval_url = approver.url
         not_on_workbench(desks, username, f"审批：{title}")
+    approver.goto(approval_url)
     assert approver.locator("[data-testid=approval-status]").inner_text() == "已批准"
     assert approver.locator("[data-testid=approval-timeline] .ti-check").count() == 3
     desks.shot("luozhw", "26-approval-approved")
@@ -424,9 +426,7 @@ def workspace_shows_the_whole_story(desks: Desks, code: str, url: str) -> None:
     while timeline.get_by_role("button", name="更早的记录").count():
         before = timeline.locator(".list-group-item").count()
         timeline.get_by_role("button", name="更早的记录").click()
-        page.wait_for_function(
-            "n => document.querySelectorAll('[data-testid=timeline] .list-group-item').length > n", arg=before
-        )
+        page.wait_for_function("n => document.querySelectorAll('[data-testid=timeline] .list-group-item').length > n", arg=before)
     text = timeline.inner_text()
     for step in (
         f"依据后勤服务中心{timezone.localdate().year + 1}年度工程建设计划建立项目 {code}",

@@ -1,0 +1,205 @@
+"""Pages of the project register and workspace: who may see and act, refusals that change nothing,
+and a fixed number of queries however many projects, documents and events there are."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from govworks.core.models import AuditEvent
+from govworks.core.testing.role_matrix import assert_role_matrix
+from govworks.projects.models import DocumentType, Project, Stage, StageTransition
+from govworks.projects.services import documents, projects
+from govworks.projects.tests.conftest import pdf
+
+
+@pytest.fixture
+def sub_project(lifecycle: Any) -> Project:
+    """A project of the subordinate agency, managed by its 工程管理岗."""
+    from govworks.org.tests.factories import DepartmentFactory
+
+    dept = DepartmentFactory(agency=lifecycle.sub, name="工程维修科")
+    today = dt.date.today()
+    return projects.project_create_outside_plan(
+        actor=lifecycle.sub_pm,
+        agency=lifecycle.sub,
+        manager=lifecycle.sub_pm,
+        department=dept,
+        reason="十一月巡查发现安全隐患，须尽快处置。",
+        name="后勤中心锅炉房改造",
+        project_type="repair",
+        location="后勤中心",
+        estimate_amount=Decimal("200000"),
+        funding_source="fiscal",
+        planned_start=today,
+        planned_end=today + dt.timedelta(days=60),
+    )
+
+
+def snapshot(project: Project) -> tuple[Any, ...]:
+    project.refresh_from_db()
+    return (
+        project.stage,
+        StageTransition.objects.filter(project=project).count(),
+        AuditEvent.objects.exclude(action__startswith="auth.").count(),
+    )
+
+
+def test_workspace_role_matrix(client, lifecycle, sub_project):
+    url = reverse("projects:project_detail", args=[sub_project.pk])
+    assert_role_matrix(
+        client,
+        "get",
+        url,
+        actors=lifecycle.actors(with_role=lifecycle.sub_pm, superior=lifecycle.pm),
+        expected={"anonymous": 302, "other_agency": 404, "no_role": 404, "with_role": 200, "superior": 200, "external": 404},
+    )
+    # the three administrators read no business records
+    assert_role_matrix(
+        client,
+        "get",
+        url,
+        actors={"sub_admin": lifecycle.sub_sysadmin, "city_auditor": lifecycle.auditadmin},
+        expected={"sub_admin": 404, "city_auditor": 404},
+    )
+
+
+def test_advance_role_matrix_and_nothing_changes_on_refusal(client, lifecycle, sub_project):
+    url = reverse("projects:project_advance", args=[sub_project.pk])
+    assert_role_matrix(
+        client,
+        "post",
+        url,
+        data={"note": ""},
+        actors=lifecycle.actors(with_role=lifecycle.sub_pm, superior=lifecycle.pm),
+        expected={"anonymous": 302, "other_agency": 404, "no_role": 404, "superior": 403, "external": 404, "with_role": 302},
+        snapshot=lambda: snapshot(sub_project),
+    )
+    sub_project.refresh_from_db()
+    assert sub_project.stage == Stage.INITIATION  # the project manager's post went through
+
+
+def test_a_refused_advance_shows_every_missing_condition(client, lifecycle, sub_project):
+    projects.project_advance(actor=lifecycle.sub_pm, project=sub_project)
+    client.force_login(lifecycle.sub_pm)
+    before = snapshot(sub_project)
+    response = client.post(reverse("projects:project_advance", args=[sub_project.pk]), {"note": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "“立项”阶段尚不能办结" in body and "上传《项目建议书》" in body and "完成本阶段审批" in body
+    assert snapshot(sub_project) == before
+
+
+def test_document_upload_page_rejects_a_wrong_file_and_changes_nothing(client, lifecycle, sub_project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(lifecycle.sub_pm)
+    before = (snapshot(sub_project), sub_project.documents.count())
+    response = client.post(
+        reverse("projects:document_upload", args=[sub_project.pk]),
+        {"doc_type": DocumentType.objects.get(code="proposal").pk, "file": SimpleUploadedFile("a.exe", b"MZ")},
+    )
+    assert response.status_code == 400
+    assert "文件类型不支持" in response.content.decode()
+    assert (snapshot(sub_project), sub_project.documents.count()) == before
+
+
+def test_outside_plan_form_names_the_field_and_the_limit(client, lifecycle):
+    client.force_login(lifecycle.pm)
+    before = Project.objects.count()
+    response = client.post(
+        reverse("projects:project_create_outside_plan"),
+        {
+            "name": "x",
+            "project_type": "repair",
+            "location": "y",
+            "estimate_amount": "abc",
+            "funding_source": "fiscal",
+            "planned_start": "2026-12-01",
+            "planned_end": "2026-11-01",
+            "department": lifecycle.construction.pk,
+            "manager": lifecycle.pm.pk,
+            "outside_plan_reason": "太急",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "请填写数字金额（元）" in body
+    assert "计划竣工日期不能早于计划开工日期" in body or "计划外立项理由不少于10个字" in body
+    assert Project.objects.count() == before
+
+
+def _grow(lifecycle: Any, n: int) -> None:
+    today = dt.date.today()
+    for i in range(n):
+        p = projects.project_create_outside_plan(
+            actor=lifecycle.pm,
+            agency=lifecycle.city,
+            manager=lifecycle.pm,
+            department=lifecycle.construction,
+            reason="十一月巡查发现安全隐患，须尽快处置。",
+            name=f"批量项目{i}",
+            project_type="repair",
+            location="大院",
+            estimate_amount=Decimal("100000"),
+            funding_source="fiscal",
+            planned_start=today,
+            planned_end=today,
+        )
+        projects.project_advance(actor=lifecycle.pm, project=p)
+
+
+def test_project_list_query_count_does_not_grow(client, lifecycle, count_queries):
+    _grow(lifecycle, 2)
+    client.force_login(lifecycle.pm)
+    url = reverse("projects:project_list") + "?stage=initiation"
+    client.get(url)
+    first = count_queries(lambda: client.get(url))
+    _grow(lifecycle, 20)
+    response = client.get(url)
+    assert "批量项目19" in response.content.decode()
+    assert count_queries(lambda: client.get(url)) == first
+
+
+def test_workspace_query_count_does_not_grow_with_documents_and_events(client, lifecycle, make_project, count_queries):
+    project = make_project()
+    projects.project_advance(actor=lifecycle.pm, project=project)
+    documents.document_upload(
+        actor=lifecycle.pm, project=project, doc_type=DocumentType.objects.get(code="proposal"), file=pdf("v1")
+    )
+    client.force_login(lifecycle.pm)
+    url = reverse("projects:project_detail", args=[project.pk])
+    client.get(url)
+    first = count_queries(lambda: client.get(url))
+    for i in range(15):
+        documents.document_upload(
+            actor=lifecycle.pm, project=project, doc_type=DocumentType.objects.get(code="proposal"), file=pdf(f"v{i + 2}")
+        )
+    documents.document_upload(
+        actor=lifecycle.pm, project=project, doc_type=DocumentType.objects.get(code="initiation_approval"), file=pdf("批复")
+    )
+    response = client.get(url)
+    assert "v16" in response.content.decode() and "共16版" in response.content.decode()
+    assert count_queries(lambda: client.get(url)) == first
+
+
+def test_timeline_pages_older_events_with_htmx(client, lifecycle, make_project):
+    project = make_project()
+    projects.project_advance(actor=lifecycle.pm, project=project)
+    for i in range(35):
+        documents.document_upload(
+            actor=lifecycle.pm, project=project, doc_type=DocumentType.objects.get(code="proposal"), file=pdf(f"v{i}")
+        )
+    client.force_login(lifecycle.pm)
+    page = client.get(reverse("projects:project_detail", args=[project.pk])).content.decode()
+    assert "更早的记录" in page
+    newest_shown = min(e.seq for e in AuditEvent.objects.filter(context_id=str(project.pk)).order_by("-seq")[:30])
+    older = client.get(
+        reverse("projects:project_timeline", args=[project.pk]) + f"?before={newest_shown}", HTTP_HX_REQUEST="true"
+    )
+    assert older.status_code == 200
+    assert "项目建档" in older.content.decode() or "计划外立项" in older.content.decode()

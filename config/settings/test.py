@@ -17,3 +17,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 if DATABASES["default"]["ENGINE"] == "govworks.core.db.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # in-memory per xdist worker
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# whitenoise looks for STATIC_ROOT at start-up; tests serve static files through the finders instead
+STATIC_ROOT = os.path.join(tempfile.gettempdir(), "govworks-test-static")
+os.makedirs(STATIC_ROOT, exist_ok=True)
+WHITENOISE_USE_FINDERS = True

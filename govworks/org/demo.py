@@ -78,6 +78,7 @@ SUBORDINATES = [
             ("caiyun", "蔡芸", "工程维修科", "工程管理岗", Role.PROJECT_MANAGER),
             ("tanglei", "唐磊", "财务科", "会计", Role.FINANCE),
             ("luozhw", "罗志伟", "综合科", "主任", Role.PRINCIPAL_LEADER),
+            ("wangdong", "王东", "综合科", "副主任", Role.LEADER_IN_CHARGE),
         ],
     ),
     (
@@ -90,6 +91,7 @@ SUBORDINATES = [
             ("hanxue", "韩雪", "综合科", "主任", Role.PRINCIPAL_LEADER),
             ("zhangjun", "张军", "综合科", "副主任", Role.LEADER_IN_CHARGE),
             ("lvfang", "吕芳", "财务科", "会计", Role.FINANCE),
+            ("dengke", "邓珂", "综合科", "综合科科长", Role.DEPARTMENT_HEAD),
         ],
     ),
     (
@@ -101,6 +103,7 @@ SUBORDINATES = [
             ("fengyu", "冯宇", "工程维修科", "工程管理岗", Role.PROJECT_MANAGER),
             ("qiuming", "邱明", "综合科", "副主任", Role.LEADER_IN_CHARGE),
             ("yangli", "杨丽", "综合科", "主任", Role.PRINCIPAL_LEADER),
+            ("linan", "李楠", "工程维修科", "工程维修科科长", Role.DEPARTMENT_HEAD),
         ],
     ),
 ]

@@ -96,7 +96,7 @@ def _stage_items(user: Any) -> list[WorkItem]:
 
 
 def _meeting_items(user: Any) -> list[WorkItem]:
-    """Agenda items waiting for the chair's conclusion, and the opinions the user owes (one query each)."""
+    """Agenda items waiting for the chair's conclusion, and joint-review opinions the user owes (one query each)."""
     items = AgendaItem.objects.filter(
         meeting__chair=user, meeting__status=Meeting.Status.HELD, status=AgendaItem.Status.PENDING
     ).select_related("meeting")[:20]
@@ -135,6 +135,28 @@ def _plan_items(user: Any) -> list[WorkItem]:
     ]
 
 
+def _filed_plan_items(user: Any) -> list[WorkItem]:
+    """Plans subordinates filed in the last 30 days, for those who may return them (one query)."""
+    agencies = org_perms.agency_ids_where(user, perms.PLAN_RETURN)
+    if not agencies:
+        return []
+    since = timezone.now() - dt.timedelta(days=30)
+    plans = (
+        AnnualPlan.objects.filter(agency__parent_id__in=agencies, status=AnnualPlan.Status.FILED, filed_at__gte=since)
+        .select_related("agency")
+        .order_by("-filed_at")[:10]
+    )
+    return [
+        WorkItem(
+            title=f"审阅下级单位备案计划：{p}",
+            url=reverse("projects:plan_detail", args=[p.pk]),
+            kind="备案",
+            detail=f"{p.agency.name} {p.filed_at:%Y-%m-%d} 报备；如有问题可退回",
+        )
+        for p in plans
+    ]
+
+
 def _subordinate_overdue(user: Any) -> list[WorkItem]:
     """Overdue stages of the people whose posts report to the user's post (two queries)."""
     subordinate_ids = list(
@@ -164,7 +186,7 @@ def _subordinate_overdue(user: Any) -> list[WorkItem]:
     return out[:30]
 
 
-for _provider in (_approval_items, _stage_items, _meeting_items, _plan_items, _subordinate_overdue):
+for _provider in (_approval_items, _stage_items, _meeting_items, _plan_items, _filed_plan_items, _subordinate_overdue):
     register_workbench_provider(_provider)
 
 __all__ = ["perms"]

@@ -82,3 +82,13 @@ def open_page(browser: Any, live_server: Any) -> Iterator[Any]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> None:
+    """The demo data of every module (manage.py seed_demo), in the live server's database."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())

@@ -8,7 +8,6 @@ import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,11 +28,6 @@ def clear_forced_change(*usernames: str) -> None:
     from govworks.org.models import User
 
     User.objects.filter(username__in=usernames).update(must_change_password=False)
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> None:
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_demo_user_signs_in_changes_password_and_sees_workbench(demo: Any, open_page: Any, live_server: Any) -> None:

@@ -1,14 +1,17 @@
 """The project lifecycle in a real browser, through the pages only (the issue's done-when):
 
 后勤服务中心's 工程管理岗 蔡芸 drafts next year's plan, the 主任办公会议 decides it (罗志伟 concludes last,
-from his workbench), she files it with 临江市机关事务管理局, whose 分管领导 赵立新 then sees it. A project
-is built from the first plan item (1,200,000 元, so every gate applies), walked out of 计划 into 立项:
-documents, 联审 (许海兵 and 唐磊 answer from their workbenches), 政府常务会议 record, a second
-meeting's 三重一大 decision, and the 立项审批 chain 科室负责人 → 分管领导 → 主要领导, each approver
-finding it on their own workbench. The approved project leaves 立项 for 可研, where three experts are
-drawn, scored and concluded (专家论证 通过). The workspace's stage bar and timeline show every step.
+from his workbench), she files it with 临江市机关事务管理局, whose 分管领导 赵立新 then sees it (and did
+not before). A project is built from the first plan item (1,200,000 元, so every gate applies) and walked
+out of 计划 into 立项: documents, 联审 (许海兵 and 唐磊 answer from their workbenches), the 政府常务会议
+record, a second meeting's 三重一大 decision, and the 立项审批 chain 科室负责人 → 分管领导 → 主要领导,
+each approver finding it on their own workbench. The approved project leaves 立项 for 可研, where three
+experts are drawn, scored and concluded (专家论证 通过); with the 可研审批 it leaves 可研 for 初设概算.
+The workspace's stage bar and timeline show every step, with who did it.
 
-The database is only read, to assert what the pages did."""
+The demo's 后勤服务中心 has nobody in the 分管领导 role, so no 立项审批 of its can finish; the test has the
+安全管理员 appoint one through 角色授权 (a page, like everything else). The database is only read, to
+assert what the pages did."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tests.e2e.test_foundation import DEMO_PASSWORD, clear_forced_change, demo, sign_in  # noqa: F401  (demo: fixture)
+from tests.e2e.test_foundation import DEMO_PASSWORD, clear_forced_change, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -172,6 +175,46 @@ def chair_concludes(desks: Desks, agenda_title: str, conclusion: str) -> Any:
     return item
 
 
+CHAIN = (("xuhb", "科室负责人", "转下一环节"), ("zhaolx", "分管领导", "转下一环节"), ("luozhw", "主要领导", "审批通过"))
+
+
+def approve_in_turn(desks: Desks, title: str, opinion: str) -> str:
+    """科室负责人 → 分管领导 → 主要领导 (the chain above 500,000 元): each finds the request on their own
+    workbench, agrees, and no longer has it there. Returns the request's page."""
+    url = ""
+    for username, role, outcome in CHAIN:
+        page = open_from_workbench(desks, username, f"审批：{title}")
+        assert f"审批：{role}" in page.locator("#decide").inner_text()
+        form = page.locator("[data-testid=decide-form]")
+        form.locator("input[name=decision][value=approve]").check()
+        form.locator("textarea[name=opinion]").fill(f"{opinion}（{role}）")
+        submit(page, form.locator("button[type=submit]"))
+        success(page, outcome)
+        url = page.url
+        not_on_workbench(desks, username, f"审批：{title}")
+    return url
+
+
+def advance(page: Any, note: str, to: str) -> None:
+    """The workspace's 办结 button, once every gate condition is met."""
+    gate = page.locator("[data-testid=gate]")
+    assert gate.locator(".ti-circle-dashed").count() == 0, gate.inner_text()
+    submit(page, page.locator("[data-testid=advance]"))
+    page.fill("#id_note", note)
+    save(page)
+    success(page, "已办结本阶段")
+    assert page.locator("[data-testid=stage-bar] .step-item.active").inner_text().strip() == to
+
+
+def upload(page: Any, code: str, doc: str) -> None:
+    submit(page, page.locator("#documents").get_by_role("link", name="上传"))
+    page.select_option("#id_doc_type", label=doc)
+    page.set_input_files("#id_file", _pdf(f"{code}-{doc}.pdf"))
+    page.fill("#id_note", "正式版")
+    save(page)
+    success(page, f"已上传《{doc}》第1版")
+
+
 # ------------------------------------------------------------------------------------------ segments
 
 
@@ -250,28 +293,21 @@ def project_is_built_and_initiated(desks: Desks, plan_url: str) -> tuple[str, st
     assert page.locator("#id_manager option:checked").inner_text() == "蔡芸（caiyun）"
     save(page)
     success(page, "已依据年度计划建立项目")
+    code, url = page.locator(".page-pretitle").inner_text().split("·")[-1].strip(), page.url
     project = Project.objects.get(plan_item__name=BIG_ITEM)
-    code, url = project.code, page.url
-    assert project.stage == "planned" and f"/projects/{project.pk}/" in url
+    assert project.code == code and project.stage == "planned" and f"/projects/{project.pk}/" in url
     page.goto(plan_url)
     assert code in page.locator("[data-testid=plan-items]").inner_text()  # the plan item now links to it
 
     page.goto(url)
-    submit(page, page.locator("[data-testid=advance]"))
-    page.fill("#id_note", "已列入年度计划，开始立项")
-    save(page)
-    success(page, "已办结本阶段")
-    assert page.locator("[data-testid=stage-bar] .step-item.active").inner_text().strip() == "立项"
+    advance(page, "已列入年度计划，开始立项", to="立项")
     assert "（立项）" in work_item(desks, "caiyun", f"推进{code}").inner_text()  # 蔡芸 is the stage's 责任人
     page.goto(url)
 
+    advance_button = page.locator("[data-testid=advance]")
+    assert advance_button.get_attribute("aria-disabled") == "true"  # 立项 has conditions to meet first
     for doc in ("项目建议书", "立项批复"):
-        submit(page, page.locator("#documents").get_by_role("link", name="上传"))
-        page.select_option("#id_doc_type", label=doc)
-        page.set_input_files("#id_file", _pdf(f"{code}-{doc}.pdf"))
-        page.fill("#id_note", "正式版")
-        save(page)
-        success(page, f"已上传《{doc}》第1版")
+        upload(page, code, doc)
 
     # 联审: two departments answer in parallel from their own workbenches
     subject = "综合楼空调节能改造立项联审"
@@ -334,60 +370,42 @@ def initiation_is_approved(desks: Desks, code: str, url: str) -> None:
     title = f"{code} {BIG_ITEM} 立项审批"
     not_on_workbench(desks, "caiyun", f"审批：{title}")  # nobody approves what they submitted
 
-    # the demo's 后勤服务中心 has no 分管领导: its 安全管理员 appoints the bureau's 分管基建 副局长 there
+    # the 安全管理员 also appoints the bureau's 分管基建 副局长 as 分管领导 of 后勤服务中心 (grants are pages too)
     admin = desks("secadmin")
     admin.goto(desks.base + "/org/grants/")
     admin.get_by_role("button", name="新增授权").click()
     submit(admin, admin.get_by_role("link", name="临江市市级机关后勤服务中心"))
     admin.select_option("#id_user", label="赵立新（zhaolx）")
     admin.select_option("#id_role", label="分管领导")
-    admin.fill("#id_note", "临机事〔2026〕12号：分管后勤服务中心基建工作")
+    admin.fill("#id_note", f"临机事〔{timezone.localdate().year}〕12号：分管后勤服务中心基建工作")
     save(admin)
     success(admin, "已授予 赵立新“分管领导”")
 
-    for username, role, outcome in (
-        ("xuhb", "科室负责人", "转下一环节"),
-        ("zhaolx", "分管领导", "转下一环节"),
-        ("luozhw", "主要领导", "审批通过"),
-    ):
-        approver = open_from_workbench(desks, username, f"审批：{title}")
-        assert f"审批：{role}" in approver.locator("#decide").inner_text()
-        form = approver.locator("[data-testid=decide-form]")
-        form.locator("input[name=decision][value=approve]").check()
-        form.locator("textarea[name=opinion]").fill(f"同意立项（{role}）")
-        submit(approver, form.locator("button[type=submit]"))
-        success(approver, outcome)
-        approval_url = approver.url
-        not_on_workbench(desks, username, f"审批：{title}")
+    approval_url = approve_in_turn(desks, title, "同意立项")
+    approver = desks("luozhw")
     approver.goto(approval_url)
     assert approver.locator("[data-testid=approval-status]").inner_text() == "已批准"
     assert approver.locator("[data-testid=approval-timeline] .ti-check").count() == 3
     desks.shot("luozhw", "26-approval-approved")
     request = ApprovalRequest.objects.get(title=title)
-    assert request.status == "approved" and [s.decided_by.username for s in request.steps.order_by("index")] == [
-        "xuhb",
-        "zhaolx",
-        "luozhw",
-    ]
+    assert request.status == "approved"
+    assert list(request.steps.order_by("index").values_list("decided_by__username", flat=True)) == ["xuhb", "zhaolx", "luozhw"]
 
     # every gate condition of 立项 is now met, and the project leaves 立项 for 可研
     page.goto(url)
-    gate = page.locator("[data-testid=gate]")
-    assert gate.locator(".ti-circle-dashed").count() == 0, gate.inner_text()
     assert page.locator("#gate .badge", has_text="条件已齐备").is_visible()
     desks.shot("caiyun", "27-workspace-initiation-ready")
-    submit(page, page.locator("[data-testid=advance]"))
-    page.fill("#id_note", "立项批复已下达")
-    save(page)
-    success(page, "已办结本阶段")
+    advance(page, "立项批复已下达", to="可研")
 
 
-def feasibility_expert_review(desks: Desks, code: str, url: str) -> None:
+def feasibility_passes_the_expert_review(desks: Desks, code: str, url: str) -> None:
     page = desks("caiyun")
     page.goto(url)
     bar = page.locator("[data-testid=stage-bar]")
     assert bar.locator(".step-item.active").inner_text().strip() == "可研"
     assert bar.locator(".text-success", has_text="立项").count() == 1
+    expert_condition = page.locator("[data-testid=gate] .list-group-item", has_text="专家论证通过或修改后通过")
+    assert "尚未组织" in expert_condition.inner_text() and expert_condition.locator(".ti-circle-dashed").count() == 1
     submit(page, page.get_by_role("link", name="抽取专家论证"))
     page.fill("#id_subject", "可行性研究报告论证")
     page.select_option("#id_speciality", label="暖通")
@@ -411,16 +429,30 @@ def feasibility_expert_review(desks: Desks, code: str, url: str) -> None:
     assert page.locator("[data-testid=conclusion-badge]").inner_text().strip() == "通过"
     desks.shot("caiyun", "28-expert-review")
 
+    # with the experts' 通过, the 可研 documents and the 可研审批 (above 1,000,000 元: three steps), 可研 is done
+    page.goto(url)
+    assert "通过" in page.locator("[data-testid=gate] .list-group-item", has_text="专家论证通过或修改后通过").inner_text()
+    for doc in ("可行性研究报告", "可研批复"):
+        upload(page, code, doc)
+    page.goto(url)
+    submit(page, page.locator("#gate").get_by_role("button", name="提交可研审批"))
+    success(page, "已提交可研审批（可研审批（100万元以上））")
+    approve_in_turn(desks, f"{code} {BIG_ITEM} 可研审批", "同意可研")
+    page.goto(url)
+    advance(page, "可研批复已下达", to="初设概算")
+
 
 def workspace_shows_the_whole_story(desks: Desks, code: str, url: str) -> None:
     page = desks("caiyun")
     page.goto(url)
     assert page.locator("[data-testid=current-responsible]").inner_text().startswith("蔡芸")
-    gate = page.locator("[data-testid=gate]").inner_text()
-    assert "专家论证通过或修改后通过" in gate
+    bar = page.locator("[data-testid=stage-bar]")
+    assert bar.locator(".step-item.active").inner_text().strip() == "初设概算"
+    assert [t.strip() for t in bar.locator(".text-success").all_inner_texts()] == ["立项", "可研"]
     reviews = page.locator("#reviews").inner_text()
     assert "专家论证" in reviews and "通过" in reviews and "有条件通过" in reviews
-    assert "已批准" in page.locator("#approvals").inner_text()
+    approvals = page.locator("#approvals").inner_text()
+    assert "立项审批" in approvals and "可研审批" in approvals and "审批中" not in approvals
     assert "政府常务会议" in page.locator("#decisions").inner_text()
     timeline = page.locator("[data-testid=timeline]")
     while timeline.get_by_role("button", name="更早的记录").count():
@@ -450,6 +482,9 @@ def workspace_shows_the_whole_story(desks: Desks, code: str, url: str) -> None:
         "随机抽取暖通专家 3 名",
         "论证意见（88 分）",
         "专家论证“可行性研究报告论证”结论：通过",
+        "上传《可研批复》第1版",
+        "提交可研审批",
+        f"{code} 由“可研”进入“初设概算”",
     ):
         assert step in text, f"timeline lacks “{step}”:\n{text}"
     for actor in ("蔡芸", "许海兵", "唐磊", "罗志伟", "赵立新"):
@@ -457,7 +492,8 @@ def workspace_shows_the_whole_story(desks: Desks, code: str, url: str) -> None:
     desks.shot("caiyun", "29-workspace-timeline")
 
 
-def test_plan_to_approved_project_through_the_pages(demo: Any, open_page: Any, live_server: Any) -> None:
+@pytest.mark.usefixtures("demo")
+def test_plan_to_approved_project_through_the_pages(open_page: Any, live_server: Any) -> None:
     clear_forced_change(*PEOPLE)
     desks = Desks(open_page, live_server.url)
     year = timezone.localdate().year + 1
@@ -465,7 +501,7 @@ def test_plan_to_approved_project_through_the_pages(demo: Any, open_page: Any, l
     plan_url = plan_is_drafted_decided_and_filed(desks, year)
     code, url = project_is_built_and_initiated(desks, plan_url)
     initiation_is_approved(desks, code, url)
-    feasibility_expert_review(desks, code, url)
+    feasibility_passes_the_expert_review(desks, code, url)
     workspace_shows_the_whole_story(desks, code, url)
 
     from govworks.projects.models import AnnualPlan, Project
@@ -473,6 +509,7 @@ def test_plan_to_approved_project_through_the_pages(demo: Any, open_page: Any, l
     plan = AnnualPlan.objects.get(title=f"后勤服务中心{year}年度工程建设计划")
     assert plan.status == "filed" and plan.drafted_by.username == "caiyun"
     project = Project.objects.get(code=code)
-    assert project.stage == "feasibility" and project.plan_item.plan_id == plan.pk
-    assert [t.to_stage for t in project.transitions.order_by("id")] == ["planned", "initiation", "feasibility"]
+    assert project.stage == "prelim_design" and project.plan_item is not None and project.plan_item.plan_id == plan.pk
+    stages = [t.to_stage for t in project.transitions.order_by("id")]
+    assert stages == ["planned", "initiation", "feasibility", "prelim_design"]
     desks.assert_clean()

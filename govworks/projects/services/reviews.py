@@ -76,7 +76,7 @@ def expert_review_draw(
             .order_by("pk")
         )
         snapshot = [_snapshot(e) for e in pool]
-        agency_ids = frozenset({project.agency_id})
+        agency_ids = frozenset({project.agency_id, *project.agency.ancestor_ids()})  # its superiors file and approve it too
         org_ids = related_org_ids(project)  # once: the snapshot must hold exactly the ids the draw excluded by
         ok, excluded = eligible(candidates_from_snapshot(snapshot), speciality=speciality, agency_ids=agency_ids, org_ids=org_ids)
         if len(ok) < panel_size:

@@ -151,7 +151,7 @@ class Candidate:
 def conflict_reason(c: Candidate, *, agency_ids: frozenset[int], org_ids: frozenset[int]) -> str | None:
     """Why the expert must not sit on the panel: works for or is tied to the agency or a related company."""
     if c.employer_agency_id is not None and c.employer_agency_id in agency_ids:
-        return "本单位人员"
+        return "本单位或上级主管单位人员"
     if c.conflict_agency_ids & agency_ids:
         return "与本单位存在利害关系"
     if c.employer_org_id is not None and c.employer_org_id in org_ids:

@@ -217,7 +217,7 @@ def test_conflict_reasons_name_the_tie():
     agencies, orgs = frozenset({1}), frozenset({7})
     assert (
         conflict_reason(Candidate(1, employer_agency_id=1, employer_org_id=None, **kw), agency_ids=agencies, org_ids=orgs)
-        == "本单位人员"
+        == "本单位或上级主管单位人员"
     )
     assert (
         conflict_reason(Candidate(2, employer_agency_id=None, employer_org_id=7, **kw), agency_ids=agencies, org_ids=orgs)
@@ -628,7 +628,7 @@ def test_expert_review_detail_shows_the_draw_its_check_and_exclusions(client, wo
     assert "复核抽取结果" in body and "✓" in body and 'data-testid="replay-ok"' in body
     assert "该专业在库专家 6 名，符合回避要求 4 名，回避 2 名" in body
     excluded = re.search(r'data-testid="excluded">(.*?)</table>', body, re.S).group(1)  # type: ignore[union-attr]
-    assert own.name in excluded and "本单位人员" in excluded
+    assert own.name in excluded and "本单位或上级主管单位人员" in excluded
     assert tied.name in excluded and "与本单位存在利害关系" in excluded
     assert body.count('data-testid="opinion-form"') == 3
     assert "conclude-form" not in body

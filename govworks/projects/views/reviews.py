@@ -277,7 +277,7 @@ def expert_review_draw(request: HttpRequest, pk: int) -> HttpResponse:
         pretitle=f"{project.code} · {_stage_label(project.stage)}阶段",
         note=(
             f"从专家库中该专业的在库专家中随机抽取，不少于 {minimum} 人（规则参数 expert_review.panel_min_size）。"
-            "本单位人员、与本单位或参建企业有利害关系的专家自动回避；抽取种子和候选快照随结果保存，任何人可复核。"
+            "本单位及上级主管单位人员、与其或参建企业有利害关系的专家自动回避；抽取种子和候选快照随结果保存，任何人可复核。"
         ),
     )
 

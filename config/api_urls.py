@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from govworks.core.api_views import AuditEventViewSet
 from govworks.org import api as org_api
+from govworks.projects import api as projects_api
 
 router = DefaultRouter()
 router.register("org/agencies", org_api.AgencyViewSet, basename="agency")
@@ -13,5 +14,8 @@ router.register("org/users", org_api.UserViewSet, basename="user")
 router.register("org/external-organizations", org_api.ExternalOrganizationViewSet, basename="external-organization")
 router.register("org/role-grants", org_api.RoleGrantViewSet, basename="role-grant")
 router.register("core/audit-events", AuditEventViewSet, basename="audit-event")
+router.register("projects/projects", projects_api.ProjectViewSet, basename="project")
+router.register("projects/plans", projects_api.PlanViewSet, basename="annual-plan")
+router.register("projects/approvals", projects_api.ApprovalViewSet, basename="approval")
 
 urlpatterns = router.urls

@@ -16,6 +16,7 @@ urlpatterns = [
     path("core/", include("govworks.core.urls")),
     path("org/", include("govworks.org.urls")),
     path("projects/", include("govworks.projects.urls")),
+    path("procurement/", include("govworks.procurement.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

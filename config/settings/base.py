@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "govworks.org",
     "govworks.core",
     "govworks.projects",
+    "govworks.procurement",
 ]
 
 MIDDLEWARE = [

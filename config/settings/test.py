@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES, env
@@ -19,6 +20,6 @@ if DATABASES["default"]["ENGINE"] == "govworks.core.db.sqlite3":
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # whitenoise looks for STATIC_ROOT at start-up; tests serve static files through the finders instead
-STATIC_ROOT = os.path.join(tempfile.gettempdir(), "govworks-test-static")
+STATIC_ROOT = Path(tempfile.gettempdir()) / "govworks-test-static"
 os.makedirs(STATIC_ROOT, exist_ok=True)
 WHITENOISE_USE_FINDERS = True

@@ -527,7 +527,7 @@ def test_schema_as_json(client, world):
 
 def test_api_root_lists_the_endpoints(client, world):
     body = get_json(client, world.pm, "/api/")
-    assert set(body) == {
+    assert set(body) >= {  # later modules add theirs
         "org/agencies",
         "org/departments",
         "org/positions",

@@ -133,7 +133,7 @@ def approval_decide(*, actor: User, request: ApprovalRequest, approve: bool, opi
     with transaction.atomic():
         request = ApprovalRequest.objects.select_for_update(of=("self",)).select_related("project").get(pk=request.pk)
         if request.status != ApprovalRequest.Status.PENDING:
-            raise DomainError("approval.not_pending", f"该审批已{request.get_status_display()}，不能再审批")
+            raise DomainError("approval.not_pending", f"该审批状态为“{request.get_status_display()}”，不能再审批")
         step = ApprovalStep.objects.select_for_update().get(request=request, index=request.current_index)
         if actor.pk == request.submitted_by_id:
             raise DomainError("approval.own_submission", "不能审批自己提交的事项（审批与提交须由不同的人办理）")

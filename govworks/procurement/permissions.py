@@ -1,0 +1,80 @@
+"""Actions of the supplier register, which roles hold them, and who sees what.
+
+* The register is shared by every agency of the deployment: every internal user holding a business
+  role somewhere reads every supplier; external users and the three administrators read none.
+* 工程管理岗 and 科室负责人 of any agency register suppliers. A supplier record (its details, contacts,
+  bank accounts, qualifications) is then kept by the people of the agency that registered it: nobody
+  edits what another agency registered. A wrong record elsewhere is reported to that agency.
+* 履约评价 is given by 工程管理岗 or 科室负责人 in the name of their own agency, for that agency's project.
+* Grey and black listings are recorded, with a deciding document, by 科室负责人 or 纪检监察 in the name
+  of their agency, and lifted (again with a reason and document) only by the same roles of the agency
+  that recorded them. Listings bind every agency.
+* 纪检监察 sees refused award attempts of their agency on the workbench.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from govworks.org import permissions as org_perms
+from govworks.org.roles import Role
+from govworks.procurement.models import Supplier, SupplierListing
+
+SUPPLIER_REGISTER = "procurement.supplier_register"
+SUPPLIER_EVALUATE = "procurement.supplier_evaluate"
+SUPPLIER_LISTING = "procurement.supplier_listing"
+AWARD_REFUSALS_VIEW = "procurement.award_refusals_view"
+
+org_perms.register_role_actions(Role.PROJECT_MANAGER, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE})
+org_perms.register_role_actions(Role.DEPARTMENT_HEAD, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, SUPPLIER_LISTING})
+org_perms.register_role_actions(Role.DISCIPLINE, {SUPPLIER_LISTING, AWARD_REFUSALS_VIEW})
+org_perms.ACTION_LABELS.update(
+    {
+        SUPPLIER_REGISTER: "登记和维护供应商",
+        SUPPLIER_EVALUATE: "供应商履约评价",
+        SUPPLIER_LISTING: "供应商列入或移出灰黑名单",
+        AWARD_REFUSALS_VIEW: "查看被拒绝的授标",
+    }
+)
+
+
+def may_read_register(user: Any) -> bool:
+    """Internal users with a business role somewhere read the shared register."""
+    return bool(org_perms.business_readable_agency_ids(user)) and not getattr(user, "is_external", False)
+
+
+def suppliers_visible_to(user: Any) -> QuerySet[Supplier]:
+    return Supplier.objects.all() if may_read_register(user) else Supplier.objects.none()
+
+
+def may_edit_supplier(user: Any, supplier: Supplier) -> bool:
+    return org_perms.can(user, SUPPLIER_REGISTER, supplier.registered_by_id)
+
+
+def acting_agency_id(user: Any, action: str) -> int | None:
+    """The agency in whose name ``user`` performs ``action``: their own agency when it carries the action,
+    else the first (lowest id) agency where they hold it; None when nowhere."""
+    ids = org_perms.agency_ids_where(user, action)
+    if not ids:
+        return None
+    own = getattr(user, "agency_id", None)
+    return own if own in ids else min(ids)
+
+
+def _get_or_404(queryset: QuerySet[Any], pk: Any) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("记录不存在或您无权查看") from None
+
+
+def access_supplier(user: Any, pk: Any) -> Supplier:
+    return _get_or_404(suppliers_visible_to(user).select_related("registered_by", "external_org"), pk)
+
+
+def access_listing(user: Any, pk: Any) -> SupplierListing:
+    qs = SupplierListing.objects.filter(supplier__in=suppliers_visible_to(user))
+    return _get_or_404(qs.select_related("supplier", "decided_by"), pk)

@@ -1,0 +1,1 @@
+"""Reads of procurement, one module per aggregate."""

@@ -1,0 +1,7 @@
+"""Routes of procurement and contracts (mounted under /procurement/): each view module lists its own."""
+
+from govworks.procurement.views import suppliers
+
+app_name = "procurement"
+
+urlpatterns = [*suppliers.urlpatterns]

@@ -1,0 +1,1 @@
+"""Pages of procurement, one module per area, each with its own ``urlpatterns``."""

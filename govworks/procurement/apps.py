@@ -7,11 +7,4 @@ class ProcurementConfig(AppConfig):
     verbose_name = "招标采购与合同"
 
     def ready(self) -> None:
-        import importlib
-
-        for module in ("permissions", "navigation", "demo"):  # registered as they are written
-            try:
-                importlib.import_module(f"govworks.procurement.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"govworks.procurement.{module}":
-                    raise
+        from govworks.procurement import demo, navigation, permissions  # noqa: F401  (registers actions, menus, exports, demo)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
@@ -84,7 +85,7 @@ def export_job_run(job_id: int) -> str:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(spec.title[:31])
         for index, width in enumerate(spec.column_widths):
-            sheet.column_dimensions[chr(ord("A") + index)].width = width
+            sheet.column_dimensions[get_column_letter(index + 1)].width = width
         from openpyxl.cell import WriteOnlyCell
 
         header = []

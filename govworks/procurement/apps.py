@@ -7,4 +7,4 @@ class ProcurementConfig(AppConfig):
     verbose_name = "招标采购与合同"
 
     def ready(self) -> None:
-        from govworks.procurement import demo, navigation, permissions  # noqa: F401  (registers actions, menus, exports, demo)
+        from govworks.procurement import demo, navigation, panels, permissions  # noqa: F401  (registers actions, menus, panels, exports, demo)

@@ -2,7 +2,8 @@
 机电安装, 消防, 智能化, 造价咨询, 监理 — with contacts, bank accounts, qualifications and 履约评价. The four
 external companies of the organisation demo are registered as suppliers under their own credit codes
 and linked to their accounts. One supplier's qualification has expired, one is on the black list by a
-decision of 临江市住房和城乡建设局, one on the grey list. Everything goes through the services."""
+decision of 临江市住房和城乡建设局, one on the grey list. Two projects past 立项 get a procurement plan (标段)
+with methods chosen. Everything goes through the services."""
 
 from __future__ import annotations
 
@@ -286,3 +287,49 @@ def seed_suppliers() -> str:
 
 
 register_demo_seeder(30, "供应商库", seed_suppliers)
+
+
+# project name -> lots (name, category, amount, combinable, method chosen or "")
+LOTS: dict[str, list[tuple[str, str, str, bool, str]]] = {
+    "办公区综合布线及机房升级": [
+        ("综合布线及机房装修施工", "works", "1300000", True, "competitive_consultation"),
+        ("核心交换机及服务器采购", "goods", "1050000", True, "open_tender"),
+        ("机房等级保护测评服务", "services", "150000", True, ""),
+    ],
+    "档案库房消防系统改造": [
+        ("气体灭火系统施工", "works", "1650000", True, "competitive_consultation"),
+    ],
+}
+
+
+def seed_lots() -> str:
+    """Procurement plans of two demo projects past 立项, through the services."""
+    from govworks.procurement.models import ProcurementLot
+    from govworks.procurement.services import lots as lot_services
+
+    if ProcurementLot.objects.exists():
+        return "已存在，跳过"
+    liming = User.objects.filter(username="liming").first()
+    if liming is None:
+        return "无演示人员，跳过"
+    made = 0
+    for name, rows in LOTS.items():
+        project = Project.objects.filter(name=name).first()
+        if project is None:
+            continue
+        for lot_name, category, amount, combinable, method in rows:
+            lot = lot_services.lot_create(
+                actor=liming,
+                project=project,
+                name=lot_name,
+                category=category,
+                estimated_amount=Decimal(amount),
+                combinable=combinable,
+            )
+            made += 1
+            if method:
+                lot_services.lot_choose_method(actor=liming, lot=lot, method=method)
+    return f"{made} 个采购标段"
+
+
+register_demo_seeder(31, "采购计划", seed_lots)

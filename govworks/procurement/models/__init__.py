@@ -1,5 +1,6 @@
 """Models of procurement, one module per aggregate."""
 
+from govworks.procurement.models.lots import LegalException, LotCategory, ProcurementLot
 from govworks.procurement.models.suppliers import (
     PerformanceEvaluation,
     Qualification,
@@ -11,7 +12,10 @@ from govworks.procurement.models.suppliers import (
 )
 
 __all__ = [
+    "LegalException",
+    "LotCategory",
     "PerformanceEvaluation",
+    "ProcurementLot",
     "Qualification",
     "Supplier",
     "SupplierBankAccount",

@@ -8,3 +8,4 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from govworks.procurement import demo, navigation, panels, permissions  # noqa: F401  (registers actions, menus, panels, exports, demo)
+        from govworks.procurement.services import contracts  # noqa: F401  (registers the 合同 gate condition)

@@ -333,3 +333,99 @@ def seed_lots() -> str:
 
 
 register_demo_seeder(31, "采购计划", seed_lots)
+
+
+CONTRACT_PROJECT = "档案库房消防系统改造"
+CONTRACT_SUPPLIER = "浙江安泰消防工程有限公司"
+
+
+def seed_contracts() -> str:
+    """The signed main construction contract of the demo project in 施工 (after its collective decision),
+    with its payment milestones, one approved change below 10% and one that takes the changes to 12%,
+    waiting for the 重大变更审批 and a collective decision. Through the services."""
+    from govworks.procurement.models import Contract, ProcurementLot
+    from govworks.procurement.services import contracts as contract_services
+    from govworks.projects.demo import _decide
+    from govworks.projects.services.approvals import approval_decide
+
+    if Contract.objects.exists():
+        return "已存在，跳过"
+    users = {u.username: u for u in User.objects.filter(username__in=["liming", "chenzq", "zhaolx", "sungp", "liujing", "wuhy"])}
+    project = Project.objects.filter(name=CONTRACT_PROJECT).select_related("agency").first()
+    supplier = Supplier.objects.filter(name=CONTRACT_SUPPLIER).first()
+    lot = ProcurementLot.objects.filter(project=project).exclude(method="").first() if project else None
+    if len(users) < 6 or project is None or supplier is None or lot is None:
+        return "无演示项目或供应商，跳过"
+    liming, chenzq, zhaolx, sungp = users["liming"], users["chenzq"], users["zhaolx"], users["sungp"]
+    board = [zhaolx, chenzq, users["liujing"], users["wuhy"]]
+    today = timezone.localdate()
+    amount = Decimal("1580000")
+    contract = contract_services.contract_create(
+        actor=liming,
+        lot=lot,
+        supplier=supplier,
+        title=f"{project.name}施工合同",
+        is_main_construction=True,
+        amount=amount,
+        pricing_type="unit_price",
+        starts_on=today - dt.timedelta(days=20),
+        ends_on=today + dt.timedelta(days=120),
+        award_notice_on=today - dt.timedelta(days=28),
+        performance_bond=Decimal("158000"),
+        advance_ratio=Decimal("0.20"),
+        progress_ratio=Decimal("0.85"),
+        quality_deposit_ratio=Decimal("0.03"),
+        defect_period_months=24,
+        award_reference="竞争性磋商成交通知书 临机采〔2026〕12号",
+        milestones=[
+            {"kind": "advance", "ratio": Decimal("0.20"), "condition": "合同签订并提交预付款保函后14日内"},
+            {"kind": "progress", "ratio": Decimal("0.85"), "condition": "按月计量，经监理审核后按已完工程价款的85%支付"},
+            {"kind": "settlement", "condition": "竣工验收、结算审计完成后，付至结算价的97%"},
+            {"kind": "retention_return", "ratio": Decimal("0.03"), "condition": "缺陷责任期（24个月）满且无质量问题"},
+        ],
+    )
+    _decide(
+        agency=project.agency,
+        organizer=liming,
+        chair=sungp,
+        members=board,
+        subject=contract,
+        title=f"审议{contract.title}签订",
+        category="large_fund",
+        amount=amount,
+        held_on=today - dt.timedelta(days=22),
+        meeting_title="局党组会议（合同审议）",
+    )
+    contract = contract_services.contract_sign(actor=liming, contract=contract, signed_on=today - dt.timedelta(days=21))
+    minor = contract_services.change_create(
+        actor=liming,
+        contract=contract,
+        category="site_visa",
+        reason="库房吊顶内原有桥架与气体管网冲突，现场调整管网走向并增加支吊架",
+        responsibility="owner",
+        amount=Decimal("79000"),
+        supervisor_opinion="情况属实，工程量已现场核实",
+        designer_opinion="同意调整走向",
+    )
+    minor = contract_services.change_submit(actor=liming, change=minor)
+    from govworks.projects.models import ApprovalRequest
+
+    request = ApprovalRequest.objects.get(kind=contract_services.CHANGE_MINOR_KIND, subject_id=minor.pk)
+    for approver in (chenzq, zhaolx):
+        request = approval_decide(actor=approver, request=request, approve=True, opinion="同意")
+    contract_services.change_approve_finalize(actor=liming, change=minor)
+    major = contract_services.change_create(
+        actor=liming,
+        contract=contract,
+        category="design",
+        reason="档案库房新增密集架区域，防护区扩大，须增设一组七氟丙烷灭火装置",
+        responsibility="owner",
+        amount=Decimal("110600"),
+        supervisor_opinion="建议按设计变更通知单实施",
+        designer_opinion="已出具设计变更通知单 XF-03",
+    )
+    contract_services.change_submit(actor=liming, change=major)
+    return "1 份主体施工合同（已签订），2 项变更（1 项待重大变更审批及集体决策）"
+
+
+register_demo_seeder(32, "合同与变更", seed_contracts)

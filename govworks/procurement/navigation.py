@@ -17,6 +17,7 @@ from govworks.procurement.selectors.suppliers import award_refusals_for
 SECTION = _("招标采购")
 
 register_nav(NavItem(SECTION, _("供应商库"), "procurement:supplier_list", "ti-building-store", perms.may_read_register, 30))
+register_nav(NavItem(SECTION, _("合同台账"), "procurement:contract_list", "ti-file-certificate", perms.may_read_contracts, 31))
 
 
 def _supplier_url(object_id: str) -> str:

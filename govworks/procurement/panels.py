@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from govworks.core.registry import WorkspacePanel, register_workspace_panel
 from govworks.procurement import permissions as perms
+from govworks.procurement.selectors.contracts import project_contracts
 from govworks.procurement.selectors.lots import procurement_plan
 from govworks.projects.models import Stage
 
@@ -32,3 +33,18 @@ def render_lots_panel(request: Any, project: Any) -> str:
 
 
 register_workspace_panel(WorkspacePanel(PANEL_ORDER, "procurement.lots", "采购计划", render_lots_panel))
+
+
+def render_contracts_panel(request: Any, project: Any) -> str:
+    return render_to_string(
+        "procurement/contracts/panel.html",
+        {
+            "project": project,
+            "contracts": project_contracts(project),
+            "can_manage": perms.may_manage_contracts(request.user, project),
+        },
+        request=request,
+    )
+
+
+register_workspace_panel(WorkspacePanel(PANEL_ORDER + 1, "procurement.contracts", "合同", render_contracts_panel))

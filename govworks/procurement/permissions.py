@@ -10,6 +10,8 @@
   of their agency, and lifted (again with a reason and document) only by the same roles of the agency
   that recorded them. Listings bind every agency.
 * 纪检监察 sees refused award attempts of their agency on the workbench.
+* Contracts and their change orders are kept by 工程管理岗 and 科室负责人 of the project's agency;
+  whoever may read the project reads its contracts.
 * A project's procurement plan (标段, 采购方式, 法定例外) is kept by 工程管理岗 and 科室负责人 of the
   project's agency; whoever may read the project reads its plan.
 """
@@ -23,7 +25,7 @@ from django.http import Http404
 
 from govworks.org import permissions as org_perms
 from govworks.org.roles import Role
-from govworks.procurement.models import LegalException, ProcurementLot, Supplier, SupplierListing
+from govworks.procurement.models import Contract, LegalException, ProcurementLot, Supplier, SupplierListing
 from govworks.projects.permissions import projects_visible_to
 
 SUPPLIER_REGISTER = "procurement.supplier_register"
@@ -31,9 +33,12 @@ SUPPLIER_EVALUATE = "procurement.supplier_evaluate"
 SUPPLIER_LISTING = "procurement.supplier_listing"
 AWARD_REFUSALS_VIEW = "procurement.award_refusals_view"
 LOT_MANAGE = "procurement.lot_manage"
+CONTRACT_MANAGE = "procurement.contract_manage"
 
-org_perms.register_role_actions(Role.PROJECT_MANAGER, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, LOT_MANAGE})
-org_perms.register_role_actions(Role.DEPARTMENT_HEAD, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, SUPPLIER_LISTING, LOT_MANAGE})
+org_perms.register_role_actions(Role.PROJECT_MANAGER, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, LOT_MANAGE, CONTRACT_MANAGE})
+org_perms.register_role_actions(
+    Role.DEPARTMENT_HEAD, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, SUPPLIER_LISTING, LOT_MANAGE, CONTRACT_MANAGE}
+)
 org_perms.register_role_actions(Role.DISCIPLINE, {SUPPLIER_LISTING, AWARD_REFUSALS_VIEW})
 org_perms.ACTION_LABELS.update(
     {
@@ -42,6 +47,7 @@ org_perms.ACTION_LABELS.update(
         SUPPLIER_LISTING: "供应商列入或移出灰黑名单",
         AWARD_REFUSALS_VIEW: "查看被拒绝的授标",
         LOT_MANAGE: "编制采购计划（标段、采购方式、法定例外）",
+        CONTRACT_MANAGE: "登记、签订合同及办理变更/签证",
     }
 )
 
@@ -98,3 +104,17 @@ def access_lot(user: Any, pk: Any) -> ProcurementLot:
 def access_legal_exception(user: Any, pk: Any) -> LegalException:
     qs = LegalException.objects.filter(project__in=projects_visible_to(user))
     return _get_or_404(qs.select_related("project", "recorded_by"), pk)
+
+
+def may_manage_contracts(user: Any, project: Any) -> bool:
+    return org_perms.can(user, CONTRACT_MANAGE, project.agency_id)
+
+
+def access_contract(user: Any, pk: Any) -> Contract:
+    qs = Contract.objects.filter(project__in=projects_visible_to(user))
+    return _get_or_404(qs.select_related("project", "project__agency", "supplier", "lot"), pk)
+
+
+def may_read_contracts(user: Any) -> bool:
+    """Internal users with a business role somewhere see the register (filtered to the projects they read)."""
+    return may_read_register(user)

@@ -1,7 +1,7 @@
 """Routes of procurement and contracts (mounted under /procurement/): each view module lists its own."""
 
-from govworks.procurement.views import lots, suppliers
+from govworks.procurement.views import contracts, lots, suppliers
 
 app_name = "procurement"
 
-urlpatterns = [*suppliers.urlpatterns, *lots.urlpatterns]
+urlpatterns = [*suppliers.urlpatterns, *lots.urlpatterns, *contracts.urlpatterns]

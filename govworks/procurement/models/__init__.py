@@ -1,5 +1,13 @@
 """Models of procurement, one module per aggregate."""
 
+from govworks.procurement.models.contracts import (
+    ChangeCategory,
+    ChangeOrder,
+    Contract,
+    PaymentMilestone,
+    PricingType,
+    Responsibility,
+)
 from govworks.procurement.models.lots import LegalException, LotCategory, ProcurementLot
 from govworks.procurement.models.suppliers import (
     PerformanceEvaluation,
@@ -12,11 +20,17 @@ from govworks.procurement.models.suppliers import (
 )
 
 __all__ = [
+    "ChangeCategory",
+    "ChangeOrder",
+    "Contract",
     "LegalException",
     "LotCategory",
+    "PaymentMilestone",
     "PerformanceEvaluation",
+    "PricingType",
     "ProcurementLot",
     "Qualification",
+    "Responsibility",
     "Supplier",
     "SupplierBankAccount",
     "SupplierCategory",

@@ -26,7 +26,7 @@ from govworks.projects.rules import ChainRule, pick_chain
 from govworks.projects.services.common import content_type_of, money, param
 
 #: who may start a chain, by the kind's prefix (later modules add theirs)
-SUBMIT_ACTION: dict[str, str] = {"project": perms.PROJECT_ADVANCE}
+SUBMIT_ACTION: dict[str, str] = {"project": perms.PROJECT_ADVANCE, "procurement": "procurement.contract_manage"}
 
 KIND_LABELS = {
     "project.initiation": "立项审批",

@@ -1,0 +1,195 @@
+"""Rules of contracts and change orders (合同、变更/签证). No Django, no ORM: the caller reads the rule
+parameters (one query, ``selectors.contracts.contract_params``) and passes plain values.
+
+Sources (``docs/reference/domain-rules.md`` §2.1, §2.2, §6): 预付款 10%–30% of the contract amount
+(财建〔2004〕369号第十二条), 进度款 within [pay.progress_min_ratio, pay.progress_max_ratio] of the work done,
+质量保证金 ≤ 3% of the settlement (建质〔2017〕138号第七条) with a 缺陷责任期 of at most 24 months
+(第二条), 履约保证金 ≤ 10% and signing within 30 days of the award (via ``rules_methods``).
+
+Change orders: a change whose cumulative changes (this one included, algebraic sum of every change not
+rejected) exceed ``change.reapproval_cumulative_ratio`` of the original contract — "超过原合同价 10%",
+strictly above: exactly 10% does not — or that takes the project's cost above its approved estimate,
+needs the higher approval chain and a passed collective decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
+
+from govworks.procurement.rules_methods import ProcurementParams, contract_signing_problem, performance_bond_problem
+
+
+def _pct(ratio: Decimal) -> str:
+    text = format((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    return text.rstrip("0").rstrip(".") + "%"
+
+
+def _yuan(amount: Decimal) -> str:
+    return f"{amount:,.2f} 元"
+
+
+@dataclass(frozen=True)
+class ContractParams:
+    """The parameters of contract terms and changes; ratios are fractions (3% is ``Decimal("0.03")``)."""
+
+    advance_min_ratio: Decimal
+    advance_max_ratio: Decimal
+    progress_min_ratio: Decimal
+    progress_max_ratio: Decimal
+    qdep_max_ratio: Decimal
+    defect_period_max_months: int
+    reapproval_cumulative_ratio: Decimal
+    estimate_overrun_ratio: Decimal
+    large_fund_min_amount: Decimal
+    procurement: ProcurementParams
+
+    KEYS: ClassVar[dict[str, str]] = {
+        "advance_min_ratio": "pay.advance_min_ratio",
+        "advance_max_ratio": "pay.advance_max_ratio",
+        "progress_min_ratio": "pay.progress_min_ratio",
+        "progress_max_ratio": "pay.progress_max_ratio",
+        "qdep_max_ratio": "qdep.max_ratio",
+        "defect_period_max_months": "qdep.defect_period_max_months",
+        "reapproval_cumulative_ratio": "change.reapproval_cumulative_ratio",
+        "estimate_overrun_ratio": "change.estimate_overrun_ratio",
+        "large_fund_min_amount": "tzyd.large_fund_min_amount",
+    }
+
+    @classmethod
+    def all_keys(cls) -> list[str]:
+        return [*cls.KEYS.values(), *ProcurementParams.KEYS.values()]
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> ContractParams:
+        """Build from ``{key: typed value}`` as ``rule_value`` returns them; a missing key or a ratio
+        outside 0..1 is refused with ValueError naming the key."""
+        missing = [key for key in cls.KEYS.values() if key not in values]
+        if missing:
+            raise ValueError("缺少规则参数：" + "、".join(missing))
+        kwargs: dict[str, object] = {}
+        for name, key in cls.KEYS.items():
+            raw = values[key]
+            if name == "defect_period_max_months":
+                kwargs[name] = int(str(raw))
+            elif name == "large_fund_min_amount":
+                kwargs[name] = Decimal(str(raw))
+            else:
+                ratio = Decimal(str(raw))
+                if not 0 <= ratio <= 1:
+                    raise ValueError(f"规则参数 {key} 应为 0 到 1 之间的小数比例，实为 {raw}")
+                kwargs[name] = ratio
+        kwargs["procurement"] = ProcurementParams.from_values(values)
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    amount: Decimal
+    advance_ratio: Decimal
+    progress_ratio: Decimal
+    quality_deposit_ratio: Decimal
+    defect_period_months: int
+    performance_bond: Decimal
+    award_notice_on: dt.date
+    signed_on: dt.date | None = None
+
+
+def _range_problem(label: str, value: Decimal, lo_key: str, lo: Decimal, hi_key: str, hi: Decimal) -> str | None:
+    if value < lo:
+        return f"{label} {_pct(value)} 低于 {lo_key} {_pct(lo)}（允许 {_pct(lo)}–{_pct(hi)}，含本数）"
+    if value > hi:
+        return f"{label} {_pct(value)} 超过 {hi_key} {_pct(hi)}（允许 {_pct(lo)}–{_pct(hi)}，含本数）"
+    return None
+
+
+def contract_terms_problems(terms: ContractTerms, params: ContractParams) -> list[str]:
+    """Every term outside the rules, in Chinese, each naming the rule parameter and its number; [] when
+    the terms are allowed. Bounds are inclusive (30% advance and 3% deposit are allowed)."""
+    keys = ContractParams.KEYS
+    problems: list[str | None] = []
+    if terms.amount <= 0:
+        problems.append(f"合同金额须大于0，填写的是 {terms.amount}")
+    problems.append(
+        _range_problem(
+            "预付款比例",
+            terms.advance_ratio,
+            keys["advance_min_ratio"],
+            params.advance_min_ratio,
+            keys["advance_max_ratio"],
+            params.advance_max_ratio,
+        )
+    )
+    problems.append(
+        _range_problem(
+            "进度款支付比例",
+            terms.progress_ratio,
+            keys["progress_min_ratio"],
+            params.progress_min_ratio,
+            keys["progress_max_ratio"],
+            params.progress_max_ratio,
+        )
+    )
+    if terms.quality_deposit_ratio < 0:
+        problems.append(f"质量保证金比例不能为负数：{_pct(terms.quality_deposit_ratio)}")
+    elif terms.quality_deposit_ratio > params.qdep_max_ratio:
+        problems.append(
+            f"质量保证金比例 {_pct(terms.quality_deposit_ratio)} 超过 {keys['qdep_max_ratio']} {_pct(params.qdep_max_ratio)}"
+        )
+    if terms.defect_period_months > params.defect_period_max_months:
+        problems.append(
+            f"缺陷责任期 {terms.defect_period_months} 个月超过 {keys['defect_period_max_months']} "
+            f"{params.defect_period_max_months} 个月"
+        )
+    if terms.performance_bond < 0:
+        problems.append("履约保证金不能为负数")
+    elif terms.amount > 0:
+        problems.append(performance_bond_problem(terms.performance_bond, terms.amount, params=params.procurement))
+    if terms.signed_on is not None:
+        problems.append(contract_signing_problem(terms.award_notice_on, terms.signed_on, params=params.procurement))
+    return [p for p in problems if p]
+
+
+@dataclass(frozen=True)
+class ChangeReview:
+    cumulative_after: Decimal
+    ratio_after: Decimal
+    requires_higher_approval: bool
+    reasons: tuple[str, ...]
+
+
+def change_review(
+    cumulative_before: Decimal,
+    change: Decimal,
+    contract_amount: Decimal,
+    approved_estimate: Decimal | None,
+    project_total_after: Decimal,
+    params: ContractParams,
+) -> ChangeReview:
+    """The cumulative change ratio after ``change`` and whether it needs the higher approval and a
+    collective decision: cumulative ratio strictly above ``change.reapproval_cumulative_ratio`` (10% itself
+    does not), or ``project_total_after`` (contracts with their changes) above the approved estimate."""
+    key = ContractParams.KEYS["reapproval_cumulative_ratio"]
+    cumulative = cumulative_before + change
+    ratio = (cumulative / contract_amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    reasons: list[str] = []
+    if ratio > params.reapproval_cumulative_ratio:
+        reasons.append(
+            f"累计变更 {_yuan(cumulative)} 占合同价 {_yuan(contract_amount)} 的 {_pct(ratio)}，"
+            f"超过 {key} {_pct(params.reapproval_cumulative_ratio)}"
+        )
+    if approved_estimate is not None and project_total_after > approved_estimate:
+        over = project_total_after - approved_estimate
+        text = f"变更后项目合同总额 {_yuan(project_total_after)} 超过批复概算 {_yuan(approved_estimate)}（超出 {_yuan(over)}）"
+        if over > approved_estimate * params.estimate_overrun_ratio:
+            text += f"，超出比例超过 {ContractParams.KEYS['estimate_overrun_ratio']} {_pct(params.estimate_overrun_ratio)}，须重新报批概算"
+        reasons.append(text)
+    return ChangeReview(cumulative, ratio, bool(reasons), tuple(reasons))
+
+
+def contract_ceiling(amount: Decimal, approved_changes: Iterable[Decimal]) -> Decimal:
+    """The ceiling finance pays against: the contract amount adjusted by every approved change."""
+    return amount + sum(approved_changes, Decimal(0))

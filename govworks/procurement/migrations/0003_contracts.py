@@ -5,22 +5,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-#: the change-order approval chains (deployment-wide; an agency may override them)
-CHANGE_CHAINS = [
-    ("procurement.change", "重大变更审批流", ["department_head", "leader_in_charge", "principal_leader"]),
-    ("procurement.change_minor", "变更审批流", ["department_head", "leader_in_charge"]),
-]
-
-
 def seed_change_chains(apps, schema_editor):
-    rule = apps.get_model("projects", "ApprovalChainRule")
-    for kind, name, steps in CHANGE_CHAINS:
-        if not rule.objects.filter(agency__isnull=True, kind=kind, min_amount=0).exists():
-            rule.objects.create(kind=kind, name=name, min_amount=0, steps=steps)
+    from govworks.procurement.reference import seed_change_chains as seed
+
+    seed(apps.get_model("projects", "ApprovalChainRule"))
 
 
 def unseed_change_chains(apps, schema_editor):
     rule = apps.get_model("projects", "ApprovalChainRule")
+    from govworks.procurement.reference import CHANGE_CHAINS
+
     rule.objects.filter(agency__isnull=True, kind__in=[k for k, _, _ in CHANGE_CHAINS]).delete()
 
 

@@ -344,7 +344,11 @@ def seed_contracts() -> str:
     with its payment milestones, one approved change below 10% and one that takes the changes to 12%,
     waiting for the 重大变更审批 and a collective decision. Through the services."""
     from govworks.procurement.models import Contract, ProcurementLot
+    from govworks.procurement.reference import seed_change_chains
     from govworks.procurement.services import contracts as contract_services
+    from govworks.projects.models import ApprovalChainRule
+
+    seed_change_chains(ApprovalChainRule)  # the test runner's flush empties what migration 0003 seeded
     from govworks.projects.demo import _decide
     from govworks.projects.services.approvals import approval_decide
 
@@ -429,3 +433,46 @@ def seed_contracts() -> str:
 
 
 register_demo_seeder(32, "合同与变更", seed_contracts)
+
+
+TENDER_LOT = "核心交换机及服务器采购"
+
+
+def seed_tenders() -> str:
+    """An announced open tender (综合评分法) of the demo goods lot with two bids, sealed until its opening
+    time three weeks ahead. Through the services."""
+    from govworks.procurement.models import ProcurementLot, SupplierListing, Tender
+    from govworks.procurement.services import tenders as tender_services
+
+    if Tender.objects.exists():
+        return "已存在，跳过"
+    liming = User.objects.filter(username="liming").first()
+    lot = ProcurementLot.objects.filter(name=TENDER_LOT, method="open_tender").select_related("project__agency").first()
+    if liming is None or lot is None:
+        return "无演示标段，跳过"
+    suppliers = list(Supplier.objects.exclude(pk__in=SupplierListing.objects.values("supplier_id")).order_by("pk")[:2])
+    today = timezone.localdate()
+    opening = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=21), dt.time(9, 30)))
+    tender = tender_services.tender_announce(
+        actor=liming,
+        lot=lot,
+        announced_on=today - dt.timedelta(days=2),
+        documents_issued_on=today - dt.timedelta(days=1),
+        bid_deadline=opening,
+        opening_at=opening,
+        evaluation_method="comprehensive",
+        speciality="smart",
+        criteria=[
+            {"code": "price", "name": "价格", "weight": 30, "kind": "price"},
+            {"code": "tech", "name": "技术方案", "weight": 50, "kind": "technical"},
+            {"code": "biz", "name": "商务及售后服务", "weight": 20, "kind": "commercial"},
+        ],
+    )
+    for supplier, amount in zip(suppliers, ("998000", "1012500"), strict=False):
+        tender_services.bid_record(
+            actor=liming, tender=tender, supplier=supplier, amount=Decimal(amount), bond_amount=Decimal("20000")
+        )
+    return f"1 个招标（{len(suppliers)} 份投标，开标前密封）"
+
+
+register_demo_seeder(33, "招标", seed_tenders)

@@ -13,6 +13,7 @@ from govworks.core.registry import WorkspacePanel, register_workspace_panel
 from govworks.procurement import permissions as perms
 from govworks.procurement.selectors.contracts import project_contracts
 from govworks.procurement.selectors.lots import procurement_plan
+from govworks.procurement.selectors.tenders import project_tenders, tender_lots_without_tender
 from govworks.projects.models import Stage
 
 PANEL_ORDER = 40
@@ -48,3 +49,20 @@ def render_contracts_panel(request: Any, project: Any) -> str:
 
 
 register_workspace_panel(WorkspacePanel(PANEL_ORDER + 1, "procurement.contracts", "合同", render_contracts_panel))
+
+
+def render_tenders_panel(request: Any, project: Any) -> str:
+    """The project's tenders (no bid amount here: the tender page shows them after opening)."""
+    return render_to_string(
+        "procurement/tenders/panel.html",
+        {
+            "project": project,
+            "tenders": project_tenders(project),
+            "open_lots": tender_lots_without_tender(project),
+            "can_manage": perms.may_manage_tenders(request.user, project),
+        },
+        request=request,
+    )
+
+
+register_workspace_panel(WorkspacePanel(PANEL_ORDER, "procurement.tenders", "招标", render_tenders_panel))

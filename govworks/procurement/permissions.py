@@ -10,6 +10,8 @@
   of their agency, and lifted (again with a reason and document) only by the same roles of the agency
   that recorded them. Listings bind every agency.
 * 纪检监察 sees refused award attempts of their agency on the workbench.
+* Tenders (招标) are kept by 工程管理岗 and 科室负责人 of the project's agency; whoever may read the
+  project reads the tender, but no one (administrators included) reads a bid amount before opening.
 * Contracts and their change orders are kept by 工程管理岗 and 科室负责人 of the project's agency;
   whoever may read the project reads its contracts.
 * A project's procurement plan (标段, 采购方式, 法定例外) is kept by 工程管理岗 and 科室负责人 of the
@@ -25,7 +27,7 @@ from django.http import Http404
 
 from govworks.org import permissions as org_perms
 from govworks.org.roles import Role
-from govworks.procurement.models import Contract, LegalException, ProcurementLot, Supplier, SupplierListing
+from govworks.procurement.models import Contract, LegalException, ProcurementLot, Supplier, SupplierListing, Tender
 from govworks.projects.permissions import projects_visible_to
 
 SUPPLIER_REGISTER = "procurement.supplier_register"
@@ -34,10 +36,13 @@ SUPPLIER_LISTING = "procurement.supplier_listing"
 AWARD_REFUSALS_VIEW = "procurement.award_refusals_view"
 LOT_MANAGE = "procurement.lot_manage"
 CONTRACT_MANAGE = "procurement.contract_manage"
+TENDER_MANAGE = "procurement.tender_manage"
 
-org_perms.register_role_actions(Role.PROJECT_MANAGER, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, LOT_MANAGE, CONTRACT_MANAGE})
 org_perms.register_role_actions(
-    Role.DEPARTMENT_HEAD, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, SUPPLIER_LISTING, LOT_MANAGE, CONTRACT_MANAGE}
+    Role.PROJECT_MANAGER, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, LOT_MANAGE, CONTRACT_MANAGE, TENDER_MANAGE}
+)
+org_perms.register_role_actions(
+    Role.DEPARTMENT_HEAD, {SUPPLIER_REGISTER, SUPPLIER_EVALUATE, SUPPLIER_LISTING, LOT_MANAGE, CONTRACT_MANAGE, TENDER_MANAGE}
 )
 org_perms.register_role_actions(Role.DISCIPLINE, {SUPPLIER_LISTING, AWARD_REFUSALS_VIEW})
 org_perms.ACTION_LABELS.update(
@@ -48,6 +53,7 @@ org_perms.ACTION_LABELS.update(
         AWARD_REFUSALS_VIEW: "查看被拒绝的授标",
         LOT_MANAGE: "编制采购计划（标段、采购方式、法定例外）",
         CONTRACT_MANAGE: "登记、签订合同及办理变更/签证",
+        TENDER_MANAGE: "登记招标、投标、开标、评标和定标",
     }
 )
 
@@ -118,3 +124,12 @@ def access_contract(user: Any, pk: Any) -> Contract:
 def may_read_contracts(user: Any) -> bool:
     """Internal users with a business role somewhere see the register (filtered to the projects they read)."""
     return may_read_register(user)
+
+
+def may_manage_tenders(user: Any, project: Any) -> bool:
+    return org_perms.can(user, TENDER_MANAGE, project.agency_id)
+
+
+def access_tender(user: Any, pk: Any) -> Tender:
+    qs = Tender.objects.filter(lot__project__in=projects_visible_to(user))
+    return _get_or_404(qs.select_related("lot", "lot__project", "lot__project__agency"), pk)

@@ -18,11 +18,25 @@ from govworks.procurement.models.suppliers import (
     SupplierContact,
     SupplierListing,
 )
+from govworks.procurement.models.tenders import (
+    Award,
+    Bid,
+    EvaluationMethod,
+    EvaluationPanel,
+    EvaluationScore,
+    Tender,
+    TenderOpening,
+)
 
 __all__ = [
+    "Award",
+    "Bid",
     "ChangeCategory",
     "ChangeOrder",
     "Contract",
+    "EvaluationMethod",
+    "EvaluationPanel",
+    "EvaluationScore",
     "LegalException",
     "LotCategory",
     "PaymentMilestone",
@@ -36,4 +50,6 @@ __all__ = [
     "SupplierCategory",
     "SupplierContact",
     "SupplierListing",
+    "Tender",
+    "TenderOpening",
 ]

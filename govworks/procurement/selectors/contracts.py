@@ -1,6 +1,7 @@
 """Reads of contracts: the rule parameters of contract terms and changes (one query), the register with
 filters, and one contract with its milestones and its changes each carrying the running ceiling and the
-cumulative change ratio. Every read costs a constant number of queries."""
+cumulative change ratio, and the approval/decision trail of a contract and its changes (for the printed
+summary). Every read costs a constant number of queries."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from govworks.core.models import RuleParameter
 from govworks.core.rule_parameters import parse_value, rule_parameter_pick
 from govworks.procurement.models import ChangeOrder, Contract, PaymentMilestone
 from govworks.procurement.rules_contracts import ContractParams
+from govworks.projects.models import AgendaItem, ApprovalRequest
 from govworks.projects.permissions import projects_visible_to
 
 
@@ -116,3 +119,61 @@ def contract_view(contract: Contract) -> ContractView:
 
 def project_contracts(project: Any) -> list[Contract]:
     return list(Contract.objects.filter(project=project).select_related("supplier").order_by("id"))
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One line of the approval/decision trail of a contract or one of its changes."""
+
+    subject: str
+    kind: str
+    title: str
+    status: str
+    when: Any
+    details: list[str]
+
+
+def contract_trail(contract: Contract, changes: list[ChangeOrder]) -> list[TrailEntry]:
+    """The approvals (with each step's decision) and the collective decisions (三重一大) on ``contract``
+    and its ``changes``, oldest first (three queries)."""
+    types = ContentType.objects.get_for_models(Contract, ChangeOrder)
+    names = {(types[Contract].pk, contract.pk): "合同"}
+    names.update({(types[ChangeOrder].pk, ch.pk): str(ch) for ch in changes})
+    subjects = Q(subject_type=types[Contract], subject_id=contract.pk)
+    if changes:
+        subjects |= Q(subject_type=types[ChangeOrder], subject_id__in=[ch.pk for ch in changes])
+    entries = []
+    approvals = ApprovalRequest.objects.filter(subjects).prefetch_related("steps__decided_by").order_by("submitted_at", "id")
+    for req in approvals:
+        steps = [
+            f"{s.get_role_display()}：{s.get_decision_display() or '待办'}"
+            + (
+                f"（{s.decided_by.full_name}，{timezone.localtime(s.decided_at):%Y-%m-%d}）"
+                if s.decided_by and s.decided_at
+                else ""
+            )
+            + (f" {s.opinion}" if s.opinion else "")
+            for s in sorted(req.steps.all(), key=lambda s: s.index)
+        ]
+        entries.append(
+            TrailEntry(
+                names.get((req.subject_type_id, req.subject_id), ""),
+                f"审批·{req.chain_name}",
+                req.title,
+                req.get_status_display(),
+                req.submitted_at,
+                steps,
+            )
+        )
+    for item in AgendaItem.objects.filter(subjects).select_related("meeting").order_by("meeting__held_on", "id"):
+        entries.append(
+            TrailEntry(
+                names.get((item.subject_type_id, item.subject_id), ""),
+                f"集体决策·{item.get_category_display()}",
+                f"{item.meeting.title}（{item.meeting.held_on:%Y-%m-%d}）议题{item.seq}：{item.title}",
+                item.get_status_display(),
+                item.concluded_at,
+                [item.chair_conclusion] if item.chair_conclusion else [],
+            )
+        )
+    return sorted(entries, key=lambda e: (e.when is None, e.when or timezone.now()))

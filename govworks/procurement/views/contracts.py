@@ -1,6 +1,7 @@
 """合同 pages: the register (filters, constant queries), one contract with its terms, payment milestones
 and change orders (each with the running ceiling and the cumulative change ratio), and the forms to draft
-and sign a contract and to register, submit and finalize a change. Ratios are entered in percent.
+and sign a contract and to register, submit and finalize a change. Ratios are entered in percent. The
+register exports to Excel (a background job) and a contract prints as an A4 PDF summary (WeasyPrint).
 Refusals re-render the form with 400 and the Chinese reason; nothing changes."""
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
+from govworks.core.exports import export_job_request
+from govworks.core.money import amount_in_words
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
+from govworks.core.pdf import html_to_pdf
 from govworks.core.service_forms import call_service
 from govworks.org.models import User
 from govworks.procurement import permissions as perms
@@ -92,6 +97,9 @@ def _keeper(user: User, project: Any) -> None:
         raise PermissionDenied("只有项目所属单位的工程管理岗或科室负责人可以办理合同")
 
 
+EXPORT_KIND = "procurement.contracts"
+
+
 def _detail_url(contract: Contract) -> str:
     return reverse("procurement:contract_detail", args=[contract.pk])
 
@@ -109,6 +117,44 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         "procurement/contracts/list.html",
         {"page": page, "filters": filters, "status_choices": Contract.Status.choices, "project": project},
     )
+
+
+@login_required
+@require_POST
+def contract_export(request: HttpRequest) -> HttpResponse:
+    """导出Excel: the register with the filters of the page, as a background export job."""
+    me = _me(request)
+    params = {k: v for k in ("q", "status", "project") if (v := request.POST.get(k, "").strip()[:50])}
+    try:
+        job = export_job_request(actor=me, kind=EXPORT_KIND, params=params)
+    except DomainError as err:
+        raise PermissionDenied(err.message) from err
+    return redirect("core:export_detail", pk=job.pk)
+
+
+@login_required
+def contract_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contract summary as a printable A4 PDF (WeasyPrint, nothing fetched from the network)."""
+    me = _me(request)
+    contract = perms.access_contract(me, pk)
+    view = selectors.contract_view(contract)
+    html = render_to_string(
+        "procurement/contracts/summary_pdf.html",
+        {
+            "c": contract,
+            "view": view,
+            "amount_words": amount_in_words(contract.amount),
+            "ceiling_words": amount_in_words(view.ceiling),
+            "trail": selectors.contract_trail(contract, [line.change for line in view.changes]),
+            "printed_at": timezone.localtime(),
+            "printed_by": me,
+        },
+        request=request,
+    )
+    pdf = html_to_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contract-{contract.pk}.pdf"'
+    return response
 
 
 @login_required
@@ -230,7 +276,9 @@ def change_finalize(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("contracts/", contract_list, name="contract_list"),
+    path("contracts/export/", contract_export, name="contract_export"),
     path("contracts/<int:pk>/", contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/summary.pdf", contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/sign/", contract_sign, name="contract_sign"),
     path("contracts/<int:pk>/changes/new/", change_create, name="change_create"),
     path("changes/<int:pk>/submit/", change_submit, name="change_submit"),

@@ -281,14 +281,14 @@ def test_a_rejected_decision_does_not_open_the_gate(make_project, lifecycle):
     assert next(c for c in gate_conditions(project) if c.code == "tzyd").ok is False
 
 
-def test_procurement_cannot_be_closed_until_the_procurement_module_confirms(make_project, lifecycle):
+def test_procurement_cannot_be_closed_until_every_lot_is_awarded(make_project, lifecycle):
     project = make_project()
     projects.project_import_at_stage(
         actor=lifecycle.pm, project=project, stage=Stage.PROCUREMENT, note="前期手续已线下办理，批复文号临机事〔2026〕9号"
     )
     upload(project, lifecycle, "tender_documents", "award_notice")
     err = refused(lambda: projects.project_advance(actor=lifecycle.pm, project=project), project, "project.gate")
-    assert "由招标采购模块确认" in err.message
+    assert "所有标段已定标" in err.message and "尚未编制采购计划（标段）" in err.message  # the procurement module's condition
 
 
 def test_someone_without_the_action_cannot_advance(make_project, lifecycle):

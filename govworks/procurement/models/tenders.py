@@ -1,0 +1,143 @@
+"""招标记录 of a competitive lot: announcement and document dates, bids (amount sealed until the opening
+time), the opening record, the evaluation panel drawn from the expert pool, each evaluator's scores, the
+computed ranking, the candidate publicity and the award notice. Bid amounts are stored normally but read
+only through :func:`govworks.procurement.selectors.tenders.bid_amount`, which hides them before
+``Tender.opening_at``; ``Bid.__str__``/``__repr__`` never show the amount."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class EvaluationMethod(models.TextChoices):
+    LOWEST_PRICE = "lowest_price", "经评审的最低投标价法"
+    COMPREHENSIVE = "comprehensive", "综合评分法"
+
+
+class Tender(models.Model):
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "已发布公告"
+        OPENED = "opened", "已开标"
+        EVALUATED = "evaluated", "已评标"
+        PUBLICIZED = "publicized", "候选人公示中"
+        AWARDED = "awarded", "已定标"
+
+    lot = models.OneToOneField("procurement.ProcurementLot", verbose_name="标段", on_delete=models.PROTECT, related_name="tender")
+    number = models.CharField("招标编号", max_length=40, unique=True)
+    announced_on = models.DateField("公告日期")
+    documents_issued_on = models.DateField("招标文件发出日期")
+    bid_deadline = models.DateTimeField("投标截止时间")
+    opening_at = models.DateTimeField("开标时间")
+    evaluation_method = models.CharField("评标方法", max_length=20, choices=EvaluationMethod.choices)
+    criteria = models.JSONField("评分因素", default=list, blank=True)
+    speciality = models.CharField("评标专家专业", max_length=16)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ANNOUNCED)
+    ranking = models.JSONField("评标排序", default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "招标"
+        verbose_name_plural = "招标"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"招标 {self.number}"
+
+
+class Bid(models.Model):
+    tender = models.ForeignKey(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="bids")
+    supplier = models.ForeignKey("procurement.Supplier", verbose_name="投标人", on_delete=models.PROTECT, related_name="bids")
+    submitted_at = models.DateTimeField("递交时间")
+    amount = models.DecimalField("投标报价（元）", max_digits=16, decimal_places=2)
+    bond_amount = models.DecimalField("投标保证金（元）", max_digits=16, decimal_places=2)
+    valid = models.BooleanField("通过初步评审", default=True)
+    invalid_reason = models.CharField("未通过原因", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "投标"
+        verbose_name_plural = "投标"
+        ordering = ["tender_id", "submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "supplier"], name="procurement_bid_one_per_supplier"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="procurement_bid_amount_positive"),
+            models.CheckConstraint(condition=models.Q(bond_amount__gte=0), name="procurement_bid_bond_nonneg"),
+        ]
+
+    def __str__(self) -> str:  # never the amount
+        return f"投标 #{self.pk}"
+
+    def __repr__(self) -> str:
+        return f"<Bid {self.pk} sealed>"
+
+
+class TenderOpening(models.Model):
+    tender = models.OneToOneField(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="opening")
+    opened_at = models.DateTimeField("开标时间")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="主持人", on_delete=models.PROTECT, related_name="+")
+    witnesses = models.TextField("监督/见证人员", blank=True)
+    record_file = models.FileField("开标记录", upload_to="procurement/openings/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = "开标记录"
+        verbose_name_plural = "开标记录"
+
+    def __str__(self) -> str:
+        return f"开标记录 #{self.pk}"
+
+
+class EvaluationPanel(models.Model):
+    tender = models.OneToOneField(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="panel")
+    speciality = models.CharField("专业", max_length=16)
+    panel_size = models.PositiveSmallIntegerField("人数")
+    seed = models.CharField("随机种子", max_length=64)
+    pool_snapshot = models.JSONField("抽取时专家库快照")
+    excluded_snapshot = models.JSONField("回避专家", default=list)
+    panel = models.JSONField("抽中专家")
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评标委员会"
+        verbose_name_plural = "评标委员会"
+
+    def __str__(self) -> str:
+        return f"评标委员会 #{self.pk}"
+
+
+class EvaluationScore(models.Model):
+    tender = models.ForeignKey(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="scores")
+    evaluator = models.ForeignKey("projects.Expert", verbose_name="评委", on_delete=models.PROTECT, related_name="+")
+    bid = models.ForeignKey(Bid, verbose_name="投标", on_delete=models.PROTECT, related_name="scores")
+    criterion = models.CharField("评分因素", max_length=40)
+    score = models.DecimalField("得分", max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = "评委评分"
+        verbose_name_plural = "评委评分"
+        ordering = ["tender_id", "evaluator_id", "bid_id", "criterion"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluator", "bid", "criterion"], name="procurement_score_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"评分 #{self.pk}"
+
+
+class Award(models.Model):
+    tender = models.OneToOneField(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="award")
+    bid = models.ForeignKey(Bid, verbose_name="中标候选人", on_delete=models.PROTECT, related_name="+")
+    publicity_start = models.DateField("公示开始")
+    publicity_end = models.DateField("公示结束")
+    notice_issued_on = models.DateField("中标通知书发出日期", null=True, blank=True)
+    number = models.CharField("中标通知书编号", max_length=40, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "定标"
+        verbose_name_plural = "定标"
+
+    def __str__(self) -> str:
+        return self.number or f"定标 #{self.pk}"

@@ -1,0 +1,68 @@
+"""Reads of tenders. Every read of a bid amount goes through :func:`bid_amount`, which returns None
+before the tender's opening time for everybody (administrators included): the pages, the panel and the
+evaluation all use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from govworks.procurement.models import Award, Bid, EvaluationScore, ProcurementLot, Tender
+from govworks.procurement.rules_methods import Method
+
+#: the methods that go through a tender record (the others are bought directly)
+TENDER_METHODS = frozenset({Method.OPEN_TENDER.value, Method.INVITED_TENDER.value})
+
+
+def is_sealed(tender: Tender, *, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) < tender.opening_at
+
+
+def bid_amount(bid: Bid, *, tender: Tender | None = None, now: dt.datetime | None = None) -> Decimal | None:
+    """The bid amount, or None while the tender is sealed (before ``opening_at``)."""
+    tender = tender or bid.tender
+    if is_sealed(tender, now=now):
+        return None
+    return bid.amount
+
+
+@dataclass(frozen=True)
+class BidRow:
+    pk: int
+    supplier: str
+    submitted_at: dt.datetime
+    amount: Decimal | None  # None = 密封
+    bond_amount: Decimal
+    valid: bool
+    invalid_reason: str
+
+
+def bid_rows(tender: Tender, *, now: dt.datetime | None = None) -> list[BidRow]:
+    """The bids of ``tender`` with amounts hidden while sealed (one query)."""
+    bids = Bid.objects.filter(tender=tender).select_related("supplier").order_by("submitted_at", "pk")
+    return [
+        BidRow(
+            b.pk, b.supplier.name, b.submitted_at, bid_amount(b, tender=tender, now=now), b.bond_amount, b.valid, b.invalid_reason
+        )
+        for b in bids
+    ]
+
+
+def project_tenders(project: Any) -> list[Tender]:
+    return list(Tender.objects.filter(lot__project=project).select_related("lot").order_by("lot__seq"))
+
+
+def tender_lots_without_tender(project: Any) -> list[ProcurementLot]:
+    return list(ProcurementLot.objects.filter(project=project, method__in=TENDER_METHODS, tender__isnull=True).order_by("seq"))
+
+
+def tender_scores(tender: Tender) -> list[EvaluationScore]:
+    return list(EvaluationScore.objects.filter(tender=tender).select_related("evaluator", "bid__supplier"))
+
+
+def tender_award(tender: Tender) -> Award | None:
+    return Award.objects.filter(tender=tender).select_related("bid__supplier").first()

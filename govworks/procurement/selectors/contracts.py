@@ -11,13 +11,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
 from govworks.core.rule_parameters import parse_value, rule_parameter_pick
-from govworks.procurement.models import ChangeOrder, Contract, PaymentMilestone
+from govworks.procurement.models import ChangeOrder, Contract, PaymentMilestone, Supplier
 from govworks.procurement.rules_contracts import ContractParams
 from govworks.projects.models import AgendaItem, ApprovalRequest
 from govworks.projects.permissions import projects_visible_to
@@ -54,6 +54,43 @@ def contract_list_visible_to(*, user: Any, q: str = "", status: str = "", projec
     if project:
         qs = qs.filter(project_id=project)
     return qs.order_by("-id")
+
+
+class ContractRegister:
+    """The register for ``Paginator`` (a count and slices), read in two narrow steps: the count and the
+    ids of a page are taken from the contract rows alone (newest first), and only the rows of that page
+    are then loaded with their project, supplier and lot (one query, the page's ids as a subquery).
+    Ordering every visible row with all its joined columns before taking 50 is what made the register
+    slow at 50,000 contracts; the ids alone sort in a couple of milliseconds.
+
+    The visibility test is written on ``project_id + 0`` so that no database answers it through the
+    ``project_id`` index (visiting each visible contract through that index and fetching its row is what
+    made counting and searching slow on SQLite): the database walks the contracts in id order instead,
+    stops after a page for the ids, and counts in one sequential pass. The supplier-name search is a
+    subquery on the (small) supplier register rather than a join per contract."""
+
+    def __init__(self, *, user: Any, q: str = "", status: str = "", project: Any = None) -> None:
+        visible = projects_visible_to(user).values("id")
+        qs = Contract.objects.alias(project_key=ExpressionWrapper(F("project_id") + 0, output_field=IntegerField()))
+        qs = qs.filter(project_key__in=visible)
+        if q:
+            suppliers = Supplier.objects.filter(name__icontains=q).values("id")
+            qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(supplier_id__in=suppliers))
+        if status in Contract.Status.values:
+            qs = qs.filter(status=status)
+        if project:
+            qs = qs.filter(project_id=project)
+        self.ids = qs.order_by("-id").values("id")
+
+    def count(self) -> int:
+        return self.ids.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, k: slice) -> list[Contract]:
+        page = Contract.objects.filter(pk__in=self.ids[k]).select_related("project", "supplier", "lot")
+        return list(page.order_by("-id"))
 
 
 def pct(ratio: Decimal | None) -> str:

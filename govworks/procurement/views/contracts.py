@@ -109,9 +109,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     filters = {"q": request.GET.get("q", "").strip()[:50], "status": request.GET.get("status", "")}
     project = query_int(request.GET.get("project"))
-    page = paginate(
-        request, selectors.contract_list_visible_to(user=me, q=filters["q"], status=filters["status"], project=project)
-    )
+    page = paginate(request, selectors.ContractRegister(user=me, q=filters["q"], status=filters["status"], project=project))
     return render(
         request,
         "procurement/contracts/list.html",

@@ -6,7 +6,7 @@ import hashlib
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 # ------------------------------------------------------------------------------------------ stages
 
@@ -120,8 +120,12 @@ class Tally:
 
 
 def quorum_met(*, expected: int, present: int, ratio: Decimal) -> bool:
-    """到会人数达到应到人数的法定比例（含本数）。"""
-    return expected > 0 and Decimal(present) >= Decimal(expected) * ratio
+    """到会人数达到应到人数的法定比例（含本数）。
+
+    The parameter is a percentage with two decimals, so 三分之二 is stored as 66.67%: the required
+    head count is compared at a hundredth of a person (4 of 6 meets 66.67%, 3 of 5 does not)."""
+    required = (Decimal(expected) * ratio).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return expected > 0 and Decimal(present) >= required
 
 
 def decision_problem(tally: Tally, *, ratio: Decimal, chair_says_pass: bool) -> str | None:

@@ -14,7 +14,7 @@ from django.http import Http404
 
 from govworks.projects import permissions as perms
 from govworks.projects.models import AgendaItem, AnnualPlan, Meeting, MeetingMember, Opinion, Project, Stage
-from govworks.projects.services.decisions import quorum_reached
+from govworks.projects.rules import quorum_met
 
 #: where the subject of an agenda item is shown (later modules' subjects are listed without a link)
 SUBJECT_URLS: dict[type, str] = {AnnualPlan: "projects:plan_detail", Project: "projects:project_detail"}
@@ -142,7 +142,7 @@ def meeting_view(*, meeting: Meeting) -> MeetingView:
         members=members,
         expected=len(members),
         present=len(present),
-        quorum_ok=quorum_reached(expected=len(members), present=len(present), ratio=meeting.quorum_ratio),
+        quorum_ok=quorum_met(expected=len(members), present=len(present), ratio=meeting.quorum_ratio),
         items=views,
     )
 

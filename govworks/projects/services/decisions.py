@@ -40,16 +40,7 @@ def check_upload(
         )
 
 
-def quorum_ratio_for_check(ratio: Decimal) -> Decimal:
-    """The ratio attendance is compared with. Percentages are kept to two decimals, so the usual
-    三分之二 is stored as 66.67%; attendance that reaches the ratio at that precision meets it
-    (4 of 6 = 66.67% meets 66.67%, 3 of 5 = 60% does not)."""
-    return Decimal(ratio) - Decimal("0.00005")
-
-
-def quorum_reached(*, expected: int, present: int, ratio: Decimal) -> bool:
-    """到会人数达到法定比例（含本数），按 :func:`quorum_ratio_for_check` 比较。"""
-    return quorum_met(expected=expected, present=present, ratio=quorum_ratio_for_check(ratio))
+quorum_reached = quorum_met  # the name the meeting pages and tests use
 
 
 def _context_of(subject: Any) -> Project | None:
@@ -232,7 +223,7 @@ def agenda_conclude(*, actor: User, item: AgendaItem, passed: bool, conclusion: 
             abstain=choices.count(Opinion.Choice.ABSTAIN),
             recused=choices.count(Opinion.Choice.RECUSED),
         )
-        problem = decision_problem(tally, ratio=quorum_ratio_for_check(meeting.quorum_ratio), chair_says_pass=passed)
+        problem = decision_problem(tally, ratio=meeting.quorum_ratio, chair_says_pass=passed)
         if problem:
             raise DomainError("agenda.cannot_pass", problem)
         item.status = AgendaItem.Status.PASSED if passed else AgendaItem.Status.REJECTED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,13 +17,12 @@ from govworks.projects import permissions as perms
 from govworks.projects.models import (
     AgendaItem,
     AnnualPlan,
-    ApprovalStep,
-    Delegation,
     JointReviewSeat,
     Meeting,
     ProjectResponsibility,
     Stage,
 )
+from govworks.projects.selectors.approvals import approval_todo_for, deciding_scope
 
 SECTION = _("项目管理")
 
@@ -44,34 +43,18 @@ for _item in [
 
 
 def _approval_items(user: Any) -> list[WorkItem]:
-    """Current approval steps the user may decide, as holder of the role or as delegate (two queries)."""
-    pairs = [(aid, role) for aid in org_perms.business_readable_agency_ids(user) for role in org_perms.roles_in(user, aid)]
-    today = timezone.localdate()
-    delegated = list(
-        Delegation.objects.filter(delegate=user, starts_on__lte=today, ends_on__gte=today, revoked_at__isnull=True)
-        .filter(delegator__grants__revoked_at__isnull=True, delegator__grants__agency_id=F("agency_id"))
-        .values_list("agency_id", "delegator__grants__role", "delegator_id")
-    )
-    condition = Q(pk__in=[])
-    for aid, role in pairs:
-        condition |= Q(request__agency_id=aid, role=role)
-    for aid, role, delegator in delegated:
-        condition |= Q(request__agency_id=aid, role=role) & ~Q(request__submitted_by_id=delegator)
-    steps = (
-        ApprovalStep.objects.filter(condition, request__status="pending", index=F("request__current_index"))
-        .exclude(request__submitted_by=user)
-        .select_related("request")
-        .order_by("due_on")[:50]
-    )
+    """Current approval steps the user may decide, as holder of the role or as delegate: the inbox's
+    own query (``selectors.approvals.approval_todo_for``)."""
+    requests = approval_todo_for(user=user, scope=deciding_scope(user=user))[:50]
     return [
         WorkItem(
-            title=f"审批：{s.request.title}",
-            url=reverse("projects:approval_detail", args=[s.request_id]),
+            title=f"审批：{r.title}",
+            url=reverse("projects:approval_detail", args=[r.pk]),
             kind="审批",
-            due=s.due_on,
-            detail=s.request.chain_name,
+            due=r.current_due,  # type: ignore[attr-defined]
+            detail=r.chain_name,
         )
-        for s in steps
+        for r in requests
     ]
 
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("org/", include("govworks.org.urls")),
     path("projects/", include("govworks.projects.urls")),
     path("procurement/", include("govworks.procurement.urls")),
+    path("construction/", include("govworks.construction.urls")),
+    path("finance/", include("govworks.finance.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "govworks.core",
     "govworks.projects",
     "govworks.procurement",
+    "govworks.construction",
+    "govworks.finance",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""Routes of construction supervision (mounted under /construction/): each view module lists its own."""
+
+app_name = "construction"
+
+urlpatterns: list = []

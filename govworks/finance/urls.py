@@ -1,0 +1,5 @@
+"""Routes of finance (mounted under /finance/): each view module lists its own."""
+
+app_name = "finance"
+
+urlpatterns: list = []

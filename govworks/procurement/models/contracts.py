@@ -26,6 +26,15 @@ class Contract(models.Model):
     supplier = models.ForeignKey(
         "procurement.Supplier", verbose_name="乙方（供应商）", on_delete=models.PROTECT, related_name="contracts"
     )
+    payee_account = models.ForeignKey(
+        "procurement.SupplierBankAccount",
+        verbose_name="收款账户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        help_text="合同约定的乙方收款账户；付款只能付往此账户",
+    )
     award_reference = models.CharField("中标通知书/授标依据", max_length=120, blank=True)
     number = models.CharField("合同编号", max_length=40)
     title = models.CharField("合同名称", max_length=200)

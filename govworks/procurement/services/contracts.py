@@ -45,6 +45,7 @@ from govworks.procurement.models import (
     ProcurementLot,
     Responsibility,
     Supplier,
+    SupplierBankAccount,
 )
 from govworks.procurement.rules_contracts import ContractParams, ContractTerms, change_review, contract_terms_problems
 from govworks.procurement.rules_methods import Method, single_source_addon_problem
@@ -122,10 +123,12 @@ def contract_create(
     is_main_construction: bool = False,
     award_reference: str = "",
     milestones: Sequence[dict[str, Any]] = (),
+    payee_account: SupplierBankAccount | None = None,
 ) -> Contract:
     """Draft a contract for ``lot`` (its method chosen) with ``supplier``, numbered HT-year-nnnn in the
     project's agency. ``award_notice_on`` defaults to the day the lot's method was decided. ``milestones``:
-    dicts of kind, ratio or amount, condition. Refused: no role, a lot without a method, a supplier that
+    dicts of kind, ratio or amount, condition. ``payee_account`` (the only account finance may pay) defaults
+    to the supplier's default bank account and must be one of the supplier's. Refused: no role, a lot without a method, a supplier that
     may not be awarded (the refusal recorded), terms outside the rules, dates in the wrong order."""
     project = lot.project
     _require(actor, project)
@@ -141,6 +144,12 @@ def contract_create(
         raise DomainError("procurement.contract_pricing", "请选择计价方式（总价或单价）", field="pricing_type")
     if ends_on < starts_on:
         raise DomainError("procurement.contract_dates", "合同结束日期不能早于开始日期", field="ends_on")
+    if payee_account is None:
+        payee_account = supplier.bank_accounts.order_by("-is_default", "id").first()
+    elif payee_account.supplier_id != supplier.pk:
+        raise DomainError(
+            "procurement.contract_payee_account", f"收款账户 {payee_account} 不属于{supplier.name}", field="payee_account"
+        )
     problem = supplier_award_problem(supplier, on=timezone.localdate())
     if problem:
         supplier_award_refused_record(actor=actor, supplier=supplier, project=project, reason=problem)
@@ -151,6 +160,7 @@ def contract_create(
             project=locked,
             lot=lot,
             supplier=supplier,
+            payee_account=payee_account,
             award_reference=award_reference,
             title=title.strip(),
             is_main_construction=is_main_construction,

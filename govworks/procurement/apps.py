@@ -8,4 +8,4 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         from govworks.procurement import demo, navigation, panels, permissions  # noqa: F401  (registers actions, menus, panels, exports, demo)
-        from govworks.procurement.services import contracts, tenders  # noqa: F401  (register the 合同 and 招标采购 gate conditions)
+        from govworks.procurement.services import contracts, integrity, tenders  # noqa: F401  (gate conditions of 合同 and 招标采购; the daily integrity scan)

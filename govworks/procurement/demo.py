@@ -468,11 +468,25 @@ def seed_tenders() -> str:
             {"code": "biz", "name": "商务及售后服务", "weight": 20, "kind": "commercial"},
         ],
     )
-    for supplier, amount in zip(suppliers, ("998000", "1012500"), strict=False):
+    if suppliers:
+        # a third bidder that shares the first one's phone: the 围标串标 signal 纪检监察 should look at
+        suppliers.append(
+            services.supplier_create(
+                actor=liming,
+                agency=lot.project.agency,
+                name="临江恒达智能科技有限公司",
+                credit_code=credit_code("91", "331000", "MA2BHD001"),
+                category=SupplierCategory.GOODS,
+                legal_representative="韩立新",
+                phone=suppliers[0].phone,
+                address="临江市滨江区创业路18号",
+            )
+        )
+    for supplier, amount in zip(suppliers, ("998000", "1012500", "1003800"), strict=False):
         tender_services.bid_record(
             actor=liming, tender=tender, supplier=supplier, amount=Decimal(amount), bond_amount=Decimal("20000")
         )
-    return f"1 个招标（{len(suppliers)} 份投标，开标前密封）"
+    return f"1 个招标（{len(suppliers)} 份投标，开标前密封；其中两家联系电话相同）"
 
 
 register_demo_seeder(33, "招标", seed_tenders)

@@ -12,6 +12,7 @@ from govworks.core.registry import NavItem, WorkItem, register_nav, register_wor
 from govworks.org import permissions as org_perms
 from govworks.procurement import exports  # noqa: F401  (registers the export kind in web and worker processes)
 from govworks.procurement import permissions as perms
+from govworks.procurement.selectors.contracts import recent_integrity_signals
 from govworks.procurement.selectors.suppliers import award_refusals_for
 
 SECTION = _("招标采购")
@@ -44,3 +45,30 @@ def _award_refusal_items(user: Any) -> list[WorkItem]:
 
 
 register_workbench_provider(_award_refusal_items)
+
+
+def _integrity_signal_items(user: Any) -> list[WorkItem]:
+    """Integrity signals found in the last 30 days in the agencies where the user is 纪检监察 (two queries)."""
+    agencies = org_perms.agency_ids_where(user, perms.AWARD_REFUSALS_VIEW)
+    if not agencies:
+        return []
+    items = []
+    for signal in recent_integrity_signals(agency_ids=agencies):
+        contracts = list(signal.contracts.all())
+        url = (
+            reverse("procurement:contract_detail", args=[contracts[0].pk])
+            if contracts
+            else reverse("projects:project_detail", args=[signal.project_id])
+        )
+        items.append(
+            WorkItem(
+                title=f"{signal.get_kind_display()}：{signal.project.code} {signal.project.name}",
+                url=url,
+                kind="纪检监察",
+                detail=f"{timezone.localtime(signal.detected_at):%Y-%m-%d} {signal.detail[:160]}",
+            )
+        )
+    return items
+
+
+register_workbench_provider(_integrity_signal_items)

@@ -118,7 +118,7 @@ def may_manage_contracts(user: Any, project: Any) -> bool:
 
 def access_contract(user: Any, pk: Any) -> Contract:
     qs = Contract.objects.filter(project__in=projects_visible_to(user))
-    return _get_or_404(qs.select_related("project", "project__agency", "supplier", "lot"), pk)
+    return _get_or_404(qs.select_related("project", "project__agency", "supplier", "lot", "payee_account"), pk)
 
 
 def may_read_contracts(user: Any) -> bool:

@@ -8,6 +8,7 @@ from govworks.procurement.models.contracts import (
     PricingType,
     Responsibility,
 )
+from govworks.procurement.models.integrity import IntegritySignal
 from govworks.procurement.models.lots import LegalException, LotCategory, ProcurementLot
 from govworks.procurement.models.suppliers import (
     PerformanceEvaluation,
@@ -37,6 +38,7 @@ __all__ = [
     "EvaluationMethod",
     "EvaluationPanel",
     "EvaluationScore",
+    "IntegritySignal",
     "LegalException",
     "LotCategory",
     "PaymentMilestone",

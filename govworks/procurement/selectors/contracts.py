@@ -17,7 +17,7 @@ from django.utils import timezone
 from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
 from govworks.core.rule_parameters import parse_value, rule_parameter_pick
-from govworks.procurement.models import ChangeOrder, Contract, PaymentMilestone, Supplier
+from govworks.procurement.models import ChangeOrder, Contract, IntegritySignal, PaymentMilestone, Supplier
 from govworks.procurement.rules_contracts import ContractParams
 from govworks.projects.models import AgendaItem, ApprovalRequest
 from govworks.projects.permissions import projects_visible_to
@@ -214,3 +214,24 @@ def contract_trail(contract: Contract, changes: list[ChangeOrder]) -> list[Trail
             )
         )
     return sorted(entries, key=lambda e: (e.when is None, e.when or timezone.now()))
+
+
+def contract_integrity_signals(contract: Contract) -> list[IntegritySignal]:
+    """The integrity signals that concern ``contract``: those naming it, and those of the tender of its lot
+    (one query)."""
+    return list(
+        IntegritySignal.objects.filter(Q(contracts=contract) | Q(tender__lot_id=contract.lot_id))
+        .distinct()
+        .order_by("-detected_at", "-id")
+    )
+
+
+def recent_integrity_signals(*, agency_ids: Any, days: int = 30, limit: int = 20) -> list[IntegritySignal]:
+    """The newest integrity signals of ``agency_ids`` found in the last ``days`` days (two queries)."""
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        IntegritySignal.objects.filter(agency_id__in=agency_ids, detected_at__gte=since)
+        .select_related("project")
+        .prefetch_related("contracts")
+        .order_by("-detected_at", "-id")[:limit]
+    )

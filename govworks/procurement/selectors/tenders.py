@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from govworks.core.rule_parameters import rule_value
 from govworks.procurement.models import Award, Bid, EvaluationScore, ProcurementLot, Tender
 from govworks.procurement.rules_methods import Method
 
@@ -66,3 +67,32 @@ def tender_scores(tender: Tender) -> list[EvaluationScore]:
 
 def tender_award(tender: Tender) -> Award | None:
     return Award.objects.filter(tender=tender).select_related("bid__supplier").first()
+
+
+@dataclass(frozen=True)
+class AwardNotice:
+    """What the 中标通知书 states: the winner, the price, the ranking it came from and the signing deadline."""
+
+    supplier: str
+    credit_code: str
+    amount: Decimal
+    sign_by: dt.date
+    sign_max_days: int
+    ranking: list[dict[str, Any]]
+
+
+def award_notice_facts(tender: Tender, award: Award) -> AwardNotice:
+    """The facts of an issued award notice; the signing deadline is ``bid.contract_sign_max_days`` after the
+    notice (16号令/招标投标法 第四十六条). Only after opening, so the amount is readable."""
+    amount = bid_amount(award.bid, tender=tender)
+    if amount is None or award.notice_issued_on is None:
+        raise ValueError("中标通知书尚未发出")
+    days = int(rule_value("bid.contract_sign_max_days", agency=tender.lot.project.agency, on=award.notice_issued_on))
+    return AwardNotice(
+        supplier=award.bid.supplier.name,
+        credit_code=award.bid.supplier.credit_code,
+        amount=Decimal(amount),
+        sign_by=award.notice_issued_on + dt.timedelta(days=days),
+        sign_max_days=days,
+        ranking=list(tender.ranking or []),
+    )

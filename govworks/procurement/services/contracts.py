@@ -50,6 +50,7 @@ from govworks.procurement.models import (
 from govworks.procurement.rules_contracts import ContractParams, ContractTerms, change_review, contract_terms_problems
 from govworks.procurement.rules_methods import Method, single_source_addon_problem
 from govworks.procurement.selectors.contracts import contract_params
+from govworks.procurement.services.integrity import integrity_signals_scan
 from govworks.procurement.services.suppliers import supplier_award_problem, supplier_award_refused_record
 from govworks.projects.models import ApprovalRequest, Project, Stage
 from govworks.projects.services.approvals import KIND_LABELS, approval_submit
@@ -204,6 +205,7 @@ def contract_create(
             summary=f"{locked.code} 起草合同{contract}（{supplier.name}，{_yuan(Decimal(contract.amount))}）",
             changes=diff({}, snapshot(contract, CONTRACT_FIELDS)),
         )
+    integrity_signals_scan(locked, actor=actor)
     return contract
 
 
@@ -423,4 +425,5 @@ def change_approve_finalize(*, actor: User, change: ChangeOrder) -> ChangeOrder:
             summary=f"{project.code} 合同{row.contract.number} {row}批准，调整合同支付上限 {_yuan(Decimal(row.amount))}",
             changes={"status": {"before": "submitted", "after": "approved"}},
         )
+    integrity_signals_scan(project, actor=actor)
     return row

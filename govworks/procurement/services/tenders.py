@@ -52,6 +52,7 @@ from govworks.procurement.rules_methods import (
 )
 from govworks.procurement.selectors.lots import procurement_params
 from govworks.procurement.selectors.tenders import TENDER_METHODS, bid_amount, is_sealed
+from govworks.procurement.services.integrity import integrity_signals_scan
 from govworks.procurement.services.suppliers import supplier_award_problem, supplier_award_refused_record
 from govworks.projects.models import Expert, Project, Speciality, Stage
 from govworks.projects.rules import draw_panel, eligible
@@ -178,6 +179,7 @@ def bid_record(
             tender=tender, supplier=supplier, submitted_at=submitted_at, amount=amount, bond_amount=bond_amount, recorded_by=actor
         )
         _audit(actor, tender, "bid", f"登记投标人“{supplier.name}”的投标（报价密封至开标）")
+    integrity_signals_scan(tender.lot.project, actor=actor)
     return bid
 
 

@@ -24,7 +24,7 @@ class SupplierFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试供应商{n}有限公司")
     credit_code = factory.Sequence(lambda n: make_credit_code(n + 500_000, prefix="91"))
     category = SupplierCategory.GENERAL_CONTRACTING
-    legal_representative = "张三"
+    legal_representative = factory.Sequence(lambda n: f"法人{n}")
     registered_by = factory.SubFactory(AgencyFactory)
 
 

@@ -528,9 +528,13 @@ def test_demo_tender_is_sealed() -> None:
     seed_projects()
     seed_suppliers()
     seed_lots()
-    assert seed_tenders() == "1 个招标（2 份投标，开标前密封）"
+    assert seed_tenders() == "1 个招标（3 份投标，开标前密封；其中两家联系电话相同）"
     tender = Tender.objects.get()
-    assert [r.amount for r in bid_rows(tender)] == [None, None]
+    assert [r.amount for r in bid_rows(tender)] == [None, None, None]
+    from govworks.procurement.models import IntegritySignal
+
+    signal = IntegritySignal.objects.get(tender=tender)
+    assert "临江恒达智能科技有限公司" in signal.detail and "联系电话" in signal.detail
     assert seed_tenders() == "已存在，跳过"
 
 

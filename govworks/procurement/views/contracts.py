@@ -163,7 +163,13 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "procurement/contracts/detail.html",
-        {"c": contract, "view": view, "can_manage": perms.may_manage_contracts(me, contract.project), "pretitle": PRETITLE},
+        {
+            "c": contract,
+            "view": view,
+            "signals": selectors.contract_integrity_signals(contract),
+            "can_manage": perms.may_manage_contracts(me, contract.project),
+            "pretitle": PRETITLE,
+        },
     )
 
 

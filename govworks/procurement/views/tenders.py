@@ -12,14 +12,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
+from govworks.core.money import amount_in_words
 from govworks.core.pages import form_page, signed_in_user
+from govworks.core.pdf import html_to_pdf
 from govworks.core.service_forms import call_service
 from govworks.org.models import User
 from govworks.procurement import permissions as perms
@@ -151,6 +154,33 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pretitle": PRETITLE,
     }
     return render(request, "procurement/tenders/detail.html", context)
+
+
+@login_required
+def award_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 中标通知书 as a printable A4 PDF, once it has been issued (404 before)."""
+    me = _me(request)
+    tender = perms.access_tender(me, pk)
+    award = selectors.tender_award(tender)
+    if award is None or not award.number:
+        raise Http404("中标通知书尚未发出")
+    notice = selectors.award_notice_facts(tender, award)
+    html = render_to_string(
+        "procurement/tenders/award_notice_pdf.html",
+        {
+            "t": tender,
+            "project": tender.lot.project,
+            "award": award,
+            "n": notice,
+            "amount_words": amount_in_words(notice.amount),
+            "printed_at": timezone.localtime(),
+            "printed_by": me,
+        },
+        request=request,
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="award-{award.number}.pdf"'
+    return response
 
 
 @login_required
@@ -297,4 +327,5 @@ urlpatterns = [
     path("tenders/<int:pk>/evaluate/", tender_evaluate, name="tender_evaluate"),
     path("tenders/<int:pk>/publicity/", publicity_create, name="tender_publicity"),
     path("tenders/<int:pk>/award/", award_create, name="tender_award"),
+    path("tenders/<int:pk>/award-notice.pdf", award_notice_pdf, name="award_notice_pdf"),
 ]

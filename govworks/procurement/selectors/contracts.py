@@ -74,8 +74,11 @@ class ContractRegister:
         qs = Contract.objects.alias(project_key=ExpressionWrapper(F("project_id") + 0, output_field=IntegerField()))
         qs = qs.filter(project_key__in=visible)
         if q:
-            suppliers = Supplier.objects.filter(name__icontains=q).values("id")
-            qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(supplier_id__in=suppliers))
+            # text without letters that have a case (Chinese, digits) is searched case-sensitively: the same
+            # rows, but PostgreSQL then compares the columns as they are instead of upper-casing every row
+            lookup = "icontains" if q.upper() != q.lower() else "contains"
+            suppliers = Supplier.objects.filter(**{f"name__{lookup}": q}).values("id")
+            qs = qs.filter(Q(**{f"number__{lookup}": q}) | Q(**{f"title__{lookup}": q}) | Q(supplier_id__in=suppliers))
         if status in Contract.Status.values:
             qs = qs.filter(status=status)
         if project:

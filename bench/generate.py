@@ -143,6 +143,7 @@ class World:
     rng: random.Random
     scale: Scale
     today: dt.date
+    tag: str = "G"  # marks this run's codes and names (a letter of the 统一社会信用代码 alphabet)
     agency_ids: list[int] = field(default_factory=list)
     departments: dict[int, int] = field(default_factory=dict)  # agency -> construction department
     people: dict[tuple[int, str], int] = field(default_factory=dict)  # (agency, role) -> user
@@ -284,6 +285,41 @@ def gen_org(w: World) -> None:
     RoleGrant.objects.create(user=auditor, agency=root, role="audit_admin")
 
 
+def world_of_agencies(agency_ids: list[int], *, scale: Scale, tag: str, seed: int = 1) -> World:
+    """A World over existing agencies (the demo's, say), for growing their data: each agency's
+    construction department (or any) and its people by role (an agency without a role borrows the
+    first agency's holder)."""
+    from django.utils import timezone
+
+    from govworks.org.models import Department, RoleGrant
+
+    w = World(rng=random.Random(seed), scale=scale, today=timezone.localdate(), tag=tag, agency_ids=list(agency_ids))
+    for dept in Department.objects.filter(agency_id__in=agency_ids).order_by("-is_construction", "id"):
+        w.departments.setdefault(dept.agency_id, dept.pk)
+    grants = RoleGrant.objects.filter(agency_id__in=agency_ids, revoked_at__isnull=True).order_by("id")
+    for agency_id, role, user_id in grants.values_list("agency_id", "role", "user_id"):
+        w.people.setdefault((agency_id, role), user_id)
+    for agency_id in agency_ids:
+        for role in (
+            "project_manager",
+            "department_head",
+            "leader_in_charge",
+            "principal_leader",
+            "finance",
+            "discipline",
+            "liaison",
+        ):
+            fallback = next((u for (a, r), u in w.people.items() if r == role), None) or next(iter(w.people.values()))
+            w.people.setdefault((agency_id, role), fallback)
+    return w
+
+
+def grow(w: World) -> None:
+    """Every data step but the organisation: projects, procurement, the later modules', the audit trail."""
+    for _name, step in [*STEPS[1:], *_optional_steps(), ("audit", gen_audit)]:
+        step(w)
+
+
 # ------------------------------------------------------------------------------------------ projects
 
 WORDS = [
@@ -315,7 +351,7 @@ def gen_projects(w: World) -> None:
             start = dt.date(year - 1, 1, 1) + dt.timedelta(days=w.rng.randrange(0, 700))
             yield Project(
                 agency_id=agency,
-                code=f"GW-{year}-P{i:06d}",
+                code=f"GW-{year}-{w.tag}{i:06d}",
                 name=f"{w.rng.choice(WORDS)}{i}",
                 project_type=w.rng.choice(ProjectType.values),
                 location="省直机关大院",
@@ -332,8 +368,9 @@ def gen_projects(w: World) -> None:
             )
 
     insert(Project, rows(), n, "项目")
-    w.projects = list(Project.objects.filter(code__contains="-P").order_by("id").values_list("pk", "agency_id", "manager_id"))
-    stage_of = dict(Project.objects.filter(code__contains="-P").values_list("pk", "stage"))
+    mine = Project.objects.filter(code__startswith=f"GW-{year}-{w.tag}")
+    w.projects = list(mine.order_by("id").values_list("pk", "agency_id", "manager_id"))
+    stage_of = dict(mine.values_list("pk", "stage"))
     insert(
         ProjectResponsibility,
         (ProjectResponsibility(project_id=p, stage=stage_of[p], responsible_id=m, due_days=30) for p, _, m in w.projects),
@@ -363,8 +400,8 @@ def gen_procurement(w: World) -> None:
         Supplier,
         (
             Supplier(
-                name=f"基准供应商{i:05d}有限公司",
-                credit_code=credit_code("91", "330000", f"BP{i:07d}"),
+                name=f"基准供应商{w.tag}{i:05d}有限公司",
+                credit_code=credit_code("91", "330000", f"B{w.tag}{i:07d}"),
                 category=w.rng.choice(["general_contracting", "mep", "decoration", "supervision", "design", "goods"]),
                 legal_representative=f"法人{i}",
                 phone=f"0571-{8000_0000 + i}",
@@ -376,7 +413,7 @@ def gen_procurement(w: World) -> None:
         w.scale.suppliers,
         "供应商",
     )
-    w.supplier_ids = list(Supplier.objects.filter(name__startswith="基准供应商").values_list("pk", flat=True))
+    w.supplier_ids = list(Supplier.objects.filter(name__startswith=f"基准供应商{w.tag}").values_list("pk", flat=True))
     insert(
         SupplierBankAccount,
         (
@@ -416,7 +453,7 @@ def gen_procurement(w: World) -> None:
                 lot_id=lots[project],
                 supplier_id=supplier,
                 payee_account_id=accounts[supplier],
-                number=f"HT-G{i:07d}",
+                number=f"HT-{w.tag}{i:07d}",
                 title=f"{w.rng.choice(WORDS)}{w.rng.choice(words)}{i}",
                 is_main_construction=i < len(w.projects),
                 amount=Decimal(w.rng.randrange(20_000, 30_000_000)),
@@ -435,7 +472,7 @@ def gen_procurement(w: World) -> None:
 
     insert(Contract, contracts(), n, "合同")
     w.contracts = list(
-        Contract.objects.filter(number__startswith="HT-G").order_by("id").values_list("pk", "project_id", "amount")
+        Contract.objects.filter(number__startswith=f"HT-{w.tag}").order_by("id").values_list("pk", "project_id", "amount")
     )
     kinds = [
         ("advance", Decimal("0.2")),

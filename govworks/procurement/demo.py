@@ -474,7 +474,7 @@ def seed_tenders() -> str:
             services.supplier_create(
                 actor=liming,
                 agency=lot.project.agency,
-                name="临江恒达智能科技有限公司",
+                name="临江瑞丰智能科技有限公司",
                 credit_code=credit_code("91", "331000", "MA2BHD001"),
                 category=SupplierCategory.GOODS,
                 legal_representative="韩立新",

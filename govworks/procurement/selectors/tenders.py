@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from govworks.core.rule_parameters import rule_value
-from govworks.procurement.models import Award, Bid, EvaluationScore, ProcurementLot, Tender
+from govworks.procurement.models import Award, Bid, EvaluationScore, IntegritySignal, ProcurementLot, Tender
 from govworks.procurement.rules_methods import Method
 
 #: the methods that go through a tender record (the others are bought directly)
@@ -96,3 +96,8 @@ def award_notice_facts(tender: Tender, award: Award) -> AwardNotice:
         sign_max_days=days,
         ranking=list(tender.ranking or []),
     )
+
+
+def tender_integrity_signals(tender: Tender) -> list[IntegritySignal]:
+    """The integrity signals found among the tender's bidders (one query)."""
+    return list(IntegritySignal.objects.filter(tender=tender).order_by("-detected_at", "-id"))

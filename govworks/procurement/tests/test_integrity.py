@@ -122,6 +122,10 @@ def test_bidders_sharing_a_phone_are_stored_once_with_an_audit_event(tw: Any, lo
     # the signal never tells the sealed amounts
     assert "900000" not in signal.detail and "900,000" not in signal.detail
     assert AuditEvent.objects.filter(action="procurement.integrity_signal", context_id=lot.project_id).count() == 1
+    client = Client()
+    client.force_login(tw.pm)
+    html = client.get(reverse("procurement:tender_detail", args=[tender.pk])).content.decode()
+    assert 'data-testid="integrity-signals"' in html and "联系电话相同" in html
     assert integrity_signals_scan(lot.project) == []
     assert "扫描 1 个项目，新发现 0 条" in integrity_scan_daily(TODAY)
     assert IntegritySignal.objects.count() == 1
@@ -181,7 +185,7 @@ def test_ceiling_far_above_the_winning_bid_is_a_signal_on_the_contract_page(clie
     assert contract_integrity_signals(contract) == [signal]
     client.force_login(tw.pm)
     html = client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
-    assert 'data-testid="contract-signals"' in html and "低价中标、高价结算" in html
+    assert 'data-testid="integrity-signals"' in html and "低价中标、高价结算" in html
 
 
 def test_contracts_just_below_the_threshold_with_one_supplier(cw: Any) -> None:

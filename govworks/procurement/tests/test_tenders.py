@@ -534,7 +534,7 @@ def test_demo_tender_is_sealed() -> None:
     from govworks.procurement.models import IntegritySignal
 
     signal = IntegritySignal.objects.get(tender=tender)
-    assert "临江恒达智能科技有限公司" in signal.detail and "联系电话" in signal.detail
+    assert "临江瑞丰智能科技有限公司" in signal.detail and "联系电话" in signal.detail
     assert seed_tenders() == "已存在，跳过"
 
 

@@ -150,6 +150,7 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scores": selectors.tender_scores(tender),
         "ranking": [] if sealed else tender.ranking,
         "award": selectors.tender_award(tender),
+        "signals": selectors.tender_integrity_signals(tender),
         "can_manage": perms.may_manage_tenders(me, tender.lot.project),
         "pretitle": PRETITLE,
     }

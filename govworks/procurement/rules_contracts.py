@@ -193,3 +193,73 @@ def change_review(
 def contract_ceiling(amount: Decimal, approved_changes: Iterable[Decimal]) -> Decimal:
     """The ceiling finance pays against: the contract amount adjusted by every approved change."""
     return amount + sum(approved_changes, Decimal(0))
+
+
+@dataclass(frozen=True)
+class MilestoneTerm:
+    """One payment milestone as drafted: its kind (advance, progress, settlement, retention_return), a
+    ratio of the contract amount or a fixed amount (a settlement may have neither: it is what the
+    settlement audit decides), and its payment condition."""
+
+    kind: str
+    ratio: Decimal | None
+    amount: Decimal | None
+    condition: str
+
+
+MILESTONE_LABELS = {"advance": "预付款", "progress": "进度款", "settlement": "结算款", "retention_return": "质保金返还"}
+
+
+def milestone_problems(milestones: Iterable[MilestoneTerm], terms: ContractTerms) -> list[str]:
+    """What is wrong with a contract's payment milestones against its own terms, each naming the
+    milestone and the numbers; [] when they agree:
+
+    * every milestone has a known kind and a payment condition, a ratio in (0, 100%] or an amount > 0
+      (not both; only a settlement may have neither);
+    * the advance milestones together equal the contract's advance ratio (an advance paid in tranches
+      adds up to what the contract says);
+    * no progress milestone pays a larger share than the contract's progress ratio;
+    * the quality-deposit return equals the contract's quality-deposit ratio;
+    * at most one settlement and one deposit return.
+    """
+    rows = list(milestones)
+    problems: list[str] = []
+    amount = terms.amount
+    advance_share = Decimal(0)
+    counts: dict[str, int] = {}
+    for seq, m in enumerate(rows, start=1):
+        label = f"第{seq}个付款节点（{MILESTONE_LABELS.get(m.kind, m.kind)}）"
+        if m.kind not in MILESTONE_LABELS:
+            problems.append(f"第{seq}个付款节点的类型“{m.kind}”无效")
+            continue
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+        if not m.condition.strip():
+            problems.append(f"{label}须写明支付条件")
+        if m.ratio is not None and m.amount is not None:
+            problems.append(f"{label}比例和金额只能填写一项")
+            continue
+        if m.ratio is None and m.amount is None:
+            if m.kind != "settlement":
+                problems.append(f"{label}须填写比例或金额")
+            continue
+        if m.ratio is not None and not (Decimal(0) < m.ratio <= 1):
+            problems.append(f"{label}比例 {_pct(m.ratio)} 须大于0且不超过100%")
+            continue
+        if m.amount is not None and m.amount <= 0:
+            problems.append(f"{label}金额须大于0")
+            continue
+        share = m.ratio if m.ratio is not None else (m.amount / amount if amount > 0 else Decimal(0))  # type: ignore[operator]
+        if m.kind == "advance":
+            advance_share += share
+        elif m.kind == "progress" and share > terms.progress_ratio:
+            problems.append(f"{label}比例 {_pct(share)} 超过合同约定的进度款支付比例 {_pct(terms.progress_ratio)}")
+        elif m.kind == "retention_return" and share.quantize(Decimal("0.0001")) != terms.quality_deposit_ratio.quantize(
+            Decimal("0.0001")
+        ):
+            problems.append(f"{label}比例 {_pct(share)} 与合同约定的质量保证金比例 {_pct(terms.quality_deposit_ratio)} 不一致")
+    if counts.get("advance") and advance_share.quantize(Decimal("0.0001")) != terms.advance_ratio.quantize(Decimal("0.0001")):
+        problems.append(f"预付款节点合计 {_pct(advance_share)} 与合同约定的预付款比例 {_pct(terms.advance_ratio)} 不一致")
+    for kind in ("settlement", "retention_return"):
+        if counts.get(kind, 0) > 1:
+            problems.append(f"{MILESTONE_LABELS[kind]}节点只能有一个，现有 {counts[kind]} 个")
+    return problems

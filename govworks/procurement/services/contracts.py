@@ -47,7 +47,14 @@ from govworks.procurement.models import (
     Supplier,
     SupplierBankAccount,
 )
-from govworks.procurement.rules_contracts import ContractParams, ContractTerms, change_review, contract_terms_problems
+from govworks.procurement.rules_contracts import (
+    ContractParams,
+    ContractTerms,
+    MilestoneTerm,
+    change_review,
+    contract_terms_problems,
+    milestone_problems,
+)
 from govworks.procurement.rules_methods import Method, single_source_addon_problem
 from govworks.procurement.selectors.contracts import contract_params
 from govworks.procurement.services.integrity import integrity_signals_scan
@@ -181,21 +188,7 @@ def contract_create(
         contract.number = next_number(agency=locked.agency, key="contract", year=timezone.localdate().year, prefix="HT")
         contract.full_clean()
         contract.save()
-        rows = []
-        for i, m in enumerate(milestones, start=1):
-            if m.get("kind") not in PaymentMilestone.Kind.values:
-                raise DomainError("procurement.milestone_kind", f"第{i}个付款节点类型无效", field="milestones")
-            rows.append(
-                PaymentMilestone(
-                    contract=contract,
-                    seq=i,
-                    kind=m["kind"],
-                    ratio=m.get("ratio"),
-                    amount=m.get("amount"),
-                    condition=m.get("condition", ""),
-                )
-            )
-        PaymentMilestone.objects.bulk_create(rows)
+        PaymentMilestone.objects.bulk_create(_milestone_rows(contract, milestones))
         audit_event_record(
             actor=actor,
             action="procurement.contract.create",
@@ -207,6 +200,55 @@ def contract_create(
         )
     integrity_signals_scan(locked, actor=actor)
     return contract
+
+
+def _milestone_rows(contract: Contract, milestones: Sequence[dict[str, Any]]) -> list[PaymentMilestone]:
+    """The milestones as rows of ``contract``, refused (DomainError naming each problem) when they do not
+    agree with the contract's terms (``rules_contracts.milestone_problems``)."""
+    drafted = [
+        MilestoneTerm(
+            kind=str(m.get("kind", "")),
+            ratio=None if m.get("ratio") is None else Decimal(m["ratio"]),
+            amount=None if m.get("amount") is None else Decimal(m["amount"]),
+            condition=str(m.get("condition", "")),
+        )
+        for m in milestones
+    ]
+    problems = milestone_problems(drafted, _terms(contract))
+    if problems:
+        raise DomainError("procurement.milestones", "付款节点不符合合同条款：" + "；".join(problems), field="milestones")
+    return [
+        PaymentMilestone(contract=contract, seq=i, kind=m.kind, ratio=m.ratio, amount=m.amount, condition=m.condition.strip())
+        for i, m in enumerate(drafted, start=1)
+    ]
+
+
+def contract_milestones_replace(
+    *, actor: User, contract: Contract, milestones: Sequence[dict[str, Any]]
+) -> list[PaymentMilestone]:
+    """Replace the payment milestones of a contract that is still a draft (after signing they are what
+    was signed). Each milestone: kind, ratio or amount, condition; checked against the contract's terms.
+    Refused with every problem named; a refusal changes nothing."""
+    _require(actor, contract.project)
+    with transaction.atomic():
+        row = Contract.objects.select_for_update(of=("self",)).select_related("project__agency").get(pk=contract.pk)
+        if row.status != Contract.Status.DRAFT:
+            raise DomainError("procurement.contract_state", f"合同{row}已签订，付款节点不能再修改（请办理变更/签证）")
+        before = [f"{m.seq}.{m.get_kind_display()} {m.ratio_text} {m.amount or ''} {m.condition}" for m in row.milestones.all()]
+        rows = _milestone_rows(row, milestones)
+        PaymentMilestone.objects.filter(contract=row).delete()
+        PaymentMilestone.objects.bulk_create(rows)
+        after = [f"{m.seq}.{m.get_kind_display()} {m.ratio_text} {m.amount or ''} {m.condition}" for m in rows]
+        audit_event_record(
+            actor=actor,
+            action="procurement.contract.milestones",
+            obj=row,
+            agency=row.project.agency,
+            context=row.project,
+            summary=f"{row.project.code} 修改合同{row}的付款节点（{len(rows)} 个）",
+            changes={"milestones": {"before": before, "after": after}},
+        )
+    return rows
 
 
 def contract_sign(*, actor: User, contract: Contract, signed_on: dt.date) -> Contract:

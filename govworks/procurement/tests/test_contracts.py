@@ -107,11 +107,12 @@ def terms(**kw: Any) -> dict[str, Any]:
 
 def make(cw: Any, lot: ProcurementLot, supplier: Any = None, **kw: Any) -> Contract:
     supplier = supplier or SupplierFactory(registered_by=cw.city)
+    t = terms(**kw)
     milestones = [
-        {"kind": "advance", "ratio": Decimal("0.20"), "condition": "合同签订后"},
-        {"kind": "progress", "ratio": Decimal("0.85"), "condition": "按月计量"},
+        {"kind": "advance", "ratio": t["advance_ratio"], "condition": "合同签订后"},
+        {"kind": "progress", "ratio": t["progress_ratio"], "condition": "按月计量"},
     ]
-    return services.contract_create(actor=cw.pm, lot=lot, supplier=supplier, milestones=milestones, **terms(**kw))
+    return services.contract_create(actor=cw.pm, lot=lot, supplier=supplier, milestones=milestones, **t)
 
 
 def pass_decision(cw: Any, subject: Any) -> AgendaItem:
@@ -522,3 +523,86 @@ def test_the_change_approval_is_decided_on_the_ordinary_approval_pages(client: C
     client.force_login(cw.pm)
     body = client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
     assert "12%" in body and "需重大变更审批及集体决策" in body
+
+
+# ------------------------------------------------------------------------------------------ milestones
+
+
+def test_milestone_rules_against_the_terms() -> None:
+    from govworks.procurement.rules_contracts import MilestoneTerm, milestone_problems
+
+    t = ContractTerms(
+        amount=Decimal("1000000"),
+        advance_ratio=Decimal("0.20"),
+        progress_ratio=Decimal("0.80"),
+        quality_deposit_ratio=Decimal("0.03"),
+        defect_period_months=24,
+        performance_bond=Decimal(0),
+        award_notice_on=TODAY,
+    )
+    good = [
+        MilestoneTerm("advance", Decimal("0.10"), None, "签订后"),
+        MilestoneTerm("advance", None, Decimal("100000"), "进场后"),
+        MilestoneTerm("progress", Decimal("0.80"), None, "按月计量"),
+        MilestoneTerm("settlement", None, None, "结算审计后"),
+        MilestoneTerm("retention_return", Decimal("0.03"), None, "缺陷责任期满"),
+    ]
+    assert milestone_problems(good, t) == []
+    bad = [
+        MilestoneTerm("advance", Decimal("0.25"), None, "签订后"),
+        MilestoneTerm("progress", Decimal("0.85"), None, "按月计量"),
+        MilestoneTerm("retention_return", Decimal("0.05"), None, ""),
+        MilestoneTerm("progress", Decimal("0.5"), Decimal("1"), "两项都填"),
+        MilestoneTerm("bonus", None, None, "奖励"),
+    ]
+    problems = "；".join(milestone_problems(bad, t))
+    assert "预付款节点合计 25% 与合同约定的预付款比例 20% 不一致" in problems
+    assert "第2个付款节点（进度款）比例 85% 超过合同约定的进度款支付比例 80%" in problems
+    assert "第3个付款节点（质保金返还）须写明支付条件" in problems
+    assert "质保金返还）比例 5% 与合同约定的质量保证金比例 3% 不一致" in problems
+    assert "第4个付款节点（进度款）比例和金额只能填写一项" in problems
+    assert "第5个付款节点的类型“bonus”无效" in problems
+
+
+def test_milestones_edited_on_a_draft_only_and_refusal_changes_nothing(client: Client, cw: Any, lot: ProcurementLot) -> None:
+    contract = make(cw, lot)
+    url = reverse("procurement:contract_milestones", args=[contract.pk])
+    client.force_login(cw.pm)
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="kind_1"' in page.content.decode()
+    assert url in client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
+    before = list(PaymentMilestone.objects.filter(contract=contract).values_list("seq", "kind", "ratio", "condition"))
+    events = AuditEvent.objects.count()
+    refused = client.post(url, {"kind_1": "advance", "pct_1": "40", "condition_1": "签订后"})
+    assert refused.status_code == 400
+    assert "预付款节点合计 40% 与合同约定的预付款比例 20% 不一致" in refused.content.decode()
+    assert list(PaymentMilestone.objects.filter(contract=contract).values_list("seq", "kind", "ratio", "condition")) == before
+    assert AuditEvent.objects.count() == events
+    data = {
+        "kind_1": "advance",
+        "pct_1": "10",
+        "condition_1": "合同签订后",
+        "kind_2": "advance",
+        "amount_2": "100000",
+        "condition_2": "进场后",
+        "kind_3": "progress",
+        "pct_3": "85",
+        "condition_3": "按月计量",
+        "kind_4": "settlement",
+        "condition_4": "结算审计后",
+    }
+    assert client.post(url, data).status_code == 302
+    rows = list(PaymentMilestone.objects.filter(contract=contract).values_list("seq", "kind", "ratio", "amount"))
+    assert rows == [
+        (1, "advance", Decimal("0.1000"), None),
+        (2, "advance", None, Decimal("100000.00")),
+        (3, "progress", Decimal("0.8500"), None),
+        (4, "settlement", None, None),
+    ]
+    assert AuditEvent.objects.filter(action="procurement.contract.milestones").count() == 1
+    pass_decision(cw, contract)
+    services.contract_sign(actor=cw.pm, contract=contract, signed_on=TODAY)
+    with pytest.raises(DomainError, match="已签订，付款节点不能再修改"):
+        services.contract_milestones_replace(actor=cw.pm, contract=contract, milestones=[])
+    client.force_login(cw.other_pm)
+    assert client.get(url).status_code == 404

@@ -72,6 +72,72 @@ class ContractForm(forms.Form):
         self.fields["lot"].queryset = ProcurementLot.objects.filter(project=project).exclude(method="")  # type: ignore[attr-defined]
 
 
+MILESTONE_ROWS = 6
+
+
+class MilestonesForm(forms.Form):
+    """Up to six payment milestones as table rows: kind, ratio in percent or a fixed amount, condition.
+    A row without a kind is left out."""
+
+    def __init__(self, *args: Any, contract: Contract, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = [("", "—"), *PaymentMilestone.Kind.choices]
+        for i in range(1, MILESTONE_ROWS + 1):
+            small = {"class": "form-control form-control-sm"}
+            self.fields[f"kind_{i}"] = forms.ChoiceField(
+                label=f"第{i}行类型",
+                choices=kinds,
+                required=False,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"pct_{i}"] = forms.DecimalField(
+                label=f"第{i}行比例（%）",
+                max_digits=6,
+                decimal_places=2,
+                required=False,
+                min_value=Decimal("0.01"),
+                max_value=HUNDRED,
+                widget=forms.NumberInput(attrs={**small, "step": "0.01"}),
+            )
+            self.fields[f"amount_{i}"] = forms.DecimalField(
+                label=f"第{i}行金额（元）",
+                max_digits=16,
+                decimal_places=2,
+                required=False,
+                min_value=Decimal("0.01"),
+                widget=forms.NumberInput(attrs={**small, "step": "0.01"}),
+            )
+            self.fields[f"condition_{i}"] = forms.CharField(
+                label=f"第{i}行支付条件", max_length=200, required=False, widget=forms.TextInput(attrs=small)
+            )
+        if not self.is_bound:
+            for m in contract.milestones.all()[:MILESTONE_ROWS]:
+                self.initial.update(
+                    {
+                        f"kind_{m.seq}": m.kind,
+                        f"pct_{m.seq}": None if m.ratio is None else (m.ratio * HUNDRED).quantize(Decimal("0.01")),
+                        f"amount_{m.seq}": m.amount,
+                        f"condition_{m.seq}": m.condition,
+                    }
+                )
+
+    def rows(self) -> list[list[Any]]:
+        return [[self[f"{name}_{i}"] for name in ("kind", "pct", "amount", "condition")] for i in range(1, MILESTONE_ROWS + 1)]
+
+    def milestones(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        return [
+            {
+                "kind": d[f"kind_{i}"],
+                "ratio": None if d[f"pct_{i}"] is None else d[f"pct_{i}"] / HUNDRED,
+                "amount": d[f"amount_{i}"],
+                "condition": d[f"condition_{i}"],
+            }
+            for i in range(1, MILESTONE_ROWS + 1)
+            if d[f"kind_{i}"]
+        ]
+
+
 class SignForm(forms.Form):
     signed_on = forms.DateField(label="签订日期", widget=DATE, initial=timezone.localdate)
 
@@ -206,6 +272,29 @@ def contract_create(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 
 @login_required
+def contract_milestones(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the payment milestones of a draft contract (they must agree with its terms)."""
+    me = _me(request)
+    contract = perms.access_contract(me, pk)
+    _keeper(me, contract.project)
+    form = MilestonesForm(request.POST or None, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form, lambda: services.contract_milestones_replace(actor=me, contract=contract, milestones=form.milestones())
+        )
+        if saved is not None:
+            messages.success(request, f"合同{contract}的付款节点已保存（{len(saved)} 个）。")
+            return redirect(_detail_url(contract))
+    view = selectors.contract_view(contract)
+    return render(
+        request,
+        "procurement/contracts/milestones_form.html",
+        {"form": form, "c": contract, "percents": view.percents, "back": _detail_url(contract), "pretitle": PRETITLE},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
 def contract_sign(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     contract = perms.access_contract(me, pk)
@@ -284,6 +373,7 @@ urlpatterns = [
     path("contracts/<int:pk>/", contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/summary.pdf", contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/sign/", contract_sign, name="contract_sign"),
+    path("contracts/<int:pk>/milestones/", contract_milestones, name="contract_milestones"),
     path("contracts/<int:pk>/changes/new/", change_create, name="change_create"),
     path("changes/<int:pk>/submit/", change_submit, name="change_submit"),
     path("changes/<int:pk>/finalize/", change_finalize, name="change_finalize"),

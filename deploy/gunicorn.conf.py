@@ -12,3 +12,5 @@ max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# the workers' heartbeat files; containers set /dev/shm, so an overlay file system never stalls them
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None

@@ -17,6 +17,8 @@ MEDIA_ROOT = env("TEST_MEDIA_ROOT", default=os.path.join(tempfile.gettempdir(), 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if DATABASES["default"]["ENGINE"] == "govworks.core.db.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # in-memory per xdist worker
+# the read replica (docs/adr/0007) is a test mirror of default: same database, its own connection
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # whitenoise looks for STATIC_ROOT at start-up; tests serve static files through the finders instead

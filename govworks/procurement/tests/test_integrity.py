@@ -242,3 +242,44 @@ def test_award_notice_pdf_after_the_notice_only(client: Client, tw: Any, lot: Pr
     assert "中标通知书" in html and "捌拾万元零伍分" in html and "30 日内" in html and "http" not in html
     client.force_login(tw.other_pm)
     assert client.get(url).status_code == 404
+
+
+# ------------------------------------------------------------------------------------------ files through views
+
+
+def test_change_evidence_and_opening_record_go_through_permission_checked_downloads(
+    client: Client, tw: Any, lot: ProcurementLot
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govworks.procurement.services import contracts as contract_services
+
+    tender = test_tenders.announce(tw, lot, method="lowest_price")
+    for amount in (Decimal("800000"), Decimal("880000")):
+        tender_services.bid_record(
+            actor=tw.pm, tender=tender, supplier=SupplierFactory(registered_by=tw.city), amount=amount, bond_amount=Decimal(0)
+        )
+    tender = test_tenders.unseal(tender)
+    tender_services.tender_open(actor=tw.pm, tender=tender, record_file=SimpleUploadedFile("开标记录.pdf", b"%PDF-1.4 opening"))
+    contract = test_contracts.make(tw, lot, amount=Decimal("800000"), award_notice_on=TODAY)
+    test_contracts.pass_decision(tw, contract)
+    contract_services.contract_sign(actor=tw.pm, contract=contract, signed_on=TODAY)
+    change = contract_services.change_create(
+        actor=tw.pm,
+        contract=contract,
+        category="site_visa",
+        reason="地下障碍物清除",
+        responsibility="owner",
+        amount=Decimal("12000"),
+        evidence=SimpleUploadedFile("签证单.pdf", b"%PDF-1.4 evidence"),
+    )
+    client.force_login(tw.pm)
+    evidence = reverse("procurement:change_evidence", args=[change.pk])
+    opening = reverse("procurement:opening_record", args=[tender.pk])
+    assert evidence in client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
+    assert opening in client.get(reverse("procurement:tender_detail", args=[tender.pk])).content.decode()
+    assert b"".join(client.get(evidence).streaming_content) == b"%PDF-1.4 evidence"  # type: ignore[attr-defined]
+    assert b"".join(client.get(opening).streaming_content) == b"%PDF-1.4 opening"  # type: ignore[attr-defined]
+    client.force_login(tw.other_pm)
+    assert client.get(evidence).status_code == 404
+    assert client.get(opening).status_code == 404

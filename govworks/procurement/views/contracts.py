@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -181,6 +181,17 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         "procurement/contracts/list.html",
         {"page": page, "filters": filters, "status_choices": Contract.Status.choices, "project": project},
     )
+
+
+@login_required
+def change_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A change order's evidence, to whoever may read its contract (files are never linked directly)."""
+    me = _me(request)
+    change = ChangeOrder.objects.filter(pk=pk).only("id", "contract_id", "evidence").first()
+    if change is None or not change.evidence:
+        raise Http404("记录不存在或您无权查看")
+    perms.access_contract(me, change.contract_id)
+    return FileResponse(change.evidence.open("rb"), as_attachment=True, filename=change.evidence.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -376,6 +387,7 @@ urlpatterns = [
     path("contracts/<int:pk>/milestones/", contract_milestones, name="contract_milestones"),
     path("contracts/<int:pk>/changes/new/", change_create, name="change_create"),
     path("changes/<int:pk>/submit/", change_submit, name="change_submit"),
+    path("changes/<int:pk>/evidence/", change_evidence_download, name="change_evidence"),
     path("changes/<int:pk>/finalize/", change_finalize, name="change_finalize"),
     path("projects/<int:project_pk>/contracts/new/", contract_create, name="contract_create"),
 ]

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -185,6 +185,17 @@ def award_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def opening_record_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The scanned opening record of a tender, to whoever may read the tender."""
+    me = _me(request)
+    tender = perms.access_tender(me, pk)
+    opening = getattr(tender, "opening", None) if hasattr(tender, "opening") else None
+    if opening is None or not opening.record_file:
+        raise Http404("开标记录不存在")
+    return FileResponse(opening.record_file.open("rb"), as_attachment=True, filename=opening.record_file.name.rsplit("/", 1)[-1])
+
+
+@login_required
 def tender_bids_json(request: HttpRequest, pk: int) -> HttpResponse:
     """The bids as JSON; ``amount`` is null while sealed."""
     me = _me(request)
@@ -329,4 +340,5 @@ urlpatterns = [
     path("tenders/<int:pk>/publicity/", publicity_create, name="tender_publicity"),
     path("tenders/<int:pk>/award/", award_create, name="tender_award"),
     path("tenders/<int:pk>/award-notice.pdf", award_notice_pdf, name="award_notice_pdf"),
+    path("tenders/<int:pk>/opening-record/", opening_record_download, name="opening_record"),
 ]

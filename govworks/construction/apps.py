@@ -5,3 +5,6 @@ class ConstructionConfig(AppConfig):
     name = "govworks.construction"
     label = "construction"
     verbose_name = "施工监管"
+
+    def ready(self) -> None:
+        from govworks.construction import demo, gates, navigation, panels, periodic, permissions  # noqa: F401  (registers actions, menus, workbench, panels, gate, jobs, demo)

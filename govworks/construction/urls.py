@@ -1,5 +1,7 @@
 """Routes of construction supervision (mounted under /construction/): each view module lists its own."""
 
+from govworks.construction.views import actions, pages
+
 app_name = "construction"
 
-urlpatterns: list = []
+urlpatterns = [*actions.urlpatterns, *pages.urlpatterns]

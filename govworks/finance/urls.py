@@ -1,5 +1,7 @@
 """Routes of finance (mounted under /finance/): each view module lists its own."""
 
+from govworks.finance.views import pages
+
 app_name = "finance"
 
-urlpatterns: list = []
+urlpatterns = [*pages.urlpatterns]

@@ -1,5 +1,36 @@
 """Models of construction supervision, one module per aggregate."""
 
 from govworks.construction.models.freezes import PaymentFreeze
+from govworks.construction.models.incidents import SafetyIncident
+from govworks.construction.models.inspections import (
+    Inspection,
+    InspectionKind,
+    RectificationNotice,
+    RectificationStep,
+)
+from govworks.construction.models.lights import Interview, LightEvaluation, RecoveryPlan
+from govworks.construction.models.meetings import ActionItem, SiteMeeting
+from govworks.construction.models.schedule import ProgressReport, ScheduleTask
+from govworks.construction.models.site_reports import DailyReport, SitePhoto, SupervisionDiary
+from govworks.construction.models.sites import Light, ProjectSite
 
-__all__ = ["PaymentFreeze"]
+__all__ = [
+    "ActionItem",
+    "DailyReport",
+    "Inspection",
+    "InspectionKind",
+    "Interview",
+    "Light",
+    "LightEvaluation",
+    "PaymentFreeze",
+    "ProgressReport",
+    "ProjectSite",
+    "RecoveryPlan",
+    "RectificationNotice",
+    "RectificationStep",
+    "SafetyIncident",
+    "ScheduleTask",
+    "SiteMeeting",
+    "SitePhoto",
+    "SupervisionDiary",
+]

@@ -28,6 +28,8 @@ def reference(fen: int) -> str:
         text = "".join(DIGITS[int(d)] + PLACES[len(digits) - 1 - i] for i, d in enumerate(digits))
         text = re.sub("零[拾佰仟]", "零", text)
         text = re.sub("零+", "零", text)
+        # a whole 万 section of zeros after 亿 still leaves one 零 before what follows (壹拾壹亿零壹仟元)
+        text = re.sub("零+", "零", text.replace("亿零万", "亿零"))
         text = re.sub("零([万亿元])", r"\1", text)
         text = text.replace("亿万", "亿")
     tail = (DIGITS[jiao] + "角" if jiao else ("零" if yuan and fen_digit else "")) + (
@@ -51,6 +53,9 @@ def reference(fen: int) -> str:
         ("20000000", "贰仟万元整"),
         ("1000000001", "壹拾亿零壹元整"),
         ("1000100000000", "壹万零壹亿元整"),
+        ("1100001000", "壹拾壹亿零壹仟元整"),
+        ("1100000100", "壹拾壹亿零壹佰元整"),
+        ("10000000000001", "壹拾万亿零壹元整"),
         ("3456.78", "叁仟肆佰伍拾陆元柒角捌分"),
         ("0.005", "壹分"),  # rounded half-up to fen
         ("-12.30", "负壹拾贰元叁角"),

@@ -191,7 +191,9 @@ def change_evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     if change is None or not change.evidence:
         raise Http404("记录不存在或您无权查看")
     perms.access_contract(me, change.contract_id)
-    return FileResponse(change.evidence.open("rb"), as_attachment=True, filename=change.evidence.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        change.evidence.open("rb"), as_attachment=True, filename=(change.evidence.name or "evidence").rsplit("/", 1)[-1]
+    )
 
 
 @login_required

@@ -192,7 +192,9 @@ def opening_record_download(request: HttpRequest, pk: int) -> FileResponse:
     opening = getattr(tender, "opening", None) if hasattr(tender, "opening") else None
     if opening is None or not opening.record_file:
         raise Http404("开标记录不存在")
-    return FileResponse(opening.record_file.open("rb"), as_attachment=True, filename=opening.record_file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        opening.record_file.open("rb"), as_attachment=True, filename=(opening.record_file.name or "opening").rsplit("/", 1)[-1]
+    )
 
 
 @login_required

@@ -1,0 +1,37 @@
+"""The 资金 panel of the project workspace: the project's funds (budget, paid, committed, execution
+rate), its cost deviation rate, an active payment freeze, open wage alerts and the latest payment requests.
+A constant number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from govworks.construction.selectors.freezes import active_payment_freeze
+from govworks.core.registry import WorkspacePanel, register_workspace_panel
+from govworks.finance.models import FundingSource, PaymentRequest, WageAlert
+from govworks.finance.selectors.costs import cost_centre
+from govworks.finance.selectors.dashboard import SUMS, Totals
+
+PANEL_ORDER = 60
+
+
+def render_finance_panel(request: Any, project: Any) -> str:
+    agg = FundingSource.objects.filter(project=project).aggregate(**SUMS)
+    totals = Totals(agg["budget"] or 0, 0, agg["committed"] or 0, agg["paid"] or 0)  # type: ignore[arg-type]
+    return render_to_string(
+        "finance/panel.html",
+        {
+            "project": project,
+            "totals": totals,
+            "centre": cost_centre(project),
+            "freeze": active_payment_freeze(project.pk),
+            "alerts": WageAlert.objects.filter(project=project, resolved_at__isnull=True).count(),
+            "requests": list(PaymentRequest.objects.filter(project=project).select_related("contract").order_by("-id")[:8]),
+        },
+        request=request,
+    )
+
+
+register_workspace_panel(WorkspacePanel(PANEL_ORDER, "finance.funds", "资金", render_finance_panel))

@@ -508,7 +508,7 @@ def test_plan_to_approved_project_through_the_pages(open_page: Any, live_server:
 
     plan = AnnualPlan.objects.get(title=f"后勤服务中心{year}年度工程建设计划")
     assert plan.status == "filed" and plan.drafted_by.username == "caiyun"
-    project = Project.objects.get(code=code)
+    project = Project.objects.get(code=code, agency=plan.agency)
     assert project.stage == "prelim_design" and project.plan_item is not None and project.plan_item.plan_id == plan.pk
     stages = [t.to_stage for t in project.transitions.order_by("id")]
     assert stages == ["planned", "initiation", "feasibility", "prelim_design"]

@@ -9,8 +9,9 @@ generated province (the provincial agency's leader reads all 50,000 projects; a 
 its own), and for every page:
 
 * counts its SQL queries (one request in-process through Django's test client);
-* loads it with wrk (Debian package, installed on first use) with one connection and with ``--users``
-  connections, reporting p50/p95/p99 latency and requests per second;
+* warms it up (3 s of load, not reported), then loads it with wrk (Debian package, installed on first
+  use) with one connection and with ``--users`` connections, reporting p50/p95/p99 latency and requests
+  per second;
 * reports p95 as a ratio to the bare-view ceiling: ``/healthz`` through the same server, middleware and
   session cookie, measured in the same run.
 
@@ -164,7 +165,7 @@ def pages(people: dict[str, Any]) -> list[Page]:
         ("合同台账（搜索）", "province_leader", "procurement:contract_list", [], "?q=监理"),
         ("合同详情", "county_pm", "procurement:contract_detail", [contract.pk if contract else 0], ""),
         ("红黄绿灯总览", "province_leader", "construction:portfolio", [], ""),
-        ("付款审批列表", "province_finance", "finance:payment_list", [], ""),
+        ("付款申请列表", "province_finance", "finance:request_list", [], ""),
         ("资金数据中心", "province_leader", "finance:dashboard", [], ""),
         ("审计日志检索", "auditor", "core:audit_list", [], "?action=procurement."),
     ]
@@ -309,12 +310,14 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     try:
         print(f"基准：{connection.vendor}，{counts}，每页 {args.duration} 秒 × 2（1 个 / {args.users} 个用户）", file=sys.stderr)
+        wrk(binary, f"{base}/healthz", cookies["county_pm"], 2, 3, script)  # warm-up
         bare_one = wrk(binary, f"{base}/healthz", cookies["county_pm"], 1, args.duration, script)
         bare_many = wrk(binary, f"{base}/healthz", cookies["county_pm"], args.users, args.duration, script)
         print(f"  裸视图 /healthz：p95 {bare_one['p95']:.1f} ms，{bare_one['rps']:.0f} 次/秒", file=sys.stderr)
         for page in page_list:
             status, queries = query_count(page.path, people[page.persona])
             url = base + urllib.parse.quote(page.path, safe="/?&=")
+            wrk(binary, url, cookies[page.persona], 2, 3, script)  # warm-up, not reported: caches and connections
             one = wrk(binary, url, cookies[page.persona], 1, args.duration, script)
             many = wrk(binary, url, cookies[page.persona], args.users, args.duration, script)
             row = {

@@ -85,45 +85,66 @@ def _totals(row: Any, received: Decimal) -> Totals:
 SUMS = {"budget": Sum("amount"), "committed": Sum("committed"), "paid": Sum("paid"), "n": Count("pk")}
 
 
+def _summed(rows: list[Any], received: Decimal) -> Totals:
+    """The totals of several grouped rows (budget, committed, paid summed) with ``received``."""
+    return Totals(
+        sum((Decimal(r["budget"] or 0) for r in rows), ZERO),
+        received,
+        sum((Decimal(r["committed"] or 0) for r in rows), ZERO),
+        sum((Decimal(r["paid"] or 0) for r in rows), ZERO),
+    )
+
+
 def fund_dashboard(
     *, user: Any, year: int | None = None, agency: int | None = None, project: int | None = None, source: int | None = None
 ) -> Dashboard:
-    """Six queries: totals, per agency, per kind, receipts per agency and kind, months. ``source`` narrows
-    the figures and charts to one funding source (drill-down from a project)."""
+    """Three queries whatever the number of sources: the sources and the receipts each grouped once by
+    agency and kind (totals, the agency rows and the kind rows are summed from those groups in Python),
+    and the paid months. ``source`` narrows the figures and charts to one funding source (drill-down
+    from a project)."""
     year = year or timezone.localdate().year
     qs = scoped_sources(user=user, year=year, agency=agency, project=project)
     if source:
         qs = qs.filter(pk=source)
-    receipts = FundReceipt.objects.filter(source__in=qs.values("pk"))
-    received_by_agency = {
-        r["source__project__agency_id"]: Decimal(r["s"] or 0)
-        for r in receipts.values("source__project__agency_id").annotate(s=Sum("amount"))
+    received: dict[tuple[int, str], Decimal] = {
+        (r["source__project__agency_id"], r["source__kind"]): Decimal(r["s"] or 0)
+        for r in FundReceipt.objects.filter(source__in=qs.values("pk"))
+        .values("source__project__agency_id", "source__kind")
+        .annotate(s=Sum("amount"))
     }
-    received_by_kind = {
-        r["source__kind"]: Decimal(r["s"] or 0) for r in receipts.values("source__kind").annotate(s=Sum("amount"))
-    }
-    total_row = qs.aggregate(**SUMS)
-    totals = _totals(total_row, sum(received_by_agency.values(), ZERO))
+    groups = list(
+        qs.values("project__agency_id", "project__agency__name", "kind")
+        .annotate(**SUMS)
+        .order_by("project__agency__name", "kind")
+    )
+    totals = _summed(groups, sum(received.values(), ZERO))
+    by_agency: dict[int, list[Any]] = {}
+    names: dict[int, str] = {}
+    by_kind: dict[str, list[Any]] = {}
+    for g in groups:
+        by_agency.setdefault(g["project__agency_id"], []).append(g)
+        names[g["project__agency_id"]] = g["project__agency__name"]
+        by_kind.setdefault(g["kind"], []).append(g)
     agencies = [
         GroupRow(
-            r["project__agency_id"],
-            r["project__agency__name"],
+            agency_id,
+            names[agency_id],
             "",
-            cast(Any, r)["n"],
-            _totals(r, received_by_agency.get(r["project__agency_id"], ZERO)),
+            sum(g["n"] for g in rows),
+            _summed(rows, sum((v for (a, _k), v in received.items() if a == agency_id), ZERO)),
         )
-        for r in qs.values("project__agency_id", "project__agency__name").annotate(**SUMS).order_by("project__agency__name")
+        for agency_id, rows in by_agency.items()
     ]
     kind_labels = dict(FundKind.choices)
     kinds = [
         GroupRow(
-            r["kind"],
-            str(kind_labels.get(r["kind"], r["kind"])),
+            kind,
+            str(kind_labels.get(kind, kind)),
             "",
-            cast(Any, r)["n"],
-            _totals(r, received_by_kind.get(r["kind"], ZERO)),
+            sum(g["n"] for g in rows),
+            _summed(rows, sum((v for (_a, k), v in received.items() if k == kind), ZERO)),
         )
-        for r in qs.values("kind").annotate(**SUMS).order_by("kind")
+        for kind, rows in sorted(by_kind.items())
     ]
     by_month = {
         r["month"]: Decimal(r["s"] or 0)

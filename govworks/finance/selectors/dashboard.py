@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from govworks.finance import rules
 from govworks.finance.models import FundingSource, FundKind, FundReceipt, PaymentRequest, SourceMonth
+from govworks.org.models import Agency
 from govworks.projects.permissions import projects_visible_to
 
 ZERO = Decimal(0)
@@ -98,9 +99,9 @@ def _summed(rows: list[Any], received: Decimal) -> Totals:
 def fund_dashboard(
     *, user: Any, year: int | None = None, agency: int | None = None, project: int | None = None, source: int | None = None
 ) -> Dashboard:
-    """Three queries whatever the number of sources: the sources and the receipts each grouped once by
+    """Four queries whatever the number of sources: the sources and the receipts each grouped once by
     agency and kind (totals, the agency rows and the kind rows are summed from those groups in Python),
-    and the paid months. ``source`` narrows the figures and charts to one funding source (drill-down
+    the names of those agencies, and the paid months. ``source`` narrows the figures and charts to one funding source (drill-down
     from a project)."""
     year = year or timezone.localdate().year
     qs = scoped_sources(user=user, year=year, agency=agency, project=project)
@@ -112,19 +113,17 @@ def fund_dashboard(
         .values("source__project__agency_id", "source__kind")
         .annotate(s=Sum("amount"))
     }
-    groups = list(
-        qs.values("project__agency_id", "project__agency__name", "kind")
-        .annotate(**SUMS)
-        .order_by("project__agency__name", "kind")
-    )
+    # grouped by ids only (a hash aggregate; ordering by the agency name would sort every source row), the
+    # few agency names read afterwards
+    groups = list(qs.values("project__agency_id", "kind").annotate(**SUMS).order_by())
     totals = _summed(groups, sum(received.values(), ZERO))
     by_agency: dict[int, list[Any]] = {}
-    names: dict[int, str] = {}
     by_kind: dict[str, list[Any]] = {}
     for g in groups:
         by_agency.setdefault(g["project__agency_id"], []).append(g)
-        names[g["project__agency_id"]] = g["project__agency__name"]
         by_kind.setdefault(g["kind"], []).append(g)
+    names = dict(Agency.objects.filter(pk__in=list(by_agency)).values_list("pk", "name"))
+    by_agency = dict(sorted(by_agency.items(), key=lambda item: (names.get(item[0], ""), item[0])))
     agencies = [
         GroupRow(
             agency_id,

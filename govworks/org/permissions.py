@@ -161,6 +161,16 @@ def agency_ids_where(user: User | AnonymousUser | None, action: str) -> set[int]
     return direct
 
 
+def acting_agency_id(user: User | AnonymousUser | None, action: str) -> int | None:
+    """The agency in whose name ``user`` performs ``action``: their own agency when it carries the action,
+    else the first (lowest id) agency where they hold it; None when nowhere."""
+    ids = agency_ids_where(user, action)
+    if not ids:
+        return None
+    own = getattr(user, "agency_id", None)
+    return own if own in ids else min(ids)
+
+
 def can(user: User | AnonymousUser | None, action: str, agency_id: int | None) -> bool:
     """May ``user`` perform ``action`` in the agency ``agency_id``? (See the module docstring.)"""
     if agency_id is None:

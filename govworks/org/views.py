@@ -385,10 +385,10 @@ def external_org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def external_org_create(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    agency_ids = perms.agency_ids_where(me, perms.ORG_MANAGE)
-    if not agency_ids:
+    agency_id = perms.acting_agency_id(me, perms.ORG_MANAGE)
+    if agency_id is None:
         raise PermissionDenied("只有系统管理员可以登记外部单位")
-    registered_by = Agency.objects.get(pk=me.agency_id if me.agency_id in agency_ids else min(agency_ids))
+    registered_by = Agency.objects.get(pk=agency_id)
     form = ExternalOrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = call_service(form, lambda: services.external_org_create(actor=me, registered_by=registered_by, **form.cleaned_data))

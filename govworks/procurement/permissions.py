@@ -71,14 +71,7 @@ def may_edit_supplier(user: Any, supplier: Supplier) -> bool:
     return org_perms.can(user, SUPPLIER_REGISTER, supplier.registered_by_id)
 
 
-def acting_agency_id(user: Any, action: str) -> int | None:
-    """The agency in whose name ``user`` performs ``action``: their own agency when it carries the action,
-    else the first (lowest id) agency where they hold it; None when nowhere."""
-    ids = org_perms.agency_ids_where(user, action)
-    if not ids:
-        return None
-    own = getattr(user, "agency_id", None)
-    return own if own in ids else min(ids)
+acting_agency_id = org_perms.acting_agency_id
 
 
 def _get_or_404(queryset: QuerySet[Any], pk: Any) -> Any:

@@ -455,10 +455,9 @@ class ImportForm(forms.Form):
 @login_required
 def treasury_import(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    agency_ids = org_perms.agency_ids_where(me, perms.TREASURY)
-    if not agency_ids:
+    agency_id = org_perms.acting_agency_id(me, perms.TREASURY)
+    if agency_id is None:
         raise PermissionDenied("只有财务可以导入国库回单")
-    agency_id = me.agency_id if me.agency_id in agency_ids else min(agency_ids)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

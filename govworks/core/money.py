@@ -59,3 +59,14 @@ def amount_in_words(amount: Decimal) -> str:
     else:
         out += "整" if not jiao else ""
     return out
+
+
+def yuan_text(amount: Decimal) -> str:
+    """An amount as messages and rules write it: 1580000 → "1,580,000.00 元"."""
+    return f"{amount:,.2f} 元"
+
+
+def percent_text(ratio: Decimal) -> str:
+    """A ratio (fraction) as a percentage rounded half up to 0.01 without trailing zeros: 0.125 → "12.5%"."""
+    text = format((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    return text.rstrip("0").rstrip(".") + "%"

@@ -20,16 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
-from govworks.procurement.rules_methods import ProcurementParams, contract_signing_problem, performance_bond_problem
-
-
-def _pct(ratio: Decimal) -> str:
-    text = format((ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
-    return text.rstrip("0").rstrip(".") + "%"
-
-
-def _yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f} 元"
+from govworks.procurement.rules_methods import ProcurementParams, _pct, _yuan, contract_signing_problem, performance_bond_problem
 
 
 @dataclass(frozen=True)

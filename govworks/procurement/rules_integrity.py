@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from govworks.procurement.rules_methods import CATEGORY_LABELS, Category, ProcurementParams
+from govworks.procurement.rules_methods import CATEGORY_LABELS, Category, ProcurementParams, _pct, _yuan
 
 TRAIT_LABELS = {
     "phone": "联系电话",
@@ -28,15 +28,6 @@ TRAIT_LABELS = {
 
 #: a value shorter than this (after normalising) identifies nobody: a two-character name does, "1" does not
 MIN_LENGTH = {"phone": 7, "address": 4, "legal_representative": 2, "bank_account": 6}
-
-
-def _yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f} 元"
-
-
-def _pct(ratio: Decimal) -> str:
-    text = format((ratio * 100).quantize(Decimal("0.01")), "f")
-    return text.rstrip("0").rstrip(".") + "%"
 
 
 def normalise_trait(kind: str, value: str) -> str:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from govworks.core.money import percent_text
+
 
 class PricingType(models.TextChoices):
     LUMP_SUM = "lump_sum", "总价合同"
@@ -95,10 +97,7 @@ class PaymentMilestone(models.Model):
 
     @property
     def ratio_text(self) -> str:
-        if self.ratio is None:
-            return "—"
-        text = format((self.ratio * 100).quantize(Decimal("0.01")), "f")
-        return text.rstrip("0").rstrip(".") + "%"
+        return "—" if self.ratio is None else percent_text(Decimal(self.ratio))
 
 
 class ChangeCategory(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
+from govworks.core.money import percent_text
 from govworks.core.rule_parameters import parse_value, rule_parameter_pick
 from govworks.procurement.models import ChangeOrder, Contract, IntegritySignal, PaymentMilestone, Supplier
 from govworks.procurement.rules_contracts import ContractParams
@@ -98,10 +99,7 @@ class ContractRegister:
 
 def pct(ratio: Decimal | None) -> str:
     """0.125 → "12.5%"; "—" for no ratio."""
-    if ratio is None:
-        return "—"
-    text = format((Decimal(ratio) * 100).quantize(Decimal("0.01")), "f")
-    return text.rstrip("0").rstrip(".") + "%"
+    return "—" if ratio is None else percent_text(Decimal(ratio))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from govworks.org import permissions as org_perms
+from govworks.org.api import BusinessOrExternalUser
 from govworks.org.roles import Role
 from govworks.projects import permissions as perms
 from govworks.projects.models import AnnualPlan, ApprovalRequest, ApprovalStep, PlanItem, Project, ProjectType, Stage
@@ -196,6 +197,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """项目库: visible projects (filters as on the register page); one project with its stage gate;
     办结本阶段 (advance)."""
 
+    permission_classes = [BusinessOrExternalUser]
     queryset = Project.objects.none()  # for the schema; requests use get_queryset() / get_object()
     serializer_class = ProjectSerializer
 
@@ -388,6 +390,7 @@ class PlanDetailSerializer(serializers.ModelSerializer):
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """年度工程建设计划: visible plans (a subordinate's only once filed) and one plan with its items."""
 
+    permission_classes = [BusinessOrExternalUser]
     queryset = AnnualPlan.objects.none()  # for the schema; requests use get_queryset() / get_object()
     serializer_class = PlanSerializer
 
@@ -557,6 +560,7 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """待我审批: pending requests whose current step the caller may decide (as holder of the step's role or
     by delegation, never their own submissions), oldest deadline first; one request with its chain; decide."""
 
+    permission_classes = [BusinessOrExternalUser]
     queryset = ApprovalRequest.objects.none()  # for the schema; requests use get_queryset() / get_object()
     serializer_class = ApprovalInboxSerializer
 

@@ -26,6 +26,7 @@ from govworks.core.money import amount_in_words
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
 from govworks.core.pdf import html_to_pdf
 from govworks.core.service_forms import call_service
+from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.procurement import permissions as perms
 from govworks.procurement.models import (
@@ -173,6 +174,8 @@ def _detail_url(contract: Contract) -> str:
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
+    if me.external_org_id is None and not org_perms.business_readable_agency_ids(me):
+        raise PermissionDenied("您没有查看合同台账的权限（三员不查看业务记录）")
     filters = {"q": request.GET.get("q", "").strip()[:50], "status": request.GET.get("status", "")}
     project = query_int(request.GET.get("project"))
     page = paginate(request, selectors.ContractRegister(user=me, q=filters["q"], status=filters["status"], project=project))

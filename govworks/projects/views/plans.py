@@ -83,6 +83,8 @@ def _run(request: HttpRequest, call: Any, success: str) -> bool:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
+    if not org_perms.business_readable_agency_ids(request.user):
+        raise PermissionDenied("您没有查看年度计划的权限")
     form = PlanFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = selectors.PlanFilter(year=data.get("year"), agency_id=data.get("agency"), status=data.get("status") or "")

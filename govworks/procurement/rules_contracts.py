@@ -165,11 +165,13 @@ def change_review(
     does not), or ``project_total_after`` (contracts with their changes) above the approved estimate."""
     key = ContractParams.KEYS["reapproval_cumulative_ratio"]
     cumulative = cumulative_before + change
+    # the decision compares exact amounts (no division, no rounding: 10.00002% is above 10%); the ratio is
+    # rounded to four decimals only to be kept and shown
     ratio = (cumulative / contract_amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     reasons: list[str] = []
-    if ratio > params.reapproval_cumulative_ratio:
+    if cumulative > params.reapproval_cumulative_ratio * contract_amount:
         reasons.append(
-            f"累计变更 {_yuan(cumulative)} 占合同价 {_yuan(contract_amount)} 的 {_pct(ratio)}，"
+            f"累计变更 {_yuan(cumulative)} 占合同价 {_yuan(contract_amount)} 的 {_pct_exact(cumulative, contract_amount)}，"
             f"超过 {key} {_pct(params.reapproval_cumulative_ratio)}"
         )
     if approved_estimate is not None and project_total_after > approved_estimate:
@@ -179,6 +181,19 @@ def change_review(
             text += f"，超出比例超过 {ContractParams.KEYS['estimate_overrun_ratio']} {_pct(params.estimate_overrun_ratio)}，须重新报批概算"
         reasons.append(text)
     return ChangeReview(cumulative, ratio, bool(reasons), tuple(reasons))
+
+
+def _pct_exact(part: Decimal, whole: Decimal) -> str:
+    """``part`` as a percentage of ``whole`` for display only: two decimals, or more when two would show a
+    whole number the exact ratio is not (10.00002%, never "10%" for a ratio just above a 10% bound)."""
+    exact = part / whole * 100
+    places = 2
+    shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    while shown != exact and shown == shown.to_integral_value() and places < 8:
+        places += 1
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(shown, "f").rstrip("0").rstrip(".")
+    return text + "%"
 
 
 def contract_ceiling(amount: Decimal, approved_changes: Iterable[Decimal]) -> Decimal:

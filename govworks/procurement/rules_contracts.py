@@ -37,6 +37,7 @@ class ContractParams:
     estimate_overrun_ratio: Decimal
     large_fund_min_amount: Decimal
     procurement: ProcurementParams
+    lot_estimate_overrun_ratio: Decimal = Decimal("0.10")
 
     KEYS: ClassVar[dict[str, str]] = {
         "advance_min_ratio": "pay.advance_min_ratio",
@@ -48,6 +49,7 @@ class ContractParams:
         "reapproval_cumulative_ratio": "change.reapproval_cumulative_ratio",
         "estimate_overrun_ratio": "change.estimate_overrun_ratio",
         "large_fund_min_amount": "tzyd.large_fund_min_amount",
+        "lot_estimate_overrun_ratio": "contract.lot_estimate_overrun_ratio",
     }
 
     @classmethod
@@ -99,21 +101,23 @@ def _range_problem(label: str, value: Decimal, lo_key: str, lo: Decimal, hi_key:
 
 def contract_terms_problems(terms: ContractTerms, params: ContractParams) -> list[str]:
     """Every term outside the rules, in Chinese, each naming the rule parameter and its number; [] when
-    the terms are allowed. Bounds are inclusive (30% advance and 3% deposit are allowed)."""
+    the terms are allowed. Bounds are inclusive (30% advance and 3% deposit are allowed); an advance of 0
+    means no advance and is allowed (the 10%–30% range binds only an advance that is paid)."""
     keys = ContractParams.KEYS
     problems: list[str | None] = []
     if terms.amount <= 0:
         problems.append(f"合同金额须大于0，填写的是 {terms.amount}")
-    problems.append(
-        _range_problem(
-            "预付款比例",
-            terms.advance_ratio,
-            keys["advance_min_ratio"],
-            params.advance_min_ratio,
-            keys["advance_max_ratio"],
-            params.advance_max_ratio,
+    if terms.advance_ratio != 0:  # 0: the contract pays no advance (不支付预付款), which the rules allow
+        problems.append(
+            _range_problem(
+                "预付款比例",
+                terms.advance_ratio,
+                keys["advance_min_ratio"],
+                params.advance_min_ratio,
+                keys["advance_max_ratio"],
+                params.advance_max_ratio,
+            )
         )
-    )
     problems.append(
         _range_problem(
             "进度款支付比例",
@@ -194,6 +198,20 @@ def _pct_exact(part: Decimal, whole: Decimal) -> str:
         shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = format(shown, "f").rstrip("0").rstrip(".")
     return text + "%"
+
+
+def lot_estimate_overrun(*, contract_amount: Decimal, lot_estimate: Decimal, max_ratio: Decimal) -> str | None:
+    """合同金额超出标段估算: when ``contract_amount`` exceeds the lot's estimate by more than ``max_ratio``
+    (``contract.lot_estimate_overrun_ratio``, strictly above, compared exactly), the sentence naming the
+    amounts, the excess and the rule; None otherwise. Such a contract needs the higher (重大变更) approval
+    before it is signed and is shown to 纪检监察."""
+    if lot_estimate <= 0 or contract_amount - lot_estimate <= lot_estimate * max_ratio:
+        return None
+    over = contract_amount - lot_estimate
+    return (
+        f"合同金额 {_yuan(contract_amount)} 超出标段估算 {_yuan(lot_estimate)} {_yuan(over)}"
+        f"（{_pct_exact(over, lot_estimate)}），超过合同金额超出标段估算需报批比例 {_pct(max_ratio)}"
+    )
 
 
 def contract_ceiling(amount: Decimal, approved_changes: Iterable[Decimal]) -> Decimal:

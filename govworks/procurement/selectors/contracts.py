@@ -17,7 +17,7 @@ from django.utils import timezone
 from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
 from govworks.core.money import percent_text
-from govworks.core.rule_parameters import parse_value, rule_parameter_pick
+from govworks.core.rule_parameters import parse_value, rule_parameter_pick, rule_value
 from govworks.procurement.models import ChangeOrder, Contract, IntegritySignal, PaymentMilestone, Supplier
 from govworks.procurement.rules_contracts import ContractParams
 from govworks.projects.models import AgendaItem, ApprovalRequest
@@ -40,6 +40,15 @@ def contract_params(agency: Any, *, on: dt.date | None = None) -> ContractParams
             raise DomainError("rule_parameter.missing", f"未配置规则参数 {key}（{on:%Y-%m-%d}），请系统管理员设置后再操作")
         values[key] = parse_value(best.value_type, best.value)
     return ContractParams.from_values(values)
+
+
+DEFECT_PERIOD_DEFAULT_KEY = "qdep.defect_period_default_months"
+
+
+def defect_period_default_months(agency: Any, *, on: dt.date | None = None) -> int:
+    """The 缺陷责任期 a new contract starts from: rule parameter ``qdep.defect_period_default_months``
+    (缺陷责任期（默认）, 12 months, 建质〔2017〕138号第二条) in force for ``agency``."""
+    return int(rule_value(DEFECT_PERIOD_DEFAULT_KEY, agency=agency, on=on))
 
 
 def contracts_visible_to(user: Any) -> QuerySet[Contract]:

@@ -209,7 +209,7 @@ def lot_estimate_overrun(*, contract_amount: Decimal, lot_estimate: Decimal, max
         return None
     over = contract_amount - lot_estimate
     return (
-        f"合同金额 {_yuan(contract_amount)} 超出标段估算 {_yuan(lot_estimate)} {_yuan(over)}"
+        f"合同金额 {_yuan(contract_amount)}超出标段估算 {_yuan(lot_estimate)}，超出 {_yuan(over)}"
         f"（{_pct_exact(over, lot_estimate)}），超过合同金额超出标段估算需报批比例 {_pct(max_ratio)}"
     )
 

@@ -618,7 +618,7 @@ def contract_method_problem(
     label = METHOD_LABELS[method]
     required = "、".join(METHOD_LABELS[m] for m in decision.required)
     must = f"，须采用{required}" if required else ""
-    base = f"合同金额 {_yuan(contract_amount)} 超过采购方式“{label}”允许的金额（标段估算 {_yuan(lot.estimated_amount)}"
+    base = f"合同金额 {_yuan(contract_amount)}超过采购方式“{label}”允许的金额（标段估算 {_yuan(lot.estimated_amount)}"
     combined = "，与可合并的同类标段合计计算" if others else ""
     for key, threshold in _thresholds(lot, params):
         at = threshold - (others or Decimal(0))  # the contract amount from which the assessed total reaches it

@@ -57,7 +57,7 @@ from govworks.procurement.rules_contracts import (
     milestone_problems,
 )
 from govworks.procurement.rules_methods import Method, contract_method_problem, single_source_addon_problem
-from govworks.procurement.selectors.contracts import contract_params, defect_period_default_months
+from govworks.procurement.selectors.contracts import OVERRUN_APPROVAL_KIND, contract_params, defect_period_default_months
 from govworks.procurement.selectors.lots import combined_total, exception_facts, lot_facts
 from govworks.procurement.services.integrity import integrity_signals_scan
 from govworks.procurement.services.suppliers import supplier_award_problem, supplier_award_refused_record
@@ -114,7 +114,7 @@ def _check_terms(contract: Contract, params: ContractParams, *, signed_on: dt.da
         raise DomainError("procurement.contract_terms", "合同条款不符合规定：" + "；".join(problems))
 
 
-OVERRUN_KIND = CHANGE_KIND  # a contract above its lot's estimate goes the higher (重大变更) approval path
+OVERRUN_KIND = OVERRUN_APPROVAL_KIND  # = CHANGE_KIND: a contract above its lot's estimate goes the 重大变更 path
 
 
 def _check_method(contract: Contract, lot: ProcurementLot, project: Project, params: ContractParams) -> None:

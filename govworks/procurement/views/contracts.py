@@ -250,9 +250,26 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "signals": selectors.contract_integrity_signals(contract),
             "can_manage": perms.may_manage_contracts(me, contract.project),
+            "sign_pending": services.contract_sign_pending(contract) if contract.status == Contract.Status.DRAFT else [],
+            "overrun": selectors.contract_overrun_state(contract) if contract.status == Contract.Status.DRAFT else None,
             "pretitle": PRETITLE,
         },
     )
+
+
+@login_required
+@require_POST
+def contract_overrun_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a draft contract above its lot's estimate to the higher approval (重大变更审批)."""
+    me = _me(request)
+    contract = perms.access_contract(me, pk)
+    _keeper(me, contract.project)
+    try:
+        services.contract_overrun_submit(actor=me, contract=contract)
+        messages.success(request, f"合同{contract}已提交“重大变更审批”。")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect(_detail_url(contract))
 
 
 @login_required
@@ -396,6 +413,7 @@ urlpatterns = [
     path("contracts/<int:pk>/", contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/summary.pdf", contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/sign/", contract_sign, name="contract_sign"),
+    path("contracts/<int:pk>/overrun/submit/", contract_overrun_submit, name="contract_overrun_submit"),
     path("contracts/<int:pk>/milestones/", contract_milestones, name="contract_milestones"),
     path("contracts/<int:pk>/changes/new/", change_create, name="change_create"),
     path("changes/<int:pk>/submit/", change_submit, name="change_submit"),

@@ -113,7 +113,12 @@ def test_the_request_page_refuses_a_settlement_with_the_rule_and_changes_nothing
     # when a settlement payment is drafted there, then the form shows the rule and nothing is written
     response = client.post(
         url,
-        {"milestone": milestone(fin.contract, "settlement").pk, "source": fin.source.pk, "gross_amount": "500000", "purpose": "结算款"},
+        {
+            "milestone": milestone(fin.contract, "settlement").pk,
+            "source": fin.source.pk,
+            "gross_amount": "500000",
+            "purpose": "结算款",
+        },
     )
     assert response.status_code == 400
     assert f"{RULE}（结算审计尚未完成）" in response.content.decode()

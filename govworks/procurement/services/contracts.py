@@ -166,7 +166,11 @@ def contract_overrun_submit(*, actor: User, contract: Contract) -> ApprovalReque
     contract, a contract within the ratio, one already in (or through) that approval."""
     _require(actor, contract.project)
     with transaction.atomic():
-        row = Contract.objects.select_for_update(of=("self",)).select_related("project__agency", "lot", "supplier").get(pk=contract.pk)
+        row = (
+            Contract.objects.select_for_update(of=("self",))
+            .select_related("project__agency", "lot", "supplier")
+            .get(pk=contract.pk)
+        )
         project = row.project
         if row.status != Contract.Status.DRAFT:
             raise DomainError("procurement.contract_state", f"合同{row}已签订")
@@ -347,7 +351,11 @@ def contract_sign(*, actor: User, contract: Contract, signed_on: dt.date) -> Con
     if signed_on > timezone.localdate():
         raise DomainError("procurement.contract_sign_future", "签订日期不能晚于今天", field="signed_on")
     with transaction.atomic():
-        row = Contract.objects.select_for_update(of=("self",)).select_related("project", "project__agency", "lot").get(pk=contract.pk)
+        row = (
+            Contract.objects.select_for_update(of=("self",))
+            .select_related("project", "project__agency", "lot")
+            .get(pk=contract.pk)
+        )
         if row.status != Contract.Status.DRAFT:
             raise DomainError("procurement.contract_state", f"合同{row}已签订")
         params = contract_params(row.project.agency)

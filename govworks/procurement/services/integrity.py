@@ -170,7 +170,10 @@ def integrity_signal_store(
                 agency=project.agency,
                 context=project,
                 summary=f"{project.code} 廉政风险信号更新：{detail}",
-                changes={"detail": {"before": before, "after": detail}, "contracts": {"before": before_ids, "after": sorted(contract_ids)}},
+                changes={
+                    "detail": {"before": before, "after": detail},
+                    "contracts": {"before": before_ids, "after": sorted(contract_ids)},
+                },
             )
         return existing, False
     try:

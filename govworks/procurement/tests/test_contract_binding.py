@@ -91,10 +91,10 @@ def _form(lot: ProcurementLot, supplier: Any, amount: str, **kw: Any) -> dict[st
 def test_a_ten_million_contract_on_a_two_million_competitive_consultation_lot_is_refused(cw: Any) -> None:  # noqa: F811
     # given a 2,000,000.00 works lot bought by 竞争性磋商 (below the 4,000,000.00 tendering threshold)
     project = _project(cw)
-    lot = _lot(cw, project, "2000000")
+    bought = _lot(cw, project, "2000000")
     # when a 10,000,000.00 contract is drafted on it, then it is refused naming the method and its limit
     err = refused(
-        lambda: make(cw, lot, amount=D("10000000"), performance_bond=D(0), title="政务服务中心改造施工合同"),
+        lambda: make(cw, bought, amount=D("10000000"), performance_bond=D(0), title="政务服务中心改造施工合同"),
         "procurement.contract_over_method",
         "合同金额 10,000,000.00 元超过采购方式“竞争性磋商”允许的金额（标段估算 2,000,000.00 元）",
         "竞争性磋商只适用于低于施工单项合同必须招标金额 4,000,000.00 元的采购",
@@ -106,18 +106,18 @@ def test_a_ten_million_contract_on_a_two_million_competitive_consultation_lot_is
 
 def test_the_contract_page_refuses_the_amount_the_method_does_not_allow(client: Client, cw: Any) -> None:  # noqa: F811
     project = _project(cw)
-    lot = _lot(cw, project, "2000000")
+    bought = _lot(cw, project, "2000000")
     supplier = SupplierFactory(registered_by=cw.city)
     client.force_login(cw.pm)
     url = reverse("procurement:contract_create", args=[project.pk])
     before = state()
-    response = client.post(url, _form(lot, supplier, "10000000.00"))
+    response = client.post(url, _form(bought, supplier, "10000000.00"))
     assert response.status_code == 400
     body = response.content.decode()
     assert "竞争性磋商只适用于低于施工单项合同必须招标金额 4,000,000.00 元的采购" in body
     assert state() == before
     # just below the threshold the method still holds (and within 10 % of the estimate no approval is needed)
-    assert client.post(url, _form(lot, supplier, "2200000.00")).status_code == 302
+    assert client.post(url, _form(bought, supplier, "2200000.00")).status_code == 302
 
 
 def test_lot_estimate_overrun_rule_is_strictly_above_the_ratio() -> None:
@@ -125,8 +125,7 @@ def test_lot_estimate_overrun_rule_is_strictly_above_the_ratio() -> None:
     assert lot_estimate_overrun(contract_amount=D("220000"), lot_estimate=D("200000"), max_ratio=ratio) is None
     text = lot_estimate_overrun(contract_amount=D("220000.01"), lot_estimate=D("200000"), max_ratio=ratio)
     assert text == (
-        "合同金额 220,000.01 元超出标段估算 200,000.00 元，超出 20,000.01 元（10.00001%），"
-        "超过合同金额超出标段估算需报批比例 10%"
+        "合同金额 220,000.01 元超出标段估算 200,000.00 元，超出 20,000.01 元（10.00001%），超过合同金额超出标段估算需报批比例 10%"
     )
 
 
@@ -134,12 +133,15 @@ def test_a_contract_above_the_lot_estimate_waits_for_the_higher_approval_and_is_
     client: Client,
     cw: Any,  # noqa: F811
 ) -> None:
-    # given a 200,000.00 lot (below the collective-decision amount) and a contract of 230,000.00 (+15 %)
+    # given a 200,000.00 bought (below the collective-decision amount) and a contract of 230,000.00 (+15 %)
     project = _project(cw, estimate="1000000", name="档案室改造")
-    lot = _lot(cw, project, "200000")
+    bought = _lot(cw, project, "200000")
     supplier = SupplierFactory(registered_by=cw.city)
     client.force_login(cw.pm)
-    assert client.post(reverse("procurement:contract_create", args=[project.pk]), _form(lot, supplier, "230000")).status_code == 302
+    assert (
+        client.post(reverse("procurement:contract_create", args=[project.pk]), _form(bought, supplier, "230000")).status_code
+        == 302
+    )
     contract = Contract.objects.get()
     # then 纪检监察 sees it: the signal is stored with the numbers and the rule
     signal = IntegritySignal.objects.get(kind=IntegritySignal.Kind.OVER_LOT_ESTIMATE)
@@ -150,7 +152,10 @@ def test_a_contract_above_the_lot_estimate_waits_for_the_higher_approval_and_is_
     sign_url = reverse("procurement:contract_sign", args=[contract.pk])
     before = state()
     response = client.post(sign_url, {"signed_on": TODAY.isoformat()})
-    assert response.status_code == 400 and "须经“重大变更审批”（科室负责人→分管领导→主要领导）批准后方可签订" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "须经“重大变更审批”（科室负责人→分管领导→主要领导）批准后方可签订" in response.content.decode()
+    )
     assert state() == before
     # the contract page names what signing waits for and offers the approval
     page = client.get(reverse("procurement:contract_detail", args=[contract.pk])).content.decode()
@@ -306,7 +311,9 @@ def test_the_splitting_signal_is_stored_once_per_group_and_updated_as_contracts_
     made = []
     for name, amount in (("一期装修", "2100000"), ("二期装修", "2100000"), ("三期装修", "1500000")):
         row = _lot(cw, project, amount, method="open_tender", name=name, combinable=False, not_combinable_reason="分期实施")
-        made.append(make(cw, row, supplier=supplier, amount=D(amount), is_main_construction=False, title=name, performance_bond=D(0)))
+        made.append(
+            make(cw, row, supplier=supplier, amount=D(amount), is_main_construction=False, title=name, performance_bond=D(0))
+        )
         clusters = IntegritySignal.objects.filter(kind=IntegritySignal.Kind.BELOW_THRESHOLD_CLUSTER)
         assert clusters.count() == (0 if len(made) == 1 else 1)
     signal = IntegritySignal.objects.get(kind=IntegritySignal.Kind.BELOW_THRESHOLD_CLUSTER)

@@ -160,9 +160,7 @@ def test_non_combinable_lots_and_other_categories_are_not_a_split(lw: Any, make_
     project = make_project("5000000")
     add_lot(lw, project, "2100000", name="一期主体施工")
     # setup adapted (issue 11 item 5): a lot kept out of the splitting check now needs a written reason
-    add_lot(
-        lw, project, "2100000", name="园林绿化施工", combinable=False, not_combinable_reason="不同专业、不同地块，不能合并"
-    )
+    add_lot(lw, project, "2100000", name="园林绿化施工", combinable=False, not_combinable_reason="不同专业、不同地块，不能合并")
     add_lot(lw, project, "1500000", name="空调设备", category="goods")
     assert ProcurementLot.objects.filter(project=project).count() == 3
 

@@ -23,7 +23,10 @@ changes = st.decimals(min_value=D("-9999999.99"), max_value=D("99999999.99"), pl
 ratios = st.decimals(min_value=D("0.0001"), max_value=D("0.5"), places=6)
 
 
-def _params(reapproval: Decimal = D("0.10")) -> ContractParams:
+TEN = D("0.10")
+
+
+def _params(reapproval: Decimal = TEN) -> ContractParams:
     procurement = ProcurementParams(
         mandatory_construction=D(4000000),
         mandatory_goods=D(2000000),
@@ -66,7 +69,9 @@ def test_a_cumulative_change_of_ten_point_00002_percent_needs_the_higher_approva
 
 
 @given(amount=amounts, before=changes, change=changes, ratio=ratios)
-def test_change_review_decision_equals_the_exact_comparison(amount: Decimal, before: Decimal, change: Decimal, ratio: Decimal) -> None:
+def test_change_review_decision_equals_the_exact_comparison(
+    amount: Decimal, before: Decimal, change: Decimal, ratio: Decimal
+) -> None:
     review = change_review(before, change, amount, None, D(0), _params(ratio))
     assert review.requires_higher_approval == (Fraction(before + change) / Fraction(amount) > Fraction(ratio))
 
@@ -117,9 +122,7 @@ def test_progress_decision_equals_the_exact_comparison(confirmed: Decimal, share
     assert refused == (Fraction(gross) > Fraction(confirmed) * Fraction(D("0.80")))
 
 
-LIGHT = construction_rules.LightParams(
-    yellow_lag_points=D(10), red_lag_points=D(30), yellow_overdue_days=1, red_overdue_days=15
-)
+LIGHT = construction_rules.LightParams(yellow_lag_points=D(10), red_lag_points=D(30), yellow_overdue_days=1, red_overdue_days=15)
 DAY = dt.date(2026, 12, 7)
 
 
@@ -137,11 +140,7 @@ def test_light_compares_the_exact_lag() -> None:
 
 @given(progress=st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1, max_size=6))
 def test_light_decision_equals_the_exact_comparison(progress: list[Decimal]) -> None:
-    tasks = [
-        construction_rules.TaskFacts(DAY - dt.timedelta(days=30), DAY - dt.timedelta(days=1), D(1), p) for p in progress
-    ]
+    tasks = [construction_rules.TaskFacts(DAY - dt.timedelta(days=30), DAY - dt.timedelta(days=1), D(1), p) for p in progress]
     lag = 100 - sum((Fraction(p) for p in progress), Fraction(0)) / len(progress)
-    expected = (
-        construction_rules.RED if lag >= 30 else construction_rules.YELLOW if lag >= 10 else construction_rules.GREEN
-    )
+    expected = construction_rules.RED if lag >= 30 else construction_rules.YELLOW if lag >= 10 else construction_rules.GREEN
     assert construction_rules.light_for_tasks(LIGHT, tasks, DAY)[3].light == expected

@@ -6,7 +6,9 @@ Sources (``docs/reference/domain-rules.md`` §2): 预付款 within the contract'
 369号第十二条) and offset in later progress payments (同条); 进度款 ≤ the contract's ratio of the completed
 value confirmed by the supervising engineer, and before settlement never above
 ``pay.progress_max_ratio`` (97%) so the quality deposit (≤ 3%) stays retained (财建〔2022〕183号); the
-deposit returned only after the defect-liability period (建质〔2017〕138号第二条); 国库集中支付 from the
+deposit returned only after the defect-liability period (建质〔2017〕138号第二条); 结算款 only after the
+completion acceptance passed and the settlement amount approved, the final payment capped at 审定金额 less
+the quality deposit (ADR 0010); every cap compared exactly, rounded only where shown; 国库集中支付 from the
 budget indicator and never beyond it; payments stopped while a project is frozen (红灯暂停拨款) unless a
 collective decision lifts the freeze for that payment; never to a blacklisted supplier or to an account
 other than the contract's.

@@ -5,6 +5,10 @@ raises before anything is written and names the rule parameter and its number.
 * A contract is made from a lot whose method is chosen (allowed direct procurement; the award path will
   add its award) with a supplier that may be awarded: a blacklisted supplier or one whose qualification
   has expired is refused and the refused attempt recorded for 纪检监察 (outside the refused transaction).
+* The lot's method binds the contract: an amount the method does not allow is refused naming the method
+  and its limit (``rules_methods.contract_method_problem``); an amount above the lot's estimate by more
+  than ``contract.lot_estimate_overrun_ratio`` is signed only after the 重大变更审批 approved it and is an
+  integrity signal for 纪检监察 (ADR 0010).
 * Its terms are checked with ``rules_contracts.contract_terms_problems`` when made and again when signed;
   signing a contract of at least ``tzyd.large_fund_min_amount`` needs a passed collective decision on it.
 * Signing the main construction contract satisfies the 合同 stage's gate condition.

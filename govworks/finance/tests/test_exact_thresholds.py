@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from govworks.construction import rules as construction_rules
@@ -69,6 +69,7 @@ def test_a_cumulative_change_of_ten_point_00002_percent_needs_the_higher_approva
 
 
 @given(amount=amounts, before=changes, change=changes, ratio=ratios)
+@example(amount=D(1000000), before=D(0), change=D("100000.20"), ratio=D("0.10"))  # 10.00002 %
 def test_change_review_decision_equals_the_exact_comparison(
     amount: Decimal, before: Decimal, change: Decimal, ratio: Decimal
 ) -> None:
@@ -114,6 +115,7 @@ def test_progress_cap_is_not_rounded_up_before_the_comparison() -> None:
 
 
 @given(confirmed=st.decimals(min_value=D(1), max_value=D("9999999.99"), places=2), share=st.fractions(0, 1))
+@example(confirmed=D("500000.01"), share=Fraction(40000001, 50000001))  # 400,000.01 against 400,000.008
 def test_progress_decision_equals_the_exact_comparison(confirmed: Decimal, share: Fraction) -> None:
     gross = D(round(Fraction(confirmed) * share * 100)) / 100  # any cent amount up to the confirmed value
     if gross <= 0:
@@ -139,6 +141,7 @@ def test_light_compares_the_exact_lag() -> None:
 
 
 @given(progress=st.lists(st.decimals(min_value=0, max_value=100, places=2), min_size=1, max_size=6))
+@example(progress=[D(100), D(100), D("70.01")])  # lag 9.9966… shown as 10.00
 def test_light_decision_equals_the_exact_comparison(progress: list[Decimal]) -> None:
     tasks = [construction_rules.TaskFacts(DAY - dt.timedelta(days=30), DAY - dt.timedelta(days=1), D(1), p) for p in progress]
     lag = 100 - sum((Fraction(p) for p in progress), Fraction(0)) / len(progress)

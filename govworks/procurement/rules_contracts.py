@@ -108,16 +108,15 @@ def contract_terms_problems(terms: ContractTerms, params: ContractParams) -> lis
     if terms.amount <= 0:
         problems.append(f"合同金额须大于0，填写的是 {terms.amount}")
     if terms.advance_ratio != 0:  # 0: the contract pays no advance (不支付预付款), which the rules allow
-        problems.append(
-            _range_problem(
-                "预付款比例",
-                terms.advance_ratio,
-                keys["advance_min_ratio"],
-                params.advance_min_ratio,
-                keys["advance_max_ratio"],
-                params.advance_max_ratio,
-            )
+        advance = _range_problem(
+            "预付款比例",
+            terms.advance_ratio,
+            keys["advance_min_ratio"],
+            params.advance_min_ratio,
+            keys["advance_max_ratio"],
+            params.advance_max_ratio,
         )
+        problems.append(f"{advance}；不支付预付款的填 0" if advance else None)
     problems.append(
         _range_problem(
             "进度款支付比例",

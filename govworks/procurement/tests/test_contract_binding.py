@@ -280,7 +280,7 @@ def test_an_advance_of_zero_is_allowed_and_the_defect_period_starts_from_its_par
     from dataclasses import replace
 
     [low] = contract_terms_problems(replace(base, advance_ratio=D("0.05")), params)
-    assert low.startswith("预付款比例 5% 低于")
+    assert low.startswith("预付款比例 5% 低于") and low.endswith("；不支付预付款的填 0")
     # the form starts from the rule parameter (12 months), not a hard-coded 24
     client.force_login(cw.pm)
     url = reverse("procurement:contract_create", args=[lot.project.pk])

@@ -72,20 +72,30 @@ def task_planned_percent(task: TaskFacts, on: dt.date) -> Decimal:
     return HUNDRED * Decimal(done) / Decimal(days)
 
 
-def planned_progress(tasks: Sequence[TaskFacts], on: dt.date) -> Decimal:
-    """序时进度: the weighted planned percent of all tasks on ``on``, two decimals; 0 without weight."""
+def _planned_exact(tasks: Sequence[TaskFacts], on: dt.date) -> Decimal:
     total = sum((t.weight for t in tasks), ZERO)
     if total <= 0:
         return ZERO
-    return _q(sum((t.weight * task_planned_percent(t, on) for t in tasks), ZERO) / total)
+    return sum((t.weight * task_planned_percent(t, on) for t in tasks), ZERO) / total
+
+
+def _actual_exact(tasks: Sequence[TaskFacts]) -> Decimal:
+    total = sum((t.weight for t in tasks), ZERO)
+    if total <= 0:
+        return ZERO
+    return sum((t.weight * t.progress for t in tasks), ZERO) / total
+
+
+def planned_progress(tasks: Sequence[TaskFacts], on: dt.date) -> Decimal:
+    """序时进度: the weighted planned percent of all tasks on ``on``, two decimals (for display and storage;
+    the light compares the unrounded value); 0 without weight."""
+    return _q(_planned_exact(tasks, on))
 
 
 def actual_progress(tasks: Sequence[TaskFacts]) -> Decimal:
-    """实际进度: the weighted confirmed percent of all tasks, two decimals; 0 without weight."""
-    total = sum((t.weight for t in tasks), ZERO)
-    if total <= 0:
-        return ZERO
-    return _q(sum((t.weight * t.progress for t in tasks), ZERO) / total)
+    """实际进度: the weighted confirmed percent of all tasks, two decimals (for display and storage; the
+    light compares the unrounded value); 0 without weight."""
+    return _q(_actual_exact(tasks))
 
 
 def milestone_overdue_days(tasks: Iterable[TaskFacts], on: dt.date) -> int:
@@ -143,13 +153,14 @@ def light_for_tasks(
     recovery_until: dt.date | None = None,
     freeze_active: bool = False,
 ) -> tuple[Decimal, Decimal, int, LightDecision]:
-    """Planned, actual, worst overdue and the decision for one project on ``on``."""
+    """Planned, actual (both rounded for display), worst overdue and the decision for one project on ``on``;
+    the decision compares the exact lag, never one rounded onto its threshold."""
     planned = planned_progress(tasks, on)
     actual = actual_progress(tasks)
     overdue = milestone_overdue_days(tasks, on)
     decision = light_decide(
         params,
-        lag=planned - actual,
+        lag=_planned_exact(tasks, on) - _actual_exact(tasks),
         overdue_days=overdue,
         major_incident=major_incident,
         recovery_until=recovery_until,

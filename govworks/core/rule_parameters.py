@@ -275,6 +275,17 @@ SEED: list[SeedParameter] = [
     SeedParameter(
         "change.estimate_overrun_ratio", "超概算需重新报批比例", "变更", "10", PCT, "%", "《政府投资条例》及概算管理规定", "V"
     ),
+    SeedParameter(
+        "contract.lot_estimate_overrun_ratio",
+        "合同金额超出标段估算需报批比例",
+        "合同",
+        "10",
+        PCT,
+        "%",
+        "《政府采购法实施条例》第十一条（按采购预算执行）、财政部令第87号第六十三条（报价超过采购预算的投标无效）；"
+        "比例为单位内控通行做法，与累计变更需重新审批比例一致",
+        "D",
+    ),
     SeedParameter("settle.review_days.below_5m", "结算审查时限（500万元以下）", "结算", "20", INT, "天", _PAY + "第十四条", "V"),
     SeedParameter(
         "settle.review_days.below_20m", "结算审查时限（500万–2000万元）", "结算", "30", INT, "天", _PAY + "第十四条", "V"

@@ -6,7 +6,9 @@ Sources (``docs/reference/domain-rules.md`` §2): 预付款 within the contract'
 369号第十二条) and offset in later progress payments (同条); 进度款 ≤ the contract's ratio of the completed
 value confirmed by the supervising engineer, and before settlement never above
 ``pay.progress_max_ratio`` (97%) so the quality deposit (≤ 3%) stays retained (财建〔2022〕183号); the
-deposit returned only after the defect-liability period (建质〔2017〕138号第二条); 国库集中支付 from the
+deposit returned only after the defect-liability period (建质〔2017〕138号第二条); 结算款 only after the
+completion acceptance passed and the settlement amount approved, the final payment capped at 审定金额 less
+the quality deposit (ADR 0010); every cap compared exactly, rounded only where shown; 国库集中支付 from the
 budget indicator and never beyond it; payments stopped while a project is frozen (红灯暂停拨款) unless a
 collective decision lifts the freeze for that payment; never to a blacklisted supplier or to an account
 other than the contract's.
@@ -57,6 +59,51 @@ class PaymentParams:
 
 
 @dataclass(frozen=True)
+class SettlementState:
+    """What the close-out records say of a contract's settlement: the completion acceptance passed (竣工验收
+    合格) and the settlement amount approved by the settlement audit (结算审定金额, None while not approved).
+    ``pending`` names what is missing when no module keeps these records yet."""
+
+    acceptance_passed: bool
+    approved_amount: Decimal | None
+    reference: str = ""
+    pending: str = ""
+
+    @property
+    def ready(self) -> bool:
+        """A settlement payment may be raised: acceptance passed and the settlement amount approved."""
+        return self.acceptance_passed and self.approved_amount is not None
+
+
+#: the answer when no module provides settlement records: no approved settlement
+NO_SETTLEMENT = SettlementState(acceptance_passed=False, approved_amount=None, pending="结算审计尚未完成")
+
+
+def settlement_readiness_problem(state: SettlementState) -> str | None:
+    """结算款支付条件: a settlement payment only after the completion acceptance passed and the settlement
+    amount was approved (财建〔2004〕369号第十四条、第十九条); the refusal names the rule and what is missing,
+    None when both hold."""
+    if state.ready:
+        return None
+    if state.pending:
+        missing = state.pending
+    else:
+        parts = []
+        if not state.acceptance_passed:
+            parts.append("竣工验收尚未合格")
+        if state.approved_amount is None:
+            parts.append("结算金额尚未审定")
+        missing = "、".join(parts)
+    return f"结算款须在竣工验收合格且结算审定后支付（{missing}）"
+
+
+def settlement_payment_cap(*, approved_amount: Decimal, quality_deposit_ratio: Decimal) -> Decimal:
+    """The most that may have been paid on a contract once its settlement payment is made: the approved
+    settlement amount (审定金额) less the quality deposit retained on it (建质〔2017〕138号第七条), exact."""
+    return approved_amount - approved_amount * quality_deposit_ratio
+
+
+@dataclass(frozen=True)
 class ContractFacts:
     """A contract and what has already been committed (approved or paid) against it, this request excluded."""
 
@@ -74,6 +121,7 @@ class ContractFacts:
     settlement_committed: bool
     payee_account_id: int | None
     defect_period_ends: dt.date | None  # None while the works are not finished
+    settlement: SettlementState = NO_SETTLEMENT  # the approved settlement (close-out), if any
 
     @property
     def ceiling(self) -> Decimal:
@@ -163,11 +211,13 @@ def payment_problems(
 
     if request.kind == ADVANCE:
         limit_ratio = min(contract.advance_ratio, params.advance_max_ratio)
-        limit = cents(contract.amount * limit_ratio)
+        limit = contract.amount * limit_ratio  # exact: rounded only where shown
         if contract.advance_paid + request.gross_amount > limit:
+            no_advance = "（合同约定不支付预付款）" if contract.advance_ratio == 0 else ""
             problems.append(
                 f"预付款比例：累计预付款 {yuan(contract.advance_paid + request.gross_amount)} 将超过合同约定的"
                 f"{pct(contract.advance_ratio)}（pay.advance_max_ratio {pct(params.advance_max_ratio)}）即 {yuan(limit)}"
+                + no_advance
             )
         if contract.progress_gross_before > 0 or contract.settlement_committed:
             problems.append("预付款须在进度款之前支付：本合同已支付进度款，不能再申请预付款")
@@ -196,7 +246,7 @@ def payment_problems(
             problems.append("进度款须依据监理工程师确认的已完工程价款：本合同尚无确认记录")
         else:
             ratio = min(contract.progress_ratio, params.progress_max_ratio)
-            limit = cents(request.confirmed_value * ratio)
+            limit = request.confirmed_value * ratio  # exact: rounded only where shown
             cumulative = contract.progress_gross_before + request.gross_amount
             if cumulative > limit:
                 confirmed = f"（{request.confirmed_on:%Y-%m-%d} 确认）" if request.confirmed_on else ""
@@ -206,7 +256,7 @@ def payment_problems(
                     f"{pct(ratio)}即 {yuan(limit)}（合同约定 {pct(contract.progress_ratio)}，"
                     f"pay.progress_max_ratio {pct(params.progress_max_ratio)}）"
                 )
-        retained_cap = cents(contract.ceiling * params.progress_max_ratio)
+        retained_cap = contract.ceiling * params.progress_max_ratio  # exact: rounded only where shown
         if after > retained_cap:
             problems.append(
                 f"结算前付款上限：结算前累计付款 {yuan(after)} 将超过合同价款 {yuan(contract.ceiling)} 的 "
@@ -214,12 +264,18 @@ def payment_problems(
             )
 
     if request.kind == SETTLEMENT:
-        cap = cents(contract.ceiling * (1 - contract.quality_deposit_ratio))
-        if after > cap:
-            problems.append(
-                f"质量保证金预留：结算后累计付款 {yuan(after)} 将超过 {yuan(cap)}"
-                f"（合同价款 {yuan(contract.ceiling)} 扣留质量保证金 {pct(contract.quality_deposit_ratio)}）"
-            )
+        not_ready = settlement_readiness_problem(contract.settlement)
+        if not_ready:
+            problems.append(not_ready)
+        else:
+            approved = contract.settlement.approved_amount
+            assert approved is not None  # ready
+            cap = settlement_payment_cap(approved_amount=approved, quality_deposit_ratio=contract.quality_deposit_ratio)
+            if after > cap:
+                problems.append(
+                    f"质量保证金预留：结算后累计付款 {yuan(after)} 将超过 {yuan(cap)}"
+                    f"（结算审定金额 {yuan(approved)} 扣留质量保证金 {pct(contract.quality_deposit_ratio)}）"
+                )
 
     if request.kind == RETENTION_RETURN:
         if not contract.settlement_committed:

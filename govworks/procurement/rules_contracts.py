@@ -37,6 +37,7 @@ class ContractParams:
     estimate_overrun_ratio: Decimal
     large_fund_min_amount: Decimal
     procurement: ProcurementParams
+    lot_estimate_overrun_ratio: Decimal = Decimal("0.10")
 
     KEYS: ClassVar[dict[str, str]] = {
         "advance_min_ratio": "pay.advance_min_ratio",
@@ -48,6 +49,7 @@ class ContractParams:
         "reapproval_cumulative_ratio": "change.reapproval_cumulative_ratio",
         "estimate_overrun_ratio": "change.estimate_overrun_ratio",
         "large_fund_min_amount": "tzyd.large_fund_min_amount",
+        "lot_estimate_overrun_ratio": "contract.lot_estimate_overrun_ratio",
     }
 
     @classmethod
@@ -99,13 +101,14 @@ def _range_problem(label: str, value: Decimal, lo_key: str, lo: Decimal, hi_key:
 
 def contract_terms_problems(terms: ContractTerms, params: ContractParams) -> list[str]:
     """Every term outside the rules, in Chinese, each naming the rule parameter and its number; [] when
-    the terms are allowed. Bounds are inclusive (30% advance and 3% deposit are allowed)."""
+    the terms are allowed. Bounds are inclusive (30% advance and 3% deposit are allowed); an advance of 0
+    means no advance and is allowed (the 10%–30% range binds only an advance that is paid)."""
     keys = ContractParams.KEYS
     problems: list[str | None] = []
     if terms.amount <= 0:
         problems.append(f"合同金额须大于0，填写的是 {terms.amount}")
-    problems.append(
-        _range_problem(
+    if terms.advance_ratio != 0:  # 0: the contract pays no advance (不支付预付款), which the rules allow
+        advance = _range_problem(
             "预付款比例",
             terms.advance_ratio,
             keys["advance_min_ratio"],
@@ -113,7 +116,7 @@ def contract_terms_problems(terms: ContractTerms, params: ContractParams) -> lis
             keys["advance_max_ratio"],
             params.advance_max_ratio,
         )
-    )
+        problems.append(f"{advance}；不支付预付款的填 0" if advance else None)
     problems.append(
         _range_problem(
             "进度款支付比例",
@@ -165,11 +168,13 @@ def change_review(
     does not), or ``project_total_after`` (contracts with their changes) above the approved estimate."""
     key = ContractParams.KEYS["reapproval_cumulative_ratio"]
     cumulative = cumulative_before + change
+    # the decision compares exact amounts (no division, no rounding: 10.00002% is above 10%); the ratio is
+    # rounded to four decimals only to be kept and shown
     ratio = (cumulative / contract_amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     reasons: list[str] = []
-    if ratio > params.reapproval_cumulative_ratio:
+    if cumulative > params.reapproval_cumulative_ratio * contract_amount:
         reasons.append(
-            f"累计变更 {_yuan(cumulative)} 占合同价 {_yuan(contract_amount)} 的 {_pct(ratio)}，"
+            f"累计变更 {_yuan(cumulative)} 占合同价 {_yuan(contract_amount)} 的 {_pct_exact(cumulative, contract_amount)}，"
             f"超过 {key} {_pct(params.reapproval_cumulative_ratio)}"
         )
     if approved_estimate is not None and project_total_after > approved_estimate:
@@ -179,6 +184,33 @@ def change_review(
             text += f"，超出比例超过 {ContractParams.KEYS['estimate_overrun_ratio']} {_pct(params.estimate_overrun_ratio)}，须重新报批概算"
         reasons.append(text)
     return ChangeReview(cumulative, ratio, bool(reasons), tuple(reasons))
+
+
+def _pct_exact(part: Decimal, whole: Decimal) -> str:
+    """``part`` as a percentage of ``whole`` for display only: two decimals, or more when two would show a
+    whole number the exact ratio is not (10.00002%, never "10%" for a ratio just above a 10% bound)."""
+    exact = part / whole * 100
+    places = 2
+    shown = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    while shown != exact and shown == shown.to_integral_value() and places < 8:
+        places += 1
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(shown, "f").rstrip("0").rstrip(".")
+    return text + "%"
+
+
+def lot_estimate_overrun(*, contract_amount: Decimal, lot_estimate: Decimal, max_ratio: Decimal) -> str | None:
+    """合同金额超出标段估算: when ``contract_amount`` exceeds the lot's estimate by more than ``max_ratio``
+    (``contract.lot_estimate_overrun_ratio``, strictly above, compared exactly), the sentence naming the
+    amounts, the excess and the rule; None otherwise. Such a contract needs the higher (重大变更) approval
+    before it is signed and is shown to 纪检监察."""
+    if lot_estimate <= 0 or contract_amount - lot_estimate <= lot_estimate * max_ratio:
+        return None
+    over = contract_amount - lot_estimate
+    return (
+        f"合同金额 {_yuan(contract_amount)}超出标段估算 {_yuan(lot_estimate)}，超出 {_yuan(over)}"
+        f"（{_pct_exact(over, lot_estimate)}），超过合同金额超出标段估算需报批比例 {_pct(max_ratio)}"
+    )
 
 
 def contract_ceiling(amount: Decimal, approved_changes: Iterable[Decimal]) -> Decimal:

@@ -128,7 +128,9 @@ class ContractCluster:
 
     @property
     def fingerprint(self) -> str:
-        return f"cluster:{self.project}:{self.supplier}:{self.category}:{','.join(sorted(self.refs))}"
+        """One group (project, supplier, category) is one signal, whichever contracts join it later: the
+        stored signal's facts are updated, it is not stored again."""
+        return f"cluster:{self.project}:{self.supplier}:{self.category}"
 
     def describe(self) -> str:
         return (

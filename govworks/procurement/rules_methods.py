@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
@@ -560,6 +560,75 @@ def _single_source_reason(lot: Lot, params: ProcurementParams) -> str | None:
     return single_source_addon_problem(
         lot.previous_addons_total + lot.estimated_amount, lot.original_contract_amount, params=params
     )
+
+
+# ------------------------------------------------------------------------------------------ the method binds the contract
+
+#: the Chinese names of the amount thresholds a method is bound by (as the rule-parameter register names them)
+THRESHOLD_NAMES: dict[str, str] = {
+    "tender.mandatory.construction": "施工单项合同必须招标金额",
+    "tender.mandatory.goods": "重要设备材料单项合同必须招标金额",
+    "tender.mandatory.services": "勘察设计监理等服务单项合同必须招标金额",
+    "gp.decentralized_limit.goods_services": "货物服务分散采购限额",
+    "gp.decentralized_limit.works": "工程分散采购限额",
+    "gp.open_tender.goods_services": "货物服务公开招标数额标准",
+}
+
+
+def _thresholds(lot: Lot, params: ProcurementParams) -> list[tuple[str, Decimal]]:
+    """(key, amount) of every amount threshold that can confine ``lot``'s methods, lowest first."""
+    found = [params.mandatory_threshold(lot.category)]
+    if lot.is_government_procurement:
+        found.append(params.decentralized_limit(lot.category))
+        if lot.category != Category.WORKS:
+            found.append((ProcurementParams.KEYS["gp_open_goods_services"], params.gp_open_goods_services))
+    return sorted(found, key=lambda item: item[1])
+
+
+def contract_method_problem(
+    lot: Lot,
+    *,
+    method: Method,
+    contract_amount: Decimal,
+    params: ProcurementParams,
+    combined_total: Decimal | None = None,
+    exception: LegalException | None = None,
+) -> str | None:
+    """The procurement method binds the contract: a contract above its lot's estimate is decided again as if
+    the lot had been estimated at the contract amount (``combined_total``, the combinable lots of the
+    category with this one, grows by the same difference). When ``method`` would then not be allowed, the
+    refusal names the method, the threshold (its Chinese name and amount) from which it is no longer
+    allowed and the methods required there; None when the method still holds. A contract at or below the
+    estimate is what the method was chosen for."""
+    if contract_amount <= lot.estimated_amount:
+        return None
+    others = None if combined_total is None else combined_total - lot.estimated_amount
+
+    def decide(amount: Decimal) -> MethodDecision:
+        return allowed_methods(
+            replace(lot, estimated_amount=amount),
+            params=params,
+            combined_total=None if others is None else others + amount,
+            exception=exception,
+        )
+
+    decision = decide(contract_amount)
+    if decision.is_allowed(method):
+        return None
+    label = METHOD_LABELS[method]
+    required = "、".join(METHOD_LABELS[m] for m in decision.required)
+    must = f"，须采用{required}" if required else ""
+    base = f"合同金额 {_yuan(contract_amount)}超过采购方式“{label}”允许的金额（标段估算 {_yuan(lot.estimated_amount)}"
+    combined = "，与可合并的同类标段合计计算" if others else ""
+    for key, threshold in _thresholds(lot, params):
+        at = threshold - (others or Decimal(0))  # the contract amount from which the assessed total reaches it
+        if lot.estimated_amount < at <= contract_amount and not decide(at).is_allowed(method):
+            return (
+                f"{base}{combined}）：{label}只适用于低于{THRESHOLD_NAMES.get(key, key)} {_yuan(threshold)}的采购"
+                f"（“以上”含本数）{must}；请按规定的采购方式重新采购，或核减合同金额"
+            )
+    reason = decision.reason(method) or ""
+    return f"{base}{combined}）：{reason}{must}"
 
 
 # ------------------------------------------------------------------------------------------ 化整为零

@@ -33,6 +33,7 @@ from govworks.core.rule_parameters import rule_value
 from govworks.finance import permissions as perms
 from govworks.finance import rules
 from govworks.finance.models import CompletedValue, FundingSource, PaymentInstruction, PaymentRequest
+from govworks.finance.selectors.settlements import settlement_state_for
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.procurement.models import ChangeOrder, Contract, PaymentMilestone, SupplierBankAccount
@@ -96,6 +97,7 @@ def contract_facts(contract: Contract, *, exclude_request: int | None = None) ->
         settlement_committed=bool(agg["settlements"]),
         payee_account_id=contract.payee_account_id,
         defect_period_ends=defect_period_ends(contract),
+        settlement=settlement_state_for(contract),
     )
 
 
@@ -189,7 +191,9 @@ def payment_request_create(
     """Draft a request against ``milestone`` of a signed contract, paid from ``source`` of the same project.
     ``gross_amount`` is the amount due this time before the advance offset; the offset defaults to what the
     contract requires (``rules.advance_offset_due``) and the payee to the contract's account. A progress
-    request is tied to the latest confirmed completed value. The guards run at submission."""
+    request is tied to the latest confirmed completed value. A settlement request is refused until the
+    contract's settlement is approved (``selectors.settlements``: acceptance passed and 审定金额 recorded).
+    The guards run at submission."""
     contract = Contract.objects.select_related("project", "project__agency", "supplier").get(pk=milestone.contract_id)
     project = contract.project
     org_perms.require(actor, perms.PAYMENT_REQUEST, project.agency_id)
@@ -201,6 +205,10 @@ def payment_request_create(
         raise DomainError("finance.request_amount", "本期应付金额须大于0", field="gross_amount")
     if attachment is not None:
         check_upload(attachment, field="attachment", types=ATTACHMENT_TYPES)
+    if milestone.kind == PaymentMilestone.Kind.SETTLEMENT:
+        not_ready = rules.settlement_readiness_problem(settlement_state_for(contract))
+        if not_ready:
+            raise DomainError("finance.settlement_not_ready", f"合同{contract.number}：{not_ready}", field="milestone")
     with transaction.atomic():
         facts = contract_facts(contract)
         due = rules.advance_offset_due(

@@ -152,3 +152,25 @@ def fin(fw: Any, make_project: Any) -> Any:  # noqa: F811
 
 def milestone(contract: Any, kind: str) -> Any:
     return contract.milestones.get(kind=kind)
+
+
+@pytest.fixture
+def settled() -> Any:
+    """Plug in a settlement provider, as the close-out module will: ``settled(contract, amount)`` records the
+    contract's acceptance as passed and its settlement approved at ``amount`` (审定金额); removed after the test."""
+    from govworks.finance import rules
+    from govworks.finance.selectors.settlements import register_settlement_provider, unregister_settlement_provider
+
+    approved: dict[int, rules.SettlementState] = {}
+
+    def provider(contract: Any) -> rules.SettlementState | None:
+        return approved.get(contract.pk)
+
+    def settle(contract: Any, amount: str, *, acceptance_passed: bool = True, reference: str = "临审结〔2026〕3号") -> None:
+        approved[contract.pk] = rules.SettlementState(
+            acceptance_passed=acceptance_passed, approved_amount=Decimal(amount), reference=reference
+        )
+
+    register_settlement_provider(provider)
+    yield settle
+    unregister_settlement_provider(provider)

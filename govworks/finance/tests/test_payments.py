@@ -114,7 +114,10 @@ def test_progress_above_the_contract_ratio_of_confirmed_value_is_refused_and_cha
     assert "进度款比例" in event.reason  # the refused attempt is kept for 纪检监察
 
 
-def test_a_request_that_would_pass_the_contract_ceiling_is_refused(fin: Any) -> None:
+def test_a_request_that_would_pass_the_contract_ceiling_is_refused(fin: Any, settled: Any) -> None:
+    # setup adapted (issue 11 item 3): a settlement request needs an approved settlement, here of the full
+    # contract amount, so the final-payment cap is 审定金额 1,000,000.00 less the 3% deposit
+    settled(fin.contract, "1000000")
     request = draft(fin, "settlement", "1000000.01")
     refused(
         lambda: payments.payment_request_submit(actor=fin.pm, request=request),

@@ -314,18 +314,23 @@ def test_demo_seeders() -> None:
     assert WageAlert.objects.filter(resolved_at__isnull=True).exists()
 
 
-def test_settlement_gate_condition(fin: Any) -> None:
+def test_settlement_gate_condition(fin: Any, settled: Any) -> None:
+    """Adapted (issue 11 item 3): the gate reads the approved settlement it names, not a settlement payment;
+    the settlement payment of 970,000.00 is still raised and approved, now after the settlement."""
     from govworks.finance.gates import _settlement_gate
     from govworks.finance.tests.conftest import pass_decision
 
     [condition] = _settlement_gate(fin.project)
-    assert not condition.ok and "尚未办结" in condition.detail
+    assert not condition.ok and "结算审计尚未完成" in condition.detail
+    settled(fin.contract, "1000000")
+    [condition] = _settlement_gate(fin.project)
+    assert condition.ok and "1,000,000.00 元" in condition.detail
     request = payments.payment_request_submit(actor=fin.pm, request=draft(fin, "settlement", "970000"))
     approve_chain(fin, request)
     pass_decision(fin, request)
     payments.payment_request_finalize(actor=fin.finance, request=request)
     [condition] = _settlement_gate(fin.project)
-    assert condition.ok and "970,000.00 元" in condition.detail
+    assert condition.ok and "1,000,000.00 元" in condition.detail
 
 
 def test_payments_export_rows_follow_the_scope(client: Client, fin: Any) -> None:

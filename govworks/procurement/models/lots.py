@@ -69,7 +69,10 @@ class ProcurementLot(models.Model):
     category = models.CharField("类别", max_length=10, choices=LotCategory.choices)
     estimated_amount = models.DecimalField("估算金额（元）", max_digits=16, decimal_places=2)
     combinable = models.BooleanField(
-        "可与同类标段合并采购", default=True, help_text="确因专业、工期或地点不同不能合并的，取消勾选并在备注中写明理由"
+        "可与同类标段合并采购", default=True, help_text="确因专业、工期或地点不同不能合并的，取消勾选并写明不合并理由"
+    )
+    not_combinable_reason = models.TextField(
+        "不合并采购理由", blank=True, help_text="取消“可合并”即不参与化整为零检查，须书面说明理由；纪检监察可见"
     )
     is_government_procurement = models.BooleanField("属于政府采购", default=True)
     method = models.CharField("采购方式", max_length=30, choices=METHOD_CHOICES, blank=True)

@@ -17,9 +17,9 @@ from django.utils import timezone
 from govworks.core.errors import DomainError
 from govworks.core.models import RuleParameter
 from govworks.core.money import percent_text
-from govworks.core.rule_parameters import parse_value, rule_parameter_pick
+from govworks.core.rule_parameters import parse_value, rule_parameter_pick, rule_value
 from govworks.procurement.models import ChangeOrder, Contract, IntegritySignal, PaymentMilestone, Supplier
-from govworks.procurement.rules_contracts import ContractParams
+from govworks.procurement.rules_contracts import ContractParams, lot_estimate_overrun
 from govworks.projects.models import AgendaItem, ApprovalRequest
 from govworks.projects.permissions import projects_visible_to
 
@@ -40,6 +40,52 @@ def contract_params(agency: Any, *, on: dt.date | None = None) -> ContractParams
             raise DomainError("rule_parameter.missing", f"未配置规则参数 {key}（{on:%Y-%m-%d}），请系统管理员设置后再操作")
         values[key] = parse_value(best.value_type, best.value)
     return ContractParams.from_values(values)
+
+
+DEFECT_PERIOD_DEFAULT_KEY = "qdep.defect_period_default_months"
+
+
+def defect_period_default_months(agency: Any, *, on: dt.date | None = None) -> int:
+    """The 缺陷责任期 a new contract starts from: rule parameter ``qdep.defect_period_default_months``
+    (缺陷责任期（默认）, 12 months, 建质〔2017〕138号第二条) in force for ``agency``."""
+    return int(rule_value(DEFECT_PERIOD_DEFAULT_KEY, agency=agency, on=on))
+
+
+#: the approval a contract above its lot's estimate needs: the higher change chain (重大变更审批)
+OVERRUN_APPROVAL_KIND = "procurement.change"
+
+
+@dataclass(frozen=True)
+class OverrunState:
+    """A draft contract above its lot's estimate by more than ``contract.lot_estimate_overrun_ratio``: why,
+    and its 重大变更审批 request (the latest, None when not yet submitted)."""
+
+    text: str
+    approval: ApprovalRequest | None
+
+    @property
+    def may_submit(self) -> bool:
+        return self.approval is None or self.approval.status == ApprovalRequest.Status.RETURNED
+
+
+def contract_overrun_state(contract: Contract) -> OverrunState | None:
+    """The overrun of ``contract`` over its lot's estimate and its approval, or None within the ratio."""
+    params = contract_params(contract.project.agency)
+    text = lot_estimate_overrun(
+        contract_amount=Decimal(contract.amount),
+        lot_estimate=Decimal(contract.lot.estimated_amount),
+        max_ratio=params.lot_estimate_overrun_ratio,
+    )
+    if text is None:
+        return None
+    approval = (
+        ApprovalRequest.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Contract), subject_id=contract.pk, kind=OVERRUN_APPROVAL_KIND
+        )
+        .order_by("-id")
+        .first()
+    )
+    return OverrunState(text, approval)
 
 
 def contracts_visible_to(user: Any) -> QuerySet[Contract]:

@@ -5,6 +5,10 @@ raises before anything is written and names the rule parameter and its number.
 * A contract is made from a lot whose method is chosen (allowed direct procurement; the award path will
   add its award) with a supplier that may be awarded: a blacklisted supplier or one whose qualification
   has expired is refused and the refused attempt recorded for 纪检监察 (outside the refused transaction).
+* The lot's method binds the contract: an amount the method does not allow is refused naming the method
+  and its limit (``rules_methods.contract_method_problem``); an amount above the lot's estimate by more
+  than ``contract.lot_estimate_overrun_ratio`` is signed only after the 重大变更审批 approved it and is an
+  integrity signal for 纪检监察 (ADR 0010).
 * Its terms are checked with ``rules_contracts.contract_terms_problems`` when made and again when signed;
   signing a contract of at least ``tzyd.large_fund_min_amount`` needs a passed collective decision on it.
 * Signing the main construction contract satisfies the 合同 stage's gate condition.
@@ -53,14 +57,16 @@ from govworks.procurement.rules_contracts import (
     MilestoneTerm,
     change_review,
     contract_terms_problems,
+    lot_estimate_overrun,
     milestone_problems,
 )
-from govworks.procurement.rules_methods import Method, single_source_addon_problem
-from govworks.procurement.selectors.contracts import contract_params
+from govworks.procurement.rules_methods import Method, contract_method_problem, single_source_addon_problem
+from govworks.procurement.selectors.contracts import OVERRUN_APPROVAL_KIND, contract_params, defect_period_default_months
+from govworks.procurement.selectors.lots import combined_total, exception_facts, lot_facts
 from govworks.procurement.services.integrity import integrity_signals_scan
 from govworks.procurement.services.suppliers import supplier_award_problem, supplier_award_refused_record
 from govworks.projects.models import ApprovalRequest, Project, Stage
-from govworks.projects.services.approvals import KIND_LABELS, approval_submit
+from govworks.projects.services.approvals import KIND_LABELS, approval_submit, approved_request_for
 from govworks.projects.services.decisions import check_upload, passed_decision_for
 
 CHANGE_KIND = "procurement.change"
@@ -112,6 +118,90 @@ def _check_terms(contract: Contract, params: ContractParams, *, signed_on: dt.da
         raise DomainError("procurement.contract_terms", "合同条款不符合规定：" + "；".join(problems))
 
 
+OVERRUN_KIND = OVERRUN_APPROVAL_KIND  # = CHANGE_KIND: a contract above its lot's estimate goes the 重大变更 path
+
+
+def _check_method(contract: Contract, lot: ProcurementLot, project: Project, params: ContractParams) -> None:
+    """The procurement method binds the contract: refuse an amount the lot's method does not allow
+    (``rules_methods.contract_method_problem``), naming the method and its limit."""
+    lots = list(ProcurementLot.objects.filter(project=project).select_related("legal_exception"))
+    problem = contract_method_problem(
+        lot_facts(lot, project),
+        method=Method(lot.method),
+        contract_amount=Decimal(contract.amount),
+        params=params.procurement,
+        combined_total=combined_total(lot, lots),
+        exception=exception_facts(lot.legal_exception),
+    )
+    if problem:
+        raise DomainError("procurement.contract_over_method", f"{lot}：{problem}", field="amount")
+
+
+def contract_overrun(contract: Contract, params: ContractParams) -> str | None:
+    """Why ``contract`` exceeds its lot's estimate by more than ``contract.lot_estimate_overrun_ratio``
+    (None when it does not)."""
+    return lot_estimate_overrun(
+        contract_amount=Decimal(contract.amount),
+        lot_estimate=Decimal(contract.lot.estimated_amount),
+        max_ratio=params.lot_estimate_overrun_ratio,
+    )
+
+
+def contract_sign_pending(contract: Contract) -> list[str]:
+    """What signing ``contract`` still waits for beyond its terms: the higher approval when it exceeds its
+    lot's estimate by more than the rule allows, and a passed collective decision at
+    ``tzyd.large_fund_min_amount`` and above. [] when nothing."""
+    params = contract_params(contract.project.agency)
+    waiting: list[str] = []
+    overrun = contract_overrun(contract, params)
+    if overrun and approved_request_for(contract, OVERRUN_KIND) is None:
+        waiting.append(f"{overrun}，须经“重大变更审批”（科室负责人→分管领导→主要领导）批准")
+    if Decimal(contract.amount) >= params.large_fund_min_amount and passed_decision_for(contract) is None:
+        waiting.append(
+            f"合同金额 {_yuan(Decimal(contract.amount))} 达到三重一大大额资金起点 {_yuan(params.large_fund_min_amount)}，"
+            "须经集体决策通过"
+        )
+    return waiting
+
+
+def contract_overrun_submit(*, actor: User, contract: Contract) -> ApprovalRequest:
+    """Send a draft contract that exceeds its lot's estimate by more than ``contract.lot_estimate_overrun_ratio``
+    to the higher approval chain (重大变更审批: 科室负责人→分管领导→主要领导). Refused: no role, a signed
+    contract, a contract within the ratio, one already in (or through) that approval."""
+    _require(actor, contract.project)
+    with transaction.atomic():
+        row = (
+            Contract.objects.select_for_update(of=("self",))
+            .select_related("project__agency", "lot", "supplier")
+            .get(pk=contract.pk)
+        )
+        project = row.project
+        if row.status != Contract.Status.DRAFT:
+            raise DomainError("procurement.contract_state", f"合同{row}已签订")
+        overrun = contract_overrun(row, contract_params(project.agency))
+        if overrun is None:
+            raise DomainError("procurement.contract_no_overrun", f"合同{row}未超出标段估算的报批比例，无需报批")
+        request = approval_submit(
+            actor=actor,
+            agency=project.agency,
+            kind=OVERRUN_KIND,
+            subject=row,
+            title=f"{project.code} 合同{row.number}金额超出标段估算报批（{row.supplier.name}）",
+            amount=Decimal(row.amount) - Decimal(row.lot.estimated_amount),
+            project=project,
+        )
+        audit_event_record(
+            actor=actor,
+            action="procurement.contract.overrun_submit",
+            obj=row,
+            agency=project.agency,
+            context=project,
+            summary=f"{project.code} 合同{row}超出标段估算，提交重大变更审批",
+            reason=overrun,
+        )
+    return request
+
+
 def contract_create(
     *,
     actor: User,
@@ -125,7 +215,7 @@ def contract_create(
     advance_ratio: Decimal,
     progress_ratio: Decimal,
     quality_deposit_ratio: Decimal,
-    defect_period_months: int,
+    defect_period_months: int | None = None,
     performance_bond: Decimal = Decimal(0),
     award_notice_on: dt.date | None = None,
     is_main_construction: bool = False,
@@ -136,10 +226,14 @@ def contract_create(
     """Draft a contract for ``lot`` (its method chosen) with ``supplier``, numbered HT-year-nnnn in the
     project's agency. ``award_notice_on`` defaults to the day the lot's method was decided. ``milestones``:
     dicts of kind, ratio or amount, condition. ``payee_account`` (the only account finance may pay) defaults
-    to the supplier's default bank account and must be one of the supplier's. Refused: no role, a lot without a method, a supplier that
+    to the supplier's default bank account and must be one of the supplier's. ``defect_period_months``
+    defaults to the rule parameter ``qdep.defect_period_default_months``; an ``advance_ratio`` of 0 means no
+    advance. Refused: no role, a lot without a method, a supplier that
     may not be awarded (the refusal recorded), terms outside the rules, dates in the wrong order."""
     project = lot.project
     _require(actor, project)
+    if defect_period_months is None:
+        defect_period_months = defect_period_default_months(project.agency)
     if not lot.method:
         raise DomainError("procurement.contract_lot_method", f"{lot}尚未确定采购方式，不能订立合同", field="lot")
     if award_notice_on is None:
@@ -184,7 +278,9 @@ def contract_create(
             defect_period_months=defect_period_months,
             created_by=actor,
         )
-        _check_terms(contract, contract_params(locked.agency))
+        params = contract_params(locked.agency)
+        _check_terms(contract, params)
+        _check_method(contract, lot, locked, params)
         contract.number = next_number(agency=locked.agency, key="contract", year=timezone.localdate().year, prefix="HT")
         contract.full_clean()
         contract.save()
@@ -259,11 +355,23 @@ def contract_sign(*, actor: User, contract: Contract, signed_on: dt.date) -> Con
     if signed_on > timezone.localdate():
         raise DomainError("procurement.contract_sign_future", "签订日期不能晚于今天", field="signed_on")
     with transaction.atomic():
-        row = Contract.objects.select_for_update().select_related("project", "project__agency").get(pk=contract.pk)
+        row = (
+            Contract.objects.select_for_update(of=("self",))
+            .select_related("project", "project__agency", "lot")
+            .get(pk=contract.pk)
+        )
         if row.status != Contract.Status.DRAFT:
             raise DomainError("procurement.contract_state", f"合同{row}已签订")
         params = contract_params(row.project.agency)
         _check_terms(row, params, signed_on=signed_on)
+        lot = ProcurementLot.objects.select_related("legal_exception").get(pk=row.lot_id)
+        _check_method(row, lot, row.project, params)
+        overrun = contract_overrun(row, params)
+        if overrun and approved_request_for(row, OVERRUN_KIND) is None:
+            raise DomainError(
+                "procurement.contract_overrun",
+                f"{overrun}，须经“重大变更审批”（科室负责人→分管领导→主要领导）批准后方可签订",
+            )
         if Decimal(row.amount) >= params.large_fund_min_amount and passed_decision_for(row) is None:
             raise DomainError(
                 "procurement.contract_decision",

@@ -1,4 +1,7 @@
-"""Finding and storing the integrity signals of a project's procurement (see ``rules_integrity``).
+"""Finding and storing the integrity signals of a project's procurement (see ``rules_integrity``), and the
+store other procurement services use for the signals they raise themselves (a lot kept out of the
+splitting check). A contract above its lot's estimate by more than ``contract.lot_estimate_overrun_ratio``
+is a signal too.
 
 ``integrity_signals_scan`` is called by the services whose writes can create a signal (a bid recorded, a
 contract drafted, a change approved) and daily by the periodic job; each signal is stored once (by its
@@ -16,6 +19,7 @@ from govworks.core.audit import audit_event_record
 from govworks.core.registry import register_periodic_job
 from govworks.core.rule_parameters import rule_value
 from govworks.procurement.models import Award, Bid, ChangeOrder, Contract, IntegritySignal, SupplierBankAccount
+from govworks.procurement.rules_contracts import lot_estimate_overrun
 from govworks.procurement.rules_integrity import (
     BidderFacts,
     ContractFacts,
@@ -28,6 +32,7 @@ from govworks.procurement.selectors.lots import procurement_params
 from govworks.projects.models import Project
 
 OVERRUN_KEY = "change.reapproval_cumulative_ratio"
+LOT_OVERRUN_KEY = "contract.lot_estimate_overrun_ratio"
 
 
 def _found(project: Project) -> list[tuple[str, str, str, int | None, list[int]]]:
@@ -81,6 +86,22 @@ def _found(project: Project) -> list[tuple[str, str, str, int | None, list[int]]
         if detail:
             found.append((IntegritySignal.Kind.OVER_WINNING_BID, f"{contract.pk}:{ceiling}", detail, tender_id, [contract.pk]))
 
+    lot_ratio = Decimal(str(rule_value(LOT_OVERRUN_KEY, agency=project.agency)))
+    for contract in contracts:
+        over_lot = lot_estimate_overrun(
+            contract_amount=Decimal(contract.amount), lot_estimate=Decimal(contract.lot.estimated_amount), max_ratio=lot_ratio
+        )
+        if over_lot:
+            found.append(
+                (
+                    IntegritySignal.Kind.OVER_LOT_ESTIMATE,
+                    f"lot-estimate:{contract.pk}:{contract.amount}",
+                    f"合同{contract.number}（{contract.supplier.name}）：{over_lot}",
+                    None,
+                    [contract.pk],
+                )
+            )
+
     params = procurement_params(project.agency)
     facts = [
         ContractFacts(c.number, project.code, c.supplier.name, Category(c.lot.category), Decimal(c.amount)) for c in contracts
@@ -99,35 +120,101 @@ def _found(project: Project) -> list[tuple[str, str, str, int | None, list[int]]
     return found
 
 
+#: signals whose fingerprint names a group whose facts grow (a cluster gains contracts): stored once, updated
+UPDATABLE = frozenset({IntegritySignal.Kind.BELOW_THRESHOLD_CLUSTER, IntegritySignal.Kind.SPLIT_CHECK_SKIPPED})
+
+
+def _legacy(kind: str, fingerprint: str) -> str | None:
+    """The prefix an older fingerprint of the same group started with (clusters used to be keyed by their
+    contract numbers too, so each contract joining made a new signal)."""
+    return f"{fingerprint}:" if kind == IntegritySignal.Kind.BELOW_THRESHOLD_CLUSTER else None
+
+
+def integrity_signal_store(
+    *,
+    actor: Any | None,
+    project: Project,
+    kind: str,
+    fingerprint: str,
+    detail: str,
+    tender_id: int | None = None,
+    contract_ids: list[int] | tuple[int, ...] = (),
+) -> tuple[IntegritySignal | None, bool]:
+    """Store the signal ``(kind, fingerprint)`` of ``project`` once, with an audit event in the project's
+    timeline. A signal of a growing group (``UPDATABLE``) that is stored already has its facts — detail and
+    contracts — updated in place (with an audit event naming the change) instead of being stored again;
+    any other signal already stored is left as it is. Returns (the signal, whether it was new); (None,
+    False) when a parallel scan stored it meanwhile. Runs inside the caller's transaction if there is one."""
+    fingerprint = fingerprint[:200]
+    existing = IntegritySignal.objects.filter(project=project, kind=kind, fingerprint=fingerprint).first()
+    legacy = _legacy(kind, fingerprint)
+    if existing is None and legacy is not None:
+        existing = (
+            IntegritySignal.objects.filter(project=project, kind=kind, fingerprint__startswith=legacy).order_by("id").first()
+        )
+    if existing is not None:
+        if kind not in UPDATABLE:
+            return existing, False
+        before_ids = sorted(existing.contracts.values_list("pk", flat=True))
+        if existing.detail == detail and existing.fingerprint == fingerprint and before_ids == sorted(contract_ids):
+            return existing, False
+        with transaction.atomic():
+            before = existing.detail
+            existing.detail, existing.fingerprint = detail, fingerprint
+            existing.save(update_fields=["detail", "fingerprint"])
+            existing.contracts.set(contract_ids)
+            audit_event_record(
+                actor=actor,
+                action="procurement.integrity_signal.update",
+                obj=existing,
+                agency=project.agency,
+                context=project,
+                summary=f"{project.code} 廉政风险信号更新：{detail}",
+                changes={
+                    "detail": {"before": before, "after": detail},
+                    "contracts": {"before": before_ids, "after": sorted(contract_ids)},
+                },
+            )
+        return existing, False
+    try:
+        with transaction.atomic():
+            signal = IntegritySignal.objects.create(
+                kind=kind, fingerprint=fingerprint, agency=project.agency, project=project, tender_id=tender_id, detail=detail
+            )
+            if contract_ids:
+                signal.contracts.set(contract_ids)
+            audit_event_record(
+                actor=actor,
+                action="procurement.integrity_signal",
+                obj=signal,
+                agency=project.agency,
+                context=project,
+                summary=f"{project.code} 廉政风险信号：{detail}",
+            )
+    except IntegrityError:  # stored meanwhile by a parallel scan
+        return None, False
+    return signal, True
+
+
 def integrity_signals_scan(project: Project, *, actor: Any | None = None) -> list[IntegritySignal]:
     """Look at ``project``'s bidders and contracts now and store each signal not stored before (with an
-    audit event in the project's timeline). Returns the new signals; never refuses anything."""
+    audit event in the project's timeline); a group's signal already stored has its facts updated instead
+    (化整为零: one signal per project, supplier and category, whichever contracts join it). Returns the new
+    signals; never refuses anything."""
     project = Project.objects.select_related("agency").get(pk=project.pk)
-    known = set(IntegritySignal.objects.filter(project=project).values_list("kind", "fingerprint"))
     new: list[IntegritySignal] = []
     for kind, fingerprint, detail, tender_id, contract_ids in _found(project):
-        fingerprint = fingerprint[:200]
-        if (kind, fingerprint) in known:
-            continue
-        try:
-            with transaction.atomic():
-                signal = IntegritySignal.objects.create(
-                    kind=kind, fingerprint=fingerprint, agency=project.agency, project=project, tender_id=tender_id, detail=detail
-                )
-                if contract_ids:
-                    signal.contracts.set(contract_ids)
-                audit_event_record(
-                    actor=actor,
-                    action="procurement.integrity_signal",
-                    obj=signal,
-                    agency=project.agency,
-                    context=project,
-                    summary=f"{project.code} 廉政风险信号：{detail}",
-                )
-        except IntegrityError:  # stored meanwhile by a parallel scan
-            continue
-        known.add((kind, fingerprint))
-        new.append(signal)
+        signal, created = integrity_signal_store(
+            actor=actor,
+            project=project,
+            kind=kind,
+            fingerprint=fingerprint,
+            detail=detail,
+            tender_id=tender_id,
+            contract_ids=contract_ids,
+        )
+        if created and signal is not None:
+            new.append(signal)
     return new
 
 

@@ -28,7 +28,7 @@ from govworks.core.errors import DomainError
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.procurement import permissions as perms
-from govworks.procurement.models import LegalException, LotCategory, ProcurementLot
+from govworks.procurement.models import IntegritySignal, LegalException, LotCategory, ProcurementLot
 from govworks.procurement.rules_methods import (
     GROUND_LABELS,
     METHOD_GROUNDS,
@@ -40,10 +40,19 @@ from govworks.procurement.rules_methods import (
     split_problem,
 )
 from govworks.procurement.selectors.lots import lot_decision, lot_ref, procurement_params
+from govworks.procurement.services.integrity import integrity_signal_store
 from govworks.projects.models import Project, Stage
 from govworks.projects.services.decisions import check_upload
 
-LOT_FIELDS = ("name", "category", "estimated_amount", "combinable", "is_government_procurement", "notes")
+LOT_FIELDS = (
+    "name",
+    "category",
+    "estimated_amount",
+    "combinable",
+    "not_combinable_reason",
+    "is_government_procurement",
+    "notes",
+)
 METHOD_FIELDS = ("method", "ground", "legal_exception")
 EXCEPTION_FILE_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 EXCEPTION_MAX_BYTES = 20 * 1024 * 1024
@@ -83,6 +92,38 @@ def _check_lot_shape(lot: ProcurementLot) -> None:
         raise DomainError("procurement.lot_amount", f"估算金额须大于0，填写的是 {amount}", field="estimated_amount")
 
 
+def _check_combinable(lot: ProcurementLot) -> None:
+    """Splitting cannot be skipped silently: a lot kept out of the 化整为零 check (not combinable) needs a
+    written reason; a combinable lot keeps none."""
+    lot.not_combinable_reason = (lot.not_combinable_reason or "").strip()
+    if lot.combinable:
+        lot.not_combinable_reason = ""
+    elif not lot.not_combinable_reason:
+        raise DomainError(
+            "procurement.lot_not_combinable_reason",
+            f"取消“可合并”后，{lot.name or '本标段'}不参与化整为零（16号令第五条、政府采购法第二十八条）检查，"
+            "须写明不能与同类标段合并采购的理由",
+            field="not_combinable_reason",
+        )
+
+
+def _signal_not_combinable(actor: User, project: Project, lot: ProcurementLot) -> None:
+    """Show 纪检监察 a lot kept out of the splitting check, with its reason (one signal per lot, updated
+    when the reason changes)."""
+    if lot.combinable:
+        return
+    integrity_signal_store(
+        actor=actor,
+        project=project,
+        kind=IntegritySignal.Kind.SPLIT_CHECK_SKIPPED,
+        fingerprint=f"lot:{lot.pk}",
+        detail=(
+            f"{lot}（{lot.get_category_display()}，估算 {_yuan(Decimal(lot.estimated_amount))}）标为不与同类标段合并采购，"
+            f"未参与化整为零检查。理由：{lot.not_combinable_reason}"
+        ),
+    )
+
+
 def _check_plan(project: Project, changed: ProcurementLot, others: list[ProcurementLot]) -> None:
     """Refuse a split in ``changed``'s category, and any chosen method of that category the change would
     no longer allow. ``others``: the project's other lots as stored."""
@@ -113,11 +154,14 @@ def lot_create(
     category: str,
     estimated_amount: Decimal,
     combinable: bool = True,
+    not_combinable_reason: str = "",
     is_government_procurement: bool = True,
     notes: str = "",
 ) -> ProcurementLot:
-    """Add a lot to ``project``'s procurement plan, numbered after the last one. Refused: no
-    工程管理岗/科室负责人 role in the project's agency, a project not yet past 立项, a split."""
+    """Add a lot to ``project``'s procurement plan, numbered after the last one. A lot that is not
+    combinable (kept out of the splitting check) needs ``not_combinable_reason``, kept on the lot and shown
+    to 纪检监察 as an integrity signal. Refused: no 工程管理岗/科室负责人 role in the project's agency, a
+    project not yet past 立项, a split, a lot not combinable without a reason."""
     _require(actor, project)
     with transaction.atomic():
         locked = _locked_project(actor, project)
@@ -129,10 +173,12 @@ def lot_create(
             category=category,
             estimated_amount=estimated_amount,
             combinable=combinable,
+            not_combinable_reason=not_combinable_reason,
             is_government_procurement=is_government_procurement,
             notes=notes,
         )
         _check_lot_shape(lot)
+        _check_combinable(lot)
         _check_plan(locked, lot, others)
         lot.full_clean()
         lot.save()
@@ -145,12 +191,14 @@ def lot_create(
             summary=f"{locked.code} 新增{lot}（{lot.get_category_display()}，估算 {_yuan(Decimal(lot.estimated_amount))}）",
             changes=diff({}, snapshot(lot, LOT_FIELDS)),
         )
+        _signal_not_combinable(actor, locked, lot)
     return lot
 
 
 def lot_update(*, actor: User, lot: ProcurementLot, **changes: Any) -> ProcurementLot:
-    """Change a lot's name, category, amount, combinability, 政府采购 flag or notes; same checks as
-    adding it, and every chosen method of its category must stay allowed."""
+    """Change a lot's name, category, amount, combinability (with the reason when not combinable),
+    政府采购 flag or notes; same checks as adding it, and every chosen method of its category must stay
+    allowed. A refusal changes nothing."""
     foreign = sorted(set(changes) - set(LOT_FIELDS))
     if foreign:
         raise DomainError("core.field_not_editable", f"“{'、'.join(foreign)}”不能在此修改", field=foreign[0])
@@ -163,6 +211,7 @@ def lot_update(*, actor: User, lot: ProcurementLot, **changes: Any) -> Procureme
         for key, value in changes.items():
             setattr(row, key, value)
         _check_lot_shape(row)
+        _check_combinable(row)
         _check_plan(locked, row, others)
         row.full_clean()
         row.save()
@@ -175,6 +224,7 @@ def lot_update(*, actor: User, lot: ProcurementLot, **changes: Any) -> Procureme
             summary=f"{locked.code} 修改{row}",
             changes=diff(before, snapshot(row, LOT_FIELDS)),
         )
+        _signal_not_combinable(actor, locked, row)
     return row
 
 

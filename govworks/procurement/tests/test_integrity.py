@@ -194,7 +194,13 @@ def test_contracts_just_below_the_threshold_with_one_supplier(cw: Any) -> None:
     contracts = []
     for name in ("一期装修", "二期装修"):
         row = lot_services.lot_create(
-            actor=cw.pm, project=project, name=name, category="works", estimated_amount=Decimal("2100000"), combinable=False
+            actor=cw.pm,
+            project=project,
+            name=name,
+            category="works",
+            estimated_amount=Decimal("2100000"),
+            combinable=False,
+            not_combinable_reason="分两期实施，场地不同",  # setup adapted (issue 11 item 5)
         )
         row = lot_services.lot_choose_method(actor=cw.pm, lot=row, method="open_tender")
         contracts.append(

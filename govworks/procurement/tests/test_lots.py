@@ -159,7 +159,8 @@ def test_two_works_lots_of_2_1m_are_refused_as_a_split_naming_both(lw: Any, make
 def test_non_combinable_lots_and_other_categories_are_not_a_split(lw: Any, make_project: Any) -> None:
     project = make_project("5000000")
     add_lot(lw, project, "2100000", name="一期主体施工")
-    add_lot(lw, project, "2100000", name="园林绿化施工", combinable=False, notes="不同专业、不同地块，不能合并")
+    # setup adapted (issue 11 item 5): a lot kept out of the splitting check now needs a written reason
+    add_lot(lw, project, "2100000", name="园林绿化施工", combinable=False, not_combinable_reason="不同专业、不同地块，不能合并")
     add_lot(lw, project, "1500000", name="空调设备", category="goods")
     assert ProcurementLot.objects.filter(project=project).count() == 3
 
@@ -167,7 +168,7 @@ def test_non_combinable_lots_and_other_categories_are_not_a_split(lw: Any, make_
 def test_an_update_that_makes_a_split_is_refused(lw: Any, make_project: Any) -> None:
     project = make_project("5000000")
     add_lot(lw, project, "2100000", name="一期主体施工")
-    second = add_lot(lw, project, "2100000", name="园林绿化施工", combinable=False)
+    second = add_lot(lw, project, "2100000", name="园林绿化施工", combinable=False, not_combinable_reason="不同专业、不同地块")
     err = refused(lambda: services.lot_update(actor=lw.pm, lot=second, combinable=True), "procurement.split")
     assert "一期主体施工" in err.message and "园林绿化施工" in err.message
 

@@ -61,15 +61,18 @@ class ContractForm(forms.Form):
     ends_on = forms.DateField(label="结束日期", widget=DATE)
     award_notice_on = forms.DateField(label="中标通知/采购确定日期", widget=DATE, required=False)
     performance_bond = forms.DecimalField(label="履约保证金（元）", max_digits=16, decimal_places=2, initial=0)
-    advance_pct = forms.DecimalField(label="预付款比例（%）", max_digits=6, decimal_places=2, help_text="10%–30%")
+    advance_pct = forms.DecimalField(
+        label="预付款比例（%）", max_digits=6, decimal_places=2, min_value=0, help_text="10%–30%；填 0 表示不支付预付款"
+    )
     progress_pct = forms.DecimalField(
         label="进度款支付比例（%）", max_digits=6, decimal_places=2, help_text="已完工程价款的80%–97%"
     )
     quality_deposit_pct = forms.DecimalField(label="质量保证金比例（%）", max_digits=6, decimal_places=2, help_text="不超过3%")
-    defect_period_months = forms.IntegerField(label="缺陷责任期（月）", min_value=0, initial=24)
+    defect_period_months = forms.IntegerField(label="缺陷责任期（月）", min_value=0)
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, defect_period_default: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["defect_period_months"].initial = defect_period_default
         self.fields["lot"].queryset = ProcurementLot.objects.filter(project=project).exclude(method="")  # type: ignore[attr-defined]
 
 
@@ -250,9 +253,26 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "view": view,
             "signals": selectors.contract_integrity_signals(contract),
             "can_manage": perms.may_manage_contracts(me, contract.project),
+            "sign_pending": services.contract_sign_pending(contract) if contract.status == Contract.Status.DRAFT else [],
+            "overrun": selectors.contract_overrun_state(contract) if contract.status == Contract.Status.DRAFT else None,
             "pretitle": PRETITLE,
         },
     )
+
+
+@login_required
+@require_POST
+def contract_overrun_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a draft contract above its lot's estimate to the higher approval (重大变更审批)."""
+    me = _me(request)
+    contract = perms.access_contract(me, pk)
+    _keeper(me, contract.project)
+    try:
+        services.contract_overrun_submit(actor=me, contract=contract)
+        messages.success(request, f"合同{contract}已提交“重大变更审批”。")
+    except DomainError as err:
+        messages.error(request, err.message)
+    return redirect(_detail_url(contract))
 
 
 @login_required
@@ -260,15 +280,22 @@ def contract_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     me = _me(request)
     project = access_project(me, project_pk)
     _keeper(me, project)
-    form = ContractForm(request.POST or None, project=project)
+    form = ContractForm(
+        request.POST or None, project=project, defect_period_default=selectors.defect_period_default_months(project.agency)
+    )
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         d["advance_ratio"] = d.pop("advance_pct") / HUNDRED
         d["progress_ratio"] = d.pop("progress_pct") / HUNDRED
         d["quality_deposit_ratio"] = d.pop("quality_deposit_pct") / HUNDRED
         d["performance_bond"] = d["performance_bond"] or Decimal(0)
+        advance = (
+            [{"kind": PaymentMilestone.Kind.ADVANCE, "ratio": d["advance_ratio"], "condition": "合同签订、提交预付款保函后"}]
+            if d["advance_ratio"] > 0
+            else []  # no advance: no advance milestone
+        )
         defaults = [
-            {"kind": PaymentMilestone.Kind.ADVANCE, "ratio": d["advance_ratio"], "condition": "合同签订、提交预付款保函后"},
+            *advance,
             {"kind": PaymentMilestone.Kind.PROGRESS, "ratio": d["progress_ratio"], "condition": "按月计量，按已完工程价款支付"},
             {"kind": PaymentMilestone.Kind.SETTLEMENT, "condition": "竣工结算审计完成后"},
             {"kind": PaymentMilestone.Kind.RETENTION_RETURN, "ratio": d["quality_deposit_ratio"], "condition": "缺陷责任期满"},
@@ -283,7 +310,7 @@ def contract_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         title=f"起草合同：{project.name}",
         back=reverse("projects:project_detail", args=[project.pk]),
         pretitle=PRETITLE,
-        note="预付款10%–30%，质量保证金不超过3%，缺陷责任期最长24个月，履约保证金不超过合同金额10%，中标通知书发出后30日内签订。",
+        note="预付款10%–30%（填0表示不支付预付款），质量保证金不超过3%，缺陷责任期最长24个月，履约保证金不超过合同金额10%，中标通知书发出后30日内签订。",
     )
 
 
@@ -389,6 +416,7 @@ urlpatterns = [
     path("contracts/<int:pk>/", contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/summary.pdf", contract_pdf, name="contract_pdf"),
     path("contracts/<int:pk>/sign/", contract_sign, name="contract_sign"),
+    path("contracts/<int:pk>/overrun/submit/", contract_overrun_submit, name="contract_overrun_submit"),
     path("contracts/<int:pk>/milestones/", contract_milestones, name="contract_milestones"),
     path("contracts/<int:pk>/changes/new/", change_create, name="change_create"),
     path("changes/<int:pk>/submit/", change_submit, name="change_submit"),

@@ -42,7 +42,13 @@ class LotForm(forms.Form):
         label="可与本项目同类标段合并采购",
         required=False,
         initial=True,
-        help_text="同一项目同一类别、可以合并采购的标段按合计金额判断是否必须招标；确不能合并的，取消勾选并在备注中写明理由",
+        help_text="同一项目同一类别、可以合并采购的标段按合计金额判断是否必须招标；确不能合并的，取消勾选并写明理由",
+    )
+    not_combinable_reason = forms.CharField(
+        label="不合并采购理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="取消“可合并”时必填：本标段将不参与化整为零检查，理由留存并报纪检监察",
     )
     is_government_procurement = forms.BooleanField(label="属于政府采购", required=False, initial=True)
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -46,7 +46,7 @@ MODULE_OWNED_EXITS = {
     Stage.PROCUREMENT: "招标采购完成（中标通知书发出），由招标采购模块确认",
     Stage.CONTRACT: "主体施工合同已签订，由合同模块确认",
     Stage.CONSTRUCTION: "工程完工且无未闭环整改，由施工监管模块确认",
-    Stage.SETTLEMENT: "结算审计完成、结算款核定，由资金模块确认",
+    Stage.SETTLEMENT: "竣工验收合格、结算审计审定结算金额，由资金模块确认",
 }
 APPROVAL_OF_STAGE = {
     Stage.INITIATION: "project.initiation",

@@ -51,7 +51,7 @@ def test_every_url_answers_every_persona_as_declared() -> None:
             problems.append(f"{key}: no declared policy; observed {text!r}")
         elif m.expand(want) != observed[key]:
             problems.append(f"{key}: declared {want!r}, observed {text!r}")
-        name, method = key
+        name, _method = key
         row = observed[key]
         if name not in PUBLIC and row["anon"] not in ("login", "401", "403", "404", "405"):
             problems.append(f"{key}: anonymous got {row['anon']}")

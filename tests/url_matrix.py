@@ -205,7 +205,9 @@ def borrow(samples: Samples, users: dict[str, Any], extra_kwargs: dict[str, dict
         if name in reached or not params:
             continue
         kwargs: dict[str, Any] | None = None
-        if name.endswith("-detail") or ("-" in name and ":" not in name):
+        if name in extra_kwargs and all(p in extra_kwargs[name] for p in params):
+            kwargs = dict(extra_kwargs[name])
+        elif name.endswith("-detail") or ("-" in name and ":" not in name):
             base = name.rsplit("-", 1)[0]
             for api in api_clients:
                 try:
@@ -225,9 +227,7 @@ def borrow(samples: Samples, users: dict[str, Any], extra_kwargs: dict[str, dict
                     if n == detail:
                         kwargs = dict(resolve(path).kwargs)
         else:
-            if name in extra_kwargs and all(p in extra_kwargs[name] for p in params):
-                kwargs = dict(extra_kwargs[name])
-            for other_head, other_kwargs in [] if kwargs else known:
+            for other_head, other_kwargs in known:
                 if other_head == head and all(p in other_kwargs or p in extra_kwargs.get(name, {}) for p in params):
                     kwargs = {p: other_kwargs.get(p, extra_kwargs.get(name, {}).get(p)) for p in params}
                     break

@@ -21,6 +21,7 @@ UNREACHED: dict[str, str] = {
     "construction:step_evidence": "the demo has no rectification reply with evidence; covered by construction/tests",
 }
 
+
 #: values for URL parameters no sampled page carries (name → a function returning the kwargs)
 def _first(model: str, **filters: Any) -> int | None:
     from django.apps import apps
@@ -55,8 +56,1324 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "projects:opinion_record": lambda: {"item_pk": _first("projects.AgendaItem")},
     "projects:agenda_conclude": lambda: {"item_pk": _first("projects.AgendaItem")},
     "projects:joint_review_opinion": lambda: {"seat_pk": _first("projects.JointReviewSeat")},
+    "audit-event-detail": lambda: {"pk": _first("core.AuditEvent")},
+    "approval-detail": lambda: {"pk": _first("projects.ApprovalRequest")},
+    "approval-decide": lambda: {"pk": _first("projects.ApprovalRequest")},
     "construction:task_revise": lambda: {"task_pk": _first("construction.ScheduleTask")},
     "construction:inspection_create": lambda: {"pk": _first("projects.Project", stage="construction"), "kind": "safety"},
 }
 
-DECLARED: dict[tuple[str, str], str] = {}
+DECLARED: dict[tuple[str, str], str] = {
+    (
+        "agency-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "agency-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "agency-list",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "annual-plan-detail",
+        "GET",
+    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor",
+    (
+        "annual-plan-detail",
+        "POST",
+    ): "403: anon sysadmin secadmin auditadmin | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    (
+        "annual-plan-list",
+        "GET",
+    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    (
+        "api-root",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "api-schema",
+        "GET",
+    ): "406: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "approval-list",
+        "GET",
+    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    (
+        "audit-event-list",
+        "GET",
+    ): "403: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "construction:action_done",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:action_done",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:baseline_set",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "construction:baseline_set",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:daily_create",
+        "GET",
+    ): "login: anon | 200: pm liaison contractor | 403: head leader chief finance discipline audit archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:daily_create",
+        "POST",
+    ): "login: anon | 200: pm liaison contractor | 403: head leader chief finance discipline audit archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:diary_create",
+        "GET",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:diary_create",
+        "POST",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:freeze_manual",
+        "GET",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:freeze_manual",
+        "POST",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:freeze_release",
+        "GET",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:freeze_release",
+        "POST",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:incident_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:incident_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:inspection_create",
+        "GET",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:inspection_create",
+        "POST",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:interview_hold",
+        "GET",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:interview_hold",
+        "POST",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:meeting_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:meeting_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:notice_create",
+        "GET",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:notice_create",
+        "POST",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:notice_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:notice_reply",
+        "GET",
+    ): "login: anon | 200: pm head contractor | 403: leader chief finance discipline audit liaison archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:notice_reply",
+        "POST",
+    ): "login: anon | 200: pm head contractor | 403: leader chief finance discipline audit liaison archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:notice_verify",
+        "GET",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:notice_verify",
+        "POST",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:photo_export",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:photo_original",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:photo_thumb",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:portfolio",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
+    (
+        "construction:progress_decide",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other sysadmin secadmin auditadmin | 302: supervisor",
+    (
+        "construction:progress_report",
+        "GET",
+    ): "login: anon | 200: pm liaison contractor | 403: head leader chief finance discipline audit archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:progress_report",
+        "POST",
+    ): "login: anon | 200: pm liaison contractor | 403: head leader chief finance discipline audit archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:project",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:project",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:project_tab",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:recovery_submit",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:recovery_submit",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:schedule_import",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:schedule_import",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:schedule_xlsx",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:schedule_xlsx",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:site_edit",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:site_edit",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:task_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:task_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:task_revise",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:task_revise",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "core:audit_export",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "core:audit_list",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "core:audit_verify",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "core:audit_verify",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "core:export_detail",
+        "GET",
+    ): "login: anon | 200: pm | 404: head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "core:export_detail",
+        "POST",
+    ): "login: anon | 200: pm | 404: head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "core:export_download",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "core:export_download",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "department-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "department-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "department-list",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "external-organization-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 404: contractor supervisor",
+    (
+        "external-organization-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "external-organization-list",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:contract_allocate",
+        "GET",
+    ): "login: anon | 200: pm head finance | 403: leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:contract_allocate",
+        "POST",
+    ): "login: anon | 200: pm head finance | 403: leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:cost_item_create",
+        "GET",
+    ): "login: anon | 200: pm head finance | 403: leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:cost_item_create",
+        "POST",
+    ): "login: anon | 200: pm head finance | 403: leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:costs",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:costs",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:dashboard",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:instruction_confirm",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 200: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:instruction_confirm",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 200: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:instruction_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:instruction_pdf",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:instruction_xlsx",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:labour_confirm",
+        "POST",
+    ): "login: anon | 302: pm head supervisor | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor sysadmin secadmin auditadmin",
+    (
+        "finance:labour_record",
+        "GET",
+    ): "login: anon | 200: pm liaison | 403: head leader chief finance discipline audit archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:labour_record",
+        "POST",
+    ): "login: anon | 200: pm liaison | 403: head leader chief finance discipline audit archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:payments_export",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:payments_export",
+        "POST",
+    ): "login: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:project",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:receipt_record",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 200: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:receipt_record",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 200: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_finalize",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 400: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_submit",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_withdraw",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:source_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 200: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:source_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 200: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:supervision",
+        "GET",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor sysadmin secadmin auditadmin",
+    (
+        "finance:treasury_import",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: finance",
+    (
+        "finance:treasury_import",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: finance",
+    (
+        "finance:value_confirm",
+        "GET",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor sysadmin secadmin auditadmin",
+    (
+        "finance:value_confirm",
+        "POST",
+    ): "login: anon | 200: pm head supervisor | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor sysadmin secadmin auditadmin",
+    (
+        "finance:wage_account_open",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:wage_account_open",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:wage_deposit",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:wage_deposit",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:wage_transfer",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:wage_transfer",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "healthz",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "home",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "login",
+        "GET",
+    ): "200: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "org:account_unlock",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "org:account_unlock",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sysadmin auditadmin | 404: sub_pm other contractor supervisor | 302: secadmin",
+    (
+        "org:agency_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:agency_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:agency_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "org:agency_edit",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:agency_edit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:agency_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
+    (
+        "org:department_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:department_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:department_edit",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:department_edit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:department_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
+    (
+        "org:external_org_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 200: sysadmin",
+    (
+        "org:external_org_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 200: sysadmin",
+    (
+        "org:external_org_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 404: contractor supervisor",
+    (
+        "org:external_org_edit",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other secadmin auditadmin | 404: contractor supervisor | 200: sysadmin",
+    (
+        "org:external_org_edit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other secadmin auditadmin | 404: contractor supervisor | 200: sysadmin",
+    (
+        "org:external_org_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "org:external_user_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other secadmin auditadmin | 404: contractor supervisor | 200: sysadmin",
+    (
+        "org:external_user_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other secadmin auditadmin | 404: contractor supervisor | 200: sysadmin",
+    (
+        "org:grant_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sysadmin auditadmin | 404: sub_pm other contractor supervisor | 200: secadmin",
+    (
+        "org:grant_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sysadmin auditadmin | 404: sub_pm other contractor supervisor | 200: secadmin",
+    (
+        "org:grant_list",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin auditadmin | 200: secadmin",
+    (
+        "org:grant_revoke",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sysadmin auditadmin | 404: sub_pm other contractor supervisor | 200: secadmin",
+    (
+        "org:grant_revoke",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sysadmin auditadmin | 404: sub_pm other contractor supervisor | 200: secadmin",
+    (
+        "org:lockout_list",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin auditadmin | 200: secadmin",
+    (
+        "org:parameter_edit",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 200: sysadmin",
+    (
+        "org:parameter_edit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 200: sysadmin",
+    (
+        "org:parameter_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin | 403: contractor supervisor secadmin auditadmin",
+    (
+        "org:pledge_create",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
+    (
+        "org:pledge_create",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
+    (
+        "org:pledge_download",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "org:pledge_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
+    (
+        "org:position_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:position_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:position_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "org:position_edit",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:position_edit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:position_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
+    (
+        "org:user_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:user_create",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:user_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "org:user_edit",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:user_edit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:user_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
+    (
+        "org:user_password_reset",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "password_change",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "password_change",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "position-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "position-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "position-list",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:award_notice_pdf",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:award_notice_pdf",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:bid_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:bid_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_evidence",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_evidence",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_finalize",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_submit",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_export",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_milestones",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_milestones",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_pdf",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_sign",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_sign",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:legal_exception_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:legal_exception_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:lot_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:lot_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:lot_method",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:lot_method",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:lot_update",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:lot_update",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:opening_record",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:opening_record",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_bank_account_add",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_bank_account_add",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_contact_add",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_contact_add",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_create",
+        "GET",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_create",
+        "POST",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_evaluate",
+        "GET",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_evaluate",
+        "POST",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_export",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_listing_add",
+        "GET",
+    ): "login: anon | 403: pm leader chief finance audit liaison archivist sub_pm other | 200: head discipline | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_listing_add",
+        "POST",
+    ): "login: anon | 403: pm leader chief finance audit liaison archivist sub_pm other | 200: head discipline | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_listing_lift",
+        "GET",
+    ): "login: anon | 403: pm leader chief finance audit liaison archivist sub_pm other | 200: head discipline | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_listing_lift",
+        "POST",
+    ): "login: anon | 403: pm leader chief finance audit liaison archivist sub_pm other | 200: head discipline | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_qualification_add",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_qualification_add",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_update",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:supplier_update",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist sub_pm other | 404: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_award",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_award",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_bids_json",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_bids_json",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_evaluate",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_evaluate",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_open",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_open",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_panel_draw",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_panel_draw",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_publicity",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_publicity",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_score_create",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_score_create",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "project-advance",
+        "GET",
+    ): "403: anon sysadmin secadmin auditadmin | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    (
+        "project-advance",
+        "POST",
+    ): "403: anon leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 422: pm head | 404: sub_pm other contractor supervisor",
+    (
+        "project-detail",
+        "GET",
+    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor",
+    (
+        "project-detail",
+        "POST",
+    ): "403: anon sysadmin secadmin auditadmin | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    (
+        "project-list",
+        "GET",
+    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    (
+        "projects:agenda_add",
+        "GET",
+    ): "login: anon | 200: pm chief | 403: head leader finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:agenda_add",
+        "POST",
+    ): "login: anon | 200: pm chief | 403: head leader finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:agenda_conclude",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:agenda_conclude",
+        "POST",
+    ): "login: anon | 400: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:approval_decide",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:approval_decide",
+        "POST",
+    ): "login: anon | 400: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:approval_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:approval_inbox",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:approval_submit",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:delegation_create",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:delegation_create",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:delegation_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:document_download",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:document_upload",
+        "GET",
+    ): "login: anon | 200: pm head liaison archivist | 403: leader chief finance discipline audit | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:document_upload",
+        "POST",
+    ): "login: anon | 200: pm head liaison archivist | 403: leader chief finance discipline audit | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_create",
+        "GET",
+    ): "login: anon | 403: pm leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: head",
+    (
+        "projects:expert_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_opinion_record",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_opinion_record",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_review_conclude",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_review_conclude",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_review_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_review_draw",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_review_draw",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:higher_review_record",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:higher_review_record",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:joint_review_conclude",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:joint_review_conclude",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:joint_review_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:joint_review_opinion",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:joint_review_opinion",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist | 400: finance | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:joint_review_request",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:joint_review_request",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_attendance",
+        "GET",
+    ): "login: anon | 200: pm chief | 403: head leader finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_attendance",
+        "POST",
+    ): "login: anon | 200: pm chief | 403: head leader finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_create",
+        "GET",
+    ): "login: anon | 200: pm head leader chief sub_pm other | 403: finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_create",
+        "POST",
+    ): "login: anon | 200: pm head leader chief sub_pm other | 403: finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_minutes",
+        "GET",
+    ): "login: anon | 200: pm chief | 403: head leader finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_minutes",
+        "POST",
+    ): "login: anon | 200: pm chief | 403: head leader finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_minutes_download",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:meeting_minutes_download",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:opinion_record",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:opinion_record",
+        "POST",
+    ): "login: anon | 400: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_create",
+        "GET",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_create",
+        "POST",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_export",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_file",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_file",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_import",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_import",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_item_add",
+        "GET",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_item_add",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_item_remove",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_item_remove",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_return",
+        "POST",
+    ): "login: anon | 403: pm finance discipline audit liaison archivist sub_pm | 200: head leader chief | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_revise",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_revise",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_submit",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:plan_template",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_advance",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_advance",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_amounts",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_amounts",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_create_from_plan",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_create_from_plan",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_create_outside_plan",
+        "GET",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_create_outside_plan",
+        "POST",
+    ): "login: anon | 200: pm head sub_pm other | 403: leader chief finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_resume",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_resume",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_suspend",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_suspend",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_timeline",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:responsibility_assign",
+        "GET",
+    ): "login: anon | 403: pm chief finance discipline audit liaison archivist | 200: head leader | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:responsibility_assign",
+        "POST",
+    ): "login: anon | 403: pm chief finance discipline audit liaison archivist | 200: head leader | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "role-grant-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "role-grant-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "role-grant-list",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "role-grant-list",
+        "POST",
+    ): "403: anon | 400: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "user-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
+    (
+        "user-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "user-list",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+}

@@ -8,3 +8,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from govworks.projects import demo, navigation, permissions  # noqa: F401  (registers actions, menus, work items, demo)
+        from govworks.projects import decision_subjects
+
+        decision_subjects.register()  # the objects its services demand a 三重一大 decision on

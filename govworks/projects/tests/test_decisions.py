@@ -829,7 +829,7 @@ def _grow_meetings(board: Board, n: int) -> None:
 
 def _grow_agenda(board: Board, meeting: Meeting, start: int, n: int) -> None:
     for i in range(start, start + n):
-        item = board.item(meeting, board.project(name=f"项目{i:02d}", advance=False))
+        item = board.item(meeting, board.project(name=f"项目{i:02d}"))  # at 立项: only then does it await a decision
         board.vote(item, AGREE, DISAGREE)
 
 

@@ -634,7 +634,7 @@ class AgendaStatusField(serializers.ChoiceField):
 class FactSerializer(serializers.Serializer):
     """One fact of the decided object as the meeting saw it (e.g. 合同金额 / 1,000,000.00 元)."""
 
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the fact's name, not the field's label
     value = serializers.CharField()
 
 
@@ -717,9 +717,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
     queryset = Meeting.objects.none()  # for the schema; requests use access_meeting()
     serializer_class = AgendaItemSerializer
 
-    @extend_schema(
-        methods=["GET"], responses={200: AgendaItemSerializer(many=True), 403: REFUSALS[403], 404: REFUSALS[404]}
-    )
+    @extend_schema(methods=["GET"], responses={200: AgendaItemSerializer(many=True), 403: REFUSALS[403], 404: REFUSALS[404]})
     @extend_schema(
         methods=["POST"],
         request=AgendaAddInputSerializer,

@@ -13,8 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
 from govworks.core.money import yuan_text
@@ -96,16 +95,16 @@ PLAN = DecisionSubjectKind(
 
 
 def _projects(qs: QuerySet[Project]) -> QuerySet[Project]:
-    return qs.select_related("agency", "department", "manager").annotate(
-        controlling=Coalesce("approved_estimate", "estimate_amount", output_field=DecimalField(max_digits=16, decimal_places=2))
-    )
+    return qs.select_related("agency", "department", "manager")
 
 
 def project_candidates(user: Any, agency: Any) -> QuerySet[Project]:
     """The agency's projects ``user`` may see at 立项 whose controlling amount (approved estimate, else the
     estimate) reaches ``tzyd.large_fund_min_amount``."""
     qs = perms.projects_visible_to(user).filter(agency_id=agency.pk, stage=Stage.INITIATION)
-    return _projects(qs).filter(controlling__gte=large_fund_min_amount(agency)).order_by("code")
+    threshold = large_fund_min_amount(agency)
+    at_least = Q(approved_estimate__gte=threshold) | Q(approved_estimate__isnull=True, estimate_amount__gte=threshold)
+    return _projects(qs.filter(at_least)).order_by("code")
 
 
 def project_problem(project: Project) -> str:

@@ -60,7 +60,11 @@ def dw(fw: Any, make_project: Any) -> Any:
     fw.project = project_import_at_stage(actor=fw.pm, project=project, stage=Stage.CONTRACT, note=NOTE)
     fw.supplier = SupplierFactory(registered_by=fw.city, name=SUPPLIER)
     SupplierBankAccount.objects.create(
-        supplier=fw.supplier, bank_name="中国建设银行临江支行", account_name=SUPPLIER, account_number="330500000001", is_default=True
+        supplier=fw.supplier,
+        bank_name="中国建设银行临江支行",
+        account_name=SUPPLIER,
+        account_number="330500000001",
+        is_default=True,
     )
     fw.source = funding_source_create(
         actor=fw.finance,
@@ -329,7 +333,11 @@ def test_payment_at_the_threshold_goes_from_refused_to_approved_through_the_meet
 
     def advance(c: Contract, gross: str) -> PaymentRequest:
         return payments.payment_request_create(
-            actor=dw.pm, milestone=c.milestones.get(kind="advance"), source=dw.source, gross_amount=Decimal(gross), purpose="预付款"
+            actor=dw.pm,
+            milestone=c.milestones.get(kind="advance"),
+            source=dw.source,
+            gross_amount=Decimal(gross),
+            purpose="预付款",
         )
 
     draft = advance(contract, "300000")

@@ -23,6 +23,7 @@ from govworks.projects import permissions as perms
 from govworks.projects.models import AgendaItem, Meeting, MeetingMember, Opinion
 from govworks.projects.rules import quorum_met
 
+
 @dataclass(frozen=True)
 class MeetingFilter:
     agency_id: int | None = None

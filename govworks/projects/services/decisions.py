@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
-from govworks.core.registry import decision_subject_kind_of
+from govworks.core.registry import DecisionSubjectKind, decision_subject_kind_of
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, User
 from govworks.projects import permissions as perms
@@ -44,11 +44,16 @@ def check_upload(
 quorum_reached = quorum_met  # the name the meeting pages and tests use
 
 
+def _kind_of(subject: Any) -> DecisionSubjectKind | None:
+    """The registered decision kind of ``subject`` (of its concrete model), None when there is none."""
+    return decision_subject_kind_of(subject._meta.concrete_model or type(subject))
+
+
 def _context_of(subject: Any) -> Project | None:
     """The project whose timeline records a decision on ``subject`` (as its registered kind says)."""
     if subject is None:
         return None
-    kind = decision_subject_kind_of(type(subject)._meta.concrete_model)
+    kind = _kind_of(subject)
     if kind is not None:
         project = kind.project(subject)
         return project if isinstance(project, Project) else None
@@ -149,7 +154,7 @@ def agenda_item_add(
     ``title`` and ``amount`` default to the kind's category, "审议…" and the object's amount. The item keeps
     the object's facts as the meeting saw them."""
     _require_organizer(actor, meeting)
-    kind = decision_subject_kind_of(type(subject)._meta.concrete_model)
+    kind = _kind_of(subject)
     if kind is None:
         raise DomainError("agenda.kind", f"“{subject}”不属于须集体决策的事项类型", field="subject")
     if kind.agency_id(subject) != meeting.agency_id:
@@ -158,7 +163,9 @@ def agenda_item_add(
         raise PermissionDenied("您无权查看该事项")
     category = category or kind.category
     if category not in AgendaItem.Category.values:
-        raise DomainError("agenda.category", "三重一大类别只能是重大决策、重要干部任免、重大项目安排或大额度资金使用", field="category")
+        raise DomainError(
+            "agenda.category", "三重一大类别只能是重大决策、重要干部任免、重大项目安排或大额度资金使用", field="category"
+        )
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status == Meeting.Status.CLOSED:
@@ -282,7 +289,7 @@ def agenda_conclude(*, actor: User, item: AgendaItem, passed: bool, conclusion: 
             summary=f"集体决策“{item.title}”：{item.get_status_display()}（同意 {tally.agree}、不同意 {tally.disagree}、弃权 {tally.abstain}、回避 {tally.recused}，实到 {tally.present}/{tally.expected}）",
             reason=conclusion,
         )
-        kind = decision_subject_kind_of(type(subject)._meta.concrete_model) if subject is not None else None
+        kind = _kind_of(subject) if subject is not None else None
         if kind is not None and kind.on_decision is not None:
             kind.on_decision(subject, item)  # e.g. a passed annual plan becomes 已集体决策通过
     return item

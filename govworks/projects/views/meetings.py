@@ -110,7 +110,9 @@ class AgendaForm(forms.Form):
         label="决策事项",
         help_text="按类型分组：本单位待集体决策、尚未列入议题的事项（年度计划、立项项目、待签合同、重大变更、大额付款等）",
     )
-    category = forms.ChoiceField(label="三重一大类别", choices=[("", "按事项类型确定")] + AgendaItem.Category.choices, required=False)
+    category = forms.ChoiceField(
+        label="三重一大类别", choices=[("", "按事项类型确定"), *AgendaItem.Category.choices], required=False
+    )
     title = forms.CharField(label="议题名称", max_length=200, required=False, help_text="不填则按决策事项生成")
 
     def __init__(self, *args: Any, groups: list[selectors.SubjectGroup], **kwargs: Any) -> None:

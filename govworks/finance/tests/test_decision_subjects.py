@@ -526,3 +526,60 @@ def test_api_lists_and_adds_agenda_items_through_the_same_service(client, dw):
     assert client.get(base + "agenda-subjects/").json() == []  # on the agenda now: offered no more
     response = client.post(base + "agenda/", {"subject": f"contract:{big.pk}"}, content_type="application/json")
     assert (response.status_code, response.json()["code"]) == (422, "agenda.duplicate")
+
+
+# ------------------------------------------------------------------------------------------ races
+
+
+@pytest.fixture
+def dw_tx(transactional_db: Any, request: Any) -> Any:
+    return request.getfixturevalue("dw")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_meetings_taking_up_the_same_contract_at_once_make_one_item(dw_tx: Any) -> None:
+    """Two meetings' recorders put the same contract on their agendas at the same moment: the contract's row
+    lock serialises them, exactly one item is made and the other is refused as a duplicate."""
+    import threading
+
+    from django.db import connection
+
+    dw = dw_tx
+    contract = draft_contract(dw, "1000000", "综合楼改造")
+    meetings = [
+        decisions.meeting_create(
+            actor=dw.pm,
+            agency=dw.city,
+            kind="party_group",
+            title=f"党组会议{i}",
+            held_on=TODAY,
+            chair=dw.principal,
+            members=[dw.leader, dw.head, dw.finance],
+        )
+        for i in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    won: list[int] = []
+    lost: list[str] = []
+    errors: list[BaseException] = []
+
+    def work(meeting: Meeting) -> None:
+        try:
+            barrier.wait()
+            won.append(decisions.agenda_item_add(actor=dw.pm, meeting=meeting, subject=contract).pk)
+        except DomainError as err:
+            lost.append(err.code)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(m,)) for m in meetings]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert (len(won), lost) == (1, ["agenda.duplicate"])
+    assert AgendaItem.objects.filter(subject_id=contract.pk, subject_kind="contract").count() == 1

@@ -17,5 +17,6 @@ router.register("core/audit-events", AuditEventViewSet, basename="audit-event")
 router.register("projects/projects", projects_api.ProjectViewSet, basename="project")
 router.register("projects/plans", projects_api.PlanViewSet, basename="annual-plan")
 router.register("projects/approvals", projects_api.ApprovalViewSet, basename="approval")
+router.register("projects/meetings", projects_api.MeetingViewSet, basename="meeting")
 
 urlpatterns = router.urls

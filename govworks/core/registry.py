@@ -4,8 +4,9 @@ the navigation, the project workspace panels and the periodic jobs. The kernel n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
@@ -118,3 +119,84 @@ def register_workspace_panel(panel: WorkspacePanel) -> None:
 
 def workspace_panels() -> list[WorkspacePanel]:
     return sorted(_workspace_panels, key=lambda p: p.order)
+
+
+# ---------------------------------------------------------------------------------------- 三重一大 subjects
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    """One fact of an object put to a collective decision, as shown to the meeting (e.g. 合同金额)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DecisionSubjectFacts:
+    """What a meeting is shown about one object it may decide: a title, the amount at stake (None when it
+    has none), the facts in display order and the object's page."""
+
+    title: str
+    amount: Decimal | None
+    facts: tuple[DecisionFact, ...]
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class DecisionSubjectKind:
+    """A kind of object a service demands a passed collective decision (三重一大) on.
+
+    ``candidates(user, agency)`` returns the agency's objects ``user`` may see that await a decision now
+    (the meetings code leaves out those already on an agenda); it must take a fixed number of queries.
+    ``problem(obj)`` says in Chinese why ``obj`` does not await a decision ("" when it does), and
+    ``problem_code`` is the stable code of that refusal. ``facts(obj)`` describes it without further
+    queries on the objects ``candidates`` returns and on ``queryset()`` (which select_related what it needs).
+    ``visible_to(user)`` is the by-id starting point. ``agency_id(obj)`` is the agency whose meeting decides,
+    ``project(obj)`` the project whose timeline records the decision (None for none). ``redecidable``: a
+    passed decision does not keep the object off later agendas (a plan returned after its decision).
+    ``on_decision(obj, item)`` runs inside the chair's conclusion (e.g. a passed plan becomes 已集体决策通过).
+    """
+
+    key: str
+    label: str
+    model: type
+    category: str
+    candidates: Callable[[Any, Any], Iterable[Any]]
+    problem: Callable[[Any], str]
+    facts: Callable[[Any], DecisionSubjectFacts]
+    queryset: Callable[[], Any]
+    visible_to: Callable[[Any], Any]
+    agency_id: Callable[[Any], int]
+    project: Callable[[Any], Any] = lambda obj: None
+    problem_code: str = "agenda.not_awaiting"
+    redecidable: bool = False
+    on_decision: Callable[[Any, Any], None] | None = None
+    order: int = 100
+
+
+_decision_subjects: dict[str, DecisionSubjectKind] = {}
+
+
+def register_decision_subject(kind: DecisionSubjectKind) -> None:
+    """A module states that its services demand a passed collective decision on ``kind.model``: the
+    meeting's agenda then offers those objects (page and API) without the meetings code knowing them."""
+    for other in _decision_subjects.values():
+        if other.model is kind.model and other.key != kind.key:
+            raise ValueError(f"{kind.model.__name__} is already registered as decision subject {other.key!r}")
+    _decision_subjects[kind.key] = kind
+
+
+def decision_subject_kinds() -> list[DecisionSubjectKind]:
+    """Every registered kind, in display order."""
+    return sorted(_decision_subjects.values(), key=lambda k: (k.order, k.key))
+
+
+def decision_subject_kind(key: str) -> DecisionSubjectKind | None:
+    """The kind registered under ``key``; None when no module registered it."""
+    return _decision_subjects.get(key)
+
+
+def decision_subject_kind_of(model: type) -> DecisionSubjectKind | None:
+    """The kind of objects of ``model`` (a model class); None when none is registered."""
+    return next((k for k in _decision_subjects.values() if k.model is model), None)

@@ -16,15 +16,28 @@ from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from govworks.core.registry import decision_subject_kind
 from govworks.org import permissions as org_perms
 from govworks.org.api import BusinessOrExternalUser
 from govworks.org.roles import Role
 from govworks.projects import permissions as perms
-from govworks.projects.models import AnnualPlan, ApprovalRequest, ApprovalStep, PlanItem, Project, ProjectType, Stage
+from govworks.projects.models import (
+    AgendaItem,
+    AnnualPlan,
+    ApprovalRequest,
+    ApprovalStep,
+    Meeting,
+    PlanItem,
+    Project,
+    ProjectType,
+    Stage,
+)
 from govworks.projects.selectors import approvals as approval_selectors
+from govworks.projects.selectors import meetings as meeting_selectors
 from govworks.projects.selectors.plans import PlanFilter, PlanPage, plan_list_visible_to, plan_page
 from govworks.projects.selectors.projects import ProjectFilter, project_list_visible_to
 from govworks.projects.services import approvals as approval_services
+from govworks.projects.services import decisions as decision_services
 from govworks.projects.services import projects as project_services
 
 
@@ -605,3 +618,139 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             opinion=data.validated_data.get("opinion", ""),
         )
         return Response(ApprovalDetailSerializer(approval).data)
+
+
+# ---------------------------------------------------------------------------------------- 三重一大 agenda
+
+
+@extend_schema_field(_enum(AgendaItem.Category.choices), component_name="AgendaCategoryEnum")
+class AgendaCategoryField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=AgendaItem.Category.choices, **kwargs)
+
+
+@extend_schema_field(_enum(AgendaItem.Status.choices), component_name="AgendaStatusEnum")
+class AgendaStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=AgendaItem.Status.choices, **kwargs)
+
+
+class FactSerializer(serializers.Serializer):
+    """One fact of the decided object as the meeting saw it (e.g. 合同金额 / 1,000,000.00 元)."""
+
+    label = serializers.CharField()  # type: ignore[assignment]  # the fact's name, not the field's label
+    value = serializers.CharField()
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    """An agenda item with the facts of its object recorded when it was put on the agenda."""
+
+    category = AgendaCategoryField(read_only=True)
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    status = AgendaStatusField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    amount = _amount()
+    subject_kind_label = serializers.SerializerMethodField()
+    subject_facts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "meeting",
+            "seq",
+            "title",
+            "category",
+            "category_label",
+            "amount",
+            "subject_kind",
+            "subject_kind_label",
+            "subject_id",
+            "subject_facts",
+            "subject_url",
+            "status",
+            "status_label",
+            "chair_conclusion",
+            "concluded_at",
+        ]
+        read_only_fields = fields
+
+    def get_subject_kind_label(self, item: AgendaItem) -> str:
+        kind = decision_subject_kind(item.subject_kind)
+        return kind.label if kind else ""
+
+    @extend_schema_field(FactSerializer(many=True))
+    def get_subject_facts(self, item: AgendaItem) -> list[dict[str, str]]:
+        return [{"label": str(label), "value": str(value)} for label, value in item.subject_facts or []]
+
+
+class AgendaSubjectSerializer(serializers.Serializer):
+    """An object that may be put on the meeting's agenda: ``value`` is what ``POST …/agenda/`` takes."""
+
+    value = serializers.CharField()
+    kind = serializers.CharField(source="kind.key")
+    kind_label = serializers.CharField(source="kind.label")
+    title = serializers.CharField(source="facts.title")
+    amount = _amount()
+    facts = serializers.SerializerMethodField()
+    url = serializers.CharField(source="facts.url")
+
+    @extend_schema_field(FactSerializer(many=True))
+    def get_facts(self, choice: Any) -> list[dict[str, str]]:
+        return [{"label": f.label, "value": f.value} for f in choice.facts.facts]
+
+
+class AgendaAddInputSerializer(serializers.Serializer):
+    subject = serializers.RegexField(
+        r"^[a-z_]+:[1-9][0-9]{0,17}$",
+        error_messages={"required": "请选择决策事项", "invalid": "决策事项须写作“类型:编号”，如 contract:12"},
+        help_text="决策事项：类型:编号（见 agenda-subjects）",
+    )
+    category = AgendaCategoryField(
+        required=False, allow_blank=True, error_messages={"invalid_choice": "三重一大类别“{input}”不存在"}
+    )
+    title = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, error_messages={"max_length": "议题名称不能超过200字"}
+    )
+
+
+class MeetingViewSet(viewsets.GenericViewSet):
+    """A decision meeting's agenda: the items with their objects' facts; adding an item (the meeting's
+    recorder or chair, through the same service as the page); what may be added, grouped by kind."""
+
+    queryset = Meeting.objects.none()  # for the schema; requests use access_meeting()
+    serializer_class = AgendaItemSerializer
+
+    @extend_schema(methods=["GET"], responses={200: AgendaItemSerializer(many=True), 403: REFUSALS[403], 404: REFUSALS[404]})
+    @extend_schema(
+        methods=["POST"],
+        request=AgendaAddInputSerializer,
+        responses={201: AgendaItemSerializer, **REFUSALS},
+        description="增加议题：决策事项须为本单位待集体决策且尚未列入议题的事项（见 agenda-subjects）；"
+        "类别与议题名称不填时按事项确定。只有会议记录人或主持人可以办理。",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def agenda(self, request: Request, pk: str | None = None) -> Response:
+        meeting = perms.access_meeting(request.user, pk)
+        if request.method == "POST":
+            data = AgendaAddInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            kind_key, _, obj_id = data.validated_data["subject"].partition(":")
+            subject = meeting_selectors.decision_subject_get(user=request.user, kind_key=kind_key, pk=int(obj_id))
+            item = decision_services.agenda_item_add(
+                actor=request.user,  # type: ignore[arg-type]
+                meeting=meeting,
+                subject=subject,
+                category=data.validated_data.get("category", ""),
+                title=data.validated_data.get("title", ""),
+            )
+            return Response(AgendaItemSerializer(item).data, status=201)
+        items = AgendaItem.objects.filter(meeting=meeting).order_by("seq")
+        return Response(AgendaItemSerializer(items, many=True).data)
+
+    @extend_schema(responses={200: AgendaSubjectSerializer(many=True), 403: REFUSALS[403], 404: REFUSALS[404]})
+    @action(detail=True, methods=["get"], url_path="agenda-subjects")
+    def agenda_subjects(self, request: Request, pk: str | None = None) -> Response:
+        meeting = perms.access_meeting(request.user, pk)
+        choices = meeting_selectors.agenda_subject_choices(meeting=meeting, user=request.user)
+        return Response(AgendaSubjectSerializer(choices, many=True).data)

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from govworks.projects.tests.conftest import lifecycle, make_project  # noqa: F401  (shared fixtures)
+from govworks.projects.tests.conftest import decide_through_meeting, lifecycle, make_project  # noqa: F401  (shared fixtures)
 
 NOTE = "前期手续已线下办理，批复文号临机事〔2026〕9号"
 TODAY = dt.date.today()
@@ -78,6 +78,7 @@ def make_contract(
     ends_on: dt.date | None = None,
     **kw: Any,
 ) -> Any:
+    from govworks.procurement.decision_subjects import contract_problem
     from govworks.procurement.models import SupplierBankAccount
     from govworks.procurement.services import contracts as contract_services
     from govworks.procurement.services import lots as lot_services
@@ -121,7 +122,10 @@ def make_contract(
         ],
         **terms,
     )
-    pass_decision(world, contract)
+    if not contract_problem(contract):  # at or above 三重一大大额资金起点: decided at a meeting before signing
+        decide_through_meeting(
+            recorder=world.pm, chair=world.principal, members=[world.leader, world.head, world.finance], subject=contract
+        )
     return contract_services.contract_sign(actor=world.pm, contract=contract, signed_on=signed_on or TODAY - dt.timedelta(days=3))
 
 

@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from govworks.core.errors import DomainError
 from govworks.core.models import AuditEvent
@@ -32,7 +30,7 @@ from govworks.procurement.services import contracts as services
 from govworks.procurement.services import lots as lot_services
 from govworks.procurement.services.suppliers import AWARD_REFUSED_ACTION
 from govworks.procurement.tests.factories import ListingFactory, SupplierFactory
-from govworks.projects.models import AgendaItem, ApprovalRequest, Meeting, Stage
+from govworks.projects.models import AgendaItem, ApprovalRequest, Stage
 from govworks.projects.services.approvals import approval_decide
 from govworks.projects.services.projects import gate_conditions
 
@@ -116,25 +114,13 @@ def make(cw: Any, lot: ProcurementLot, supplier: Any = None, **kw: Any) -> Contr
 
 
 def pass_decision(cw: Any, subject: Any) -> AgendaItem:
-    meeting = Meeting.objects.create(
-        agency=cw.city,
-        kind=Meeting.Kind.PARTY_GROUP,
-        title="局党组会议",
-        held_on=TODAY,
-        chair=cw.leader,
-        quorum_ratio=Decimal("0.6667"),
-        organizer=cw.leader,
-    )
-    return AgendaItem.objects.create(
-        meeting=meeting,
-        seq=1,
-        title=f"审议{subject}",
-        category=AgendaItem.Category.MAJOR_PROJECT,
-        subject_type=ContentType.objects.get_for_model(subject),
-        subject_id=subject.pk,
-        status=AgendaItem.Status.PASSED,
-        concluded_at=timezone.now(),
-    )
+    """The leadership decides ``subject`` at a meeting, through the same services as the meeting pages."""
+    from govworks.projects.tests.conftest import decide_through_meeting
+
+    # the leadership of the city: its 主要领导 chairs when the test world has one, else its 分管领导
+    chair = getattr(cw, "principal", None) or cw.leader
+    members = [m for m in (cw.leader, cw.head, cw.discipline) if m != chair]
+    return decide_through_meeting(recorder=cw.pm, chair=chair, members=members, subject=subject)
 
 
 def signed(cw: Any, lot: ProcurementLot, **kw: Any) -> Contract:

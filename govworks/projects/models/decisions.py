@@ -75,6 +75,11 @@ class AgendaItem(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
+    subject_kind = models.CharField("决策事项类型", max_length=40, blank=True)
+    subject_facts = models.JSONField(
+        "决策事项要素", default=list, blank=True, help_text="列入议题时事项的金额、比例、供应商等要素：[[名称, 值], …]"
+    )
+    subject_url = models.CharField("决策事项页面", max_length=200, blank=True)
     status = models.CharField("结论", max_length=10, choices=Status.choices, default=Status.PENDING)
     chair_conclusion = models.TextField("主持人结论性意见", blank=True)
     concluded_at = models.DateTimeField("决策时间", null=True, blank=True)

@@ -9,15 +9,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from govworks.core.registry import (
+    DecisionSubjectFacts,
+    DecisionSubjectKind,
+    decision_subject_kind,
+    decision_subject_kind_of,
+    decision_subject_kinds,
+)
 from govworks.projects import permissions as perms
-from govworks.projects.models import AgendaItem, AnnualPlan, Meeting, MeetingMember, Opinion, Project, Stage
+from govworks.projects.models import AgendaItem, Meeting, MeetingMember, Opinion
 from govworks.projects.rules import quorum_met
-
-#: where the subject of an agenda item is shown (later modules' subjects are listed without a link)
-SUBJECT_URLS: dict[type, str] = {AnnualPlan: "projects:plan_detail", Project: "projects:project_detail"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,9 @@ class TallyView:
 class ItemView:
     item: AgendaItem
     subject: Any
-    subject_url_name: str | None
+    kind_label: str
+    subject_url: str
+    facts: list[tuple[str, str]]
     opinions: list[Opinion]
     tally: TallyView
     waiting: list[MeetingMember] = field(default_factory=list)  # present non-chair members yet to speak
@@ -127,11 +133,16 @@ def meeting_view(*, meeting: Meeting) -> MeetingView:
         opinions = list(item.opinions.all())
         spoken = {o.member_id for o in opinions}
         subject = item.subject
+        kind = decision_subject_kind(item.subject_kind) or (
+            decision_subject_kind_of(type(subject)._meta.concrete_model) if subject is not None else None
+        )
         views.append(
             ItemView(
                 item=item,
                 subject=subject,
-                subject_url_name=SUBJECT_URLS.get(type(subject)) if subject is not None else None,
+                kind_label=kind.label if kind else "",
+                subject_url=item.subject_url or (kind.facts(subject).url if kind and subject is not None else ""),
+                facts=[(str(label), str(value)) for label, value in item.subject_facts or []],
                 opinions=opinions,
                 tally=_tally(item, opinions),
                 waiting=[m for m in present if m.user_id != meeting.chair_id and m.user_id not in spoken],
@@ -159,40 +170,67 @@ def access_agenda_item(*, user: Any, pk: Any) -> AgendaItem:
 
 @dataclass(frozen=True)
 class SubjectChoice:
-    value: str  # "plan:<id>" / "project:<id>"
+    value: str  # "<kind key>:<id>", e.g. "contract:12"
     label: str
-    amount: Decimal
+    amount: Decimal | None
     obj: Any
+    kind: DecisionSubjectKind
+    facts: DecisionSubjectFacts
 
 
-def agenda_subject_choices(*, meeting: Meeting) -> list[SubjectChoice]:
-    """What the meeting may put on its agenda: the agency's plans submitted for decision and its projects
-    at 立项, leaving out those already on an agenda (pending, or passed for a project). Three queries."""
+@dataclass(frozen=True)
+class SubjectGroup:
+    kind: DecisionSubjectKind
+    choices: list[SubjectChoice]
+
+
+def _choice_label(facts: DecisionSubjectFacts) -> str:
+    amount = f"（{facts.amount:,.2f} 元）" if facts.amount is not None else ""
+    return f"{facts.title}{amount}"
+
+
+def agenda_subject_groups(*, meeting: Meeting, user: Any) -> list[SubjectGroup]:
+    """What ``user`` may put on the agenda of ``meeting``, grouped by registered kind (plans, projects at
+    立项, contracts before signing, change orders, large payments, …): the meeting agency's objects the
+    user may see that await a decision, leaving out those already on an agenda (pending, or passed unless
+    the kind is decided again). One query for what is taken, one or two per kind."""
+    kinds = decision_subject_kinds()
+    types = {kind.key: ContentType.objects.get_for_model(kind.model) for kind in kinds}
+    redecidable = {types[k.key].pk for k in kinds if k.redecidable}
     taken: dict[int, set[int]] = {}
-    plan_ct, project_ct = ContentType.objects.get_for_model(AnnualPlan), ContentType.objects.get_for_model(Project)
     for ct_id, obj_id, status in AgendaItem.objects.filter(
-        subject_type__in=[plan_ct, project_ct], status__in=[AgendaItem.Status.PENDING, AgendaItem.Status.PASSED]
+        meeting__agency_id=meeting.agency_id,
+        subject_type__in=list(types.values()),
+        status__in=[AgendaItem.Status.PENDING, AgendaItem.Status.PASSED],
     ).values_list("subject_type_id", "subject_id", "status"):
-        if ct_id == plan_ct.pk and status != AgendaItem.Status.PENDING:
+        if ct_id in redecidable and status != AgendaItem.Status.PENDING:
             continue  # a plan returned after a decision comes back to the meeting
         taken.setdefault(ct_id, set()).add(obj_id)
-    plans = (
-        AnnualPlan.objects.filter(agency_id=meeting.agency_id, status=AnnualPlan.Status.SUBMITTED)
-        .exclude(pk__in=taken.get(plan_ct.pk, set()))
-        .annotate(total=Sum("items__estimated_amount"))
-        .order_by("-year", "-revision")
-    )
-    projects = (
-        Project.objects.filter(agency_id=meeting.agency_id, stage=Stage.INITIATION)
-        .exclude(pk__in=taken.get(project_ct.pk, set()))
-        .order_by("code")
-    )
-    out = [
-        SubjectChoice(f"plan:{p.pk}", f"年度计划：{p}（估算合计 {p.total or 0:,.2f} 元）", Decimal(p.total or 0), p)
-        for p in plans
-    ]
-    out += [
-        SubjectChoice(f"project:{p.pk}", f"项目：{p.code} {p.name}（{p.controlling_amount:,.2f} 元）", p.controlling_amount, p)
-        for p in projects
-    ]
-    return out
+    groups = []
+    for kind in kinds:
+        skip = taken.get(types[kind.key].pk, set())
+        choices = []
+        for obj in kind.candidates(user, meeting.agency):
+            if obj.pk in skip:
+                continue
+            facts = kind.facts(obj)
+            choices.append(SubjectChoice(f"{kind.key}:{obj.pk}", _choice_label(facts), facts.amount, obj, kind, facts))
+        groups.append(SubjectGroup(kind, choices))
+    return groups
+
+
+def agenda_subject_choices(*, meeting: Meeting, user: Any) -> list[SubjectChoice]:
+    """Every choice of ``agenda_subject_groups``, kind by kind."""
+    return [c for group in agenda_subject_groups(meeting=meeting, user=user) for c in group.choices]
+
+
+def decision_subject_get(*, user: Any, kind_key: str, pk: Any) -> Any:
+    """The object of registered kind ``kind_key`` with ``pk`` that ``user`` may see (404 for an unknown
+    kind, a missing object and a forbidden one alike)."""
+    kind = decision_subject_kind(kind_key)
+    if kind is None:
+        raise Http404("记录不存在或您无权查看")
+    try:
+        return kind.queryset().filter(pk__in=kind.visible_to(user).values("pk")).get(pk=pk)
+    except (kind.model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+        raise Http404("记录不存在或您无权查看") from None

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
+from govworks.core.registry import DecisionSubjectKind, decision_subject_kind_of
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, User
 from govworks.projects import permissions as perms
-from govworks.projects.models import AgendaItem, AnnualPlan, HigherReview, Meeting, MeetingMember, Opinion, Project
+from govworks.projects.models import AgendaItem, HigherReview, Meeting, MeetingMember, Opinion, Project
 from govworks.projects.rules import Tally, decision_problem, quorum_met
 from govworks.projects.services.common import content_type_of, param
 
@@ -43,7 +44,19 @@ def check_upload(
 quorum_reached = quorum_met  # the name the meeting pages and tests use
 
 
+def _kind_of(subject: Any) -> DecisionSubjectKind | None:
+    """The registered decision kind of ``subject`` (of its concrete model), None when there is none."""
+    return decision_subject_kind_of(subject._meta.concrete_model or type(subject))
+
+
 def _context_of(subject: Any) -> Project | None:
+    """The project whose timeline records a decision on ``subject`` (as its registered kind says)."""
+    if subject is None:
+        return None
+    kind = _kind_of(subject)
+    if kind is not None:
+        project = kind.project(subject)
+        return project if isinstance(project, Project) else None
     return subject if isinstance(subject, Project) else getattr(subject, "project", None)
 
 
@@ -122,40 +135,76 @@ def meeting_record_attendance(
 
 
 def agenda_item_add(
-    *, actor: User, meeting: Meeting, subject: models.Model, category: str, title: str, amount: Decimal | None
+    *,
+    actor: User,
+    meeting: Meeting,
+    subject: models.Model,
+    category: str = "",
+    title: str = "",
+    amount: Decimal | None = None,
 ) -> AgendaItem:
-    """Put an object (an annual plan, a project, later a contract, change or payment) on the agenda."""
+    """Put ``subject`` on the agenda of ``meeting``: any object of a kind registered with
+    ``core.registry.register_decision_subject`` (annual plan, project at 立项, contract before signing,
+    change order needing the higher approval, large payment request, and whatever a later module adds).
+
+    Refused (nothing written) when the actor is not the recorder or chair, the meeting is closed, the kind is
+    not registered, the object belongs to another agency or is not visible to the actor, the object does not
+    await a decision (its kind says why, naming the rule and the numbers), or it already has a pending
+    decision (or a passed one, unless its kind is decided again after being returned). ``category``,
+    ``title`` and ``amount`` default to the kind's category, "审议…" and the object's amount. The item keeps
+    the object's facts as the meeting saw them."""
     _require_organizer(actor, meeting)
-    if getattr(subject, "agency_id", meeting.agency_id) != meeting.agency_id:
+    kind = _kind_of(subject)
+    if kind is None:
+        raise DomainError("agenda.kind", f"“{subject}”不属于须集体决策的事项类型", field="subject")
+    if kind.agency_id(subject) != meeting.agency_id:
         raise DomainError("agenda.agency", "议题须为本单位事项", field="subject")
+    if not kind.visible_to(actor).filter(pk=subject.pk).exists():
+        raise PermissionDenied("您无权查看该事项")
+    category = category or kind.category
+    if category not in AgendaItem.Category.values:
+        raise DomainError(
+            "agenda.category", "三重一大类别只能是重大决策、重要干部任免、重大项目安排或大额度资金使用", field="category"
+        )
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if meeting.status == Meeting.Status.CLOSED:
             raise DomainError("meeting.closed", "会议已结束，不能再增加议题")
+        # the subject's row serialises two meetings taking it up at once; the caller's copy may be stale
+        kind.model.objects.select_for_update().filter(pk=subject.pk).exists()  # type: ignore[attr-defined]
+        subject = kind.queryset().get(pk=subject.pk)
+        problem = kind.problem(subject)
+        if problem:
+            raise DomainError(kind.problem_code, problem, field="subject")
         ct = content_type_of(subject)
-        # a plan comes back after being returned or rejected and is decided again; anything else once
-        blocking = (
-            [AgendaItem.Status.PENDING]
-            if isinstance(subject, AnnualPlan)
-            else [AgendaItem.Status.PENDING, AgendaItem.Status.PASSED]
-        )
+        blocking = [AgendaItem.Status.PENDING] if kind.redecidable else [AgendaItem.Status.PENDING, AgendaItem.Status.PASSED]
         if AgendaItem.objects.filter(subject_type=ct, subject_id=subject.pk, status__in=blocking).exists():
             raise DomainError("agenda.duplicate", f"“{subject}”已有待决或已通过的集体决策议题")
-        if isinstance(subject, AnnualPlan):
-            subject = AnnualPlan.objects.get(pk=subject.pk)  # the caller's copy may be stale
-        if isinstance(subject, AnnualPlan) and subject.status != AnnualPlan.Status.SUBMITTED:
-            raise DomainError("agenda.plan_state", f"计划当前状态为“{subject.get_status_display()}”，须先提交会议审议")
+        facts = kind.facts(subject)
+        amount = facts.amount if amount is None else amount
+        title = title.strip() or f"审议{facts.title}"
         seq = (meeting.agenda.aggregate(m=models.Max("seq"))["m"] or 0) + 1
         item = AgendaItem.objects.create(
-            meeting=meeting, seq=seq, title=title, category=category, amount=amount, subject_type=ct, subject_id=subject.pk
+            meeting=meeting,
+            seq=seq,
+            title=title,
+            category=category,
+            amount=amount,
+            subject_type=ct,
+            subject_id=subject.pk,
+            subject_kind=kind.key,
+            subject_facts=[[f.label, f.value] for f in facts.facts],
+            subject_url=facts.url,
         )
         audit_event_record(
             actor=actor,
             action="projects.agenda.add",
             obj=item,
             agency=meeting.agency,
-            context=_context_of(subject),
-            summary=f"{meeting.title} 议题{seq}：{title}（{item.get_category_display()}）",
+            context=kind.project(subject),
+            summary=f"{meeting.title} 议题{seq}：{title}（{item.get_category_display()}，{kind.label}"
+            + (f"，{amount:,.2f} 元" if amount is not None else "")
+            + "）",
         )
     return item
 
@@ -240,10 +289,9 @@ def agenda_conclude(*, actor: User, item: AgendaItem, passed: bool, conclusion: 
             summary=f"集体决策“{item.title}”：{item.get_status_display()}（同意 {tally.agree}、不同意 {tally.disagree}、弃权 {tally.abstain}、回避 {tally.recused}，实到 {tally.present}/{tally.expected}）",
             reason=conclusion,
         )
-        if isinstance(subject, AnnualPlan):
-            from govworks.projects.services.plans import annual_plan_on_decision
-
-            annual_plan_on_decision(plan=subject, item=item)
+        kind = _kind_of(subject) if subject is not None else None
+        if kind is not None and kind.on_decision is not None:
+            kind.on_decision(subject, item)  # e.g. a passed annual plan becomes 已集体决策通过
     return item
 
 

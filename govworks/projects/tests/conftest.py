@@ -60,3 +60,28 @@ def make_project(lifecycle: Any) -> Any:
         )
 
     return make
+
+
+def decide_through_meeting(*, recorder: Any, chair: Any, members: list[Any], subject: Any, title: str = "") -> Any:
+    """A passed 三重一大 decision on ``subject`` the way people make one, through the services the meeting
+    pages call: ``recorder`` schedules a 党组会议 chaired by ``chair``, records everyone present, puts
+    ``subject`` on the agenda (refused when it does not await a decision), records each member's 同意; the
+    chair concludes 通过 last. Never a decision row written in code."""
+    from django.utils import timezone
+
+    from govworks.projects.services import decisions
+
+    meeting = decisions.meeting_create(
+        actor=recorder,
+        agency=chair.agency,
+        kind="party_group",
+        title=title or f"党组会议（审议{subject}）",
+        held_on=timezone.localdate(),
+        chair=chair,
+        members=members,
+    )
+    decisions.meeting_record_attendance(actor=recorder, meeting=meeting, present=[chair.pk, *[m.pk for m in members]])
+    item = decisions.agenda_item_add(actor=recorder, meeting=meeting, subject=subject)
+    for member in members:
+        decisions.opinion_record(actor=recorder, item=item, member=member, choice="agree", comment="同意")
+    return decisions.agenda_conclude(actor=chair, item=item, passed=True, conclusion="经集体讨论，同意。")

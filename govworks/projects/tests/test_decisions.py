@@ -829,7 +829,7 @@ def _grow_meetings(board: Board, n: int) -> None:
 
 def _grow_agenda(board: Board, meeting: Meeting, start: int, n: int) -> None:
     for i in range(start, start + n):
-        item = board.item(meeting, board.project(name=f"项目{i:02d}", advance=False))
+        item = board.item(meeting, board.project(name=f"项目{i:02d}"))  # at 立项: only then does it await a decision
         board.vote(item, AGREE, DISAGREE)
 
 
@@ -862,3 +862,68 @@ def test_meeting_detail_query_count_is_constant(client, board, count_queries):
     assert small <= 20, f"{small} queries"
     client.force_login(board.chair)
     assert count_queries(lambda: client.get(url)) <= small + 2
+
+
+# ------------------------------------------------------------------------------------------ subjects (registry)
+
+
+def test_project_is_offered_only_at_initiation_and_at_or_above_the_large_fund_amount(client, board):
+    """Given projects at 立项 of 800,000 and 299,999.99 元 and one of 800,000 元 still in 计划, when the
+    recorder opens the agenda page, then only the first is offered, with its facts; the others are refused
+    by the service naming the rule and the numbers, and nothing changes."""
+    big = board.project("800000", name="食堂改造")
+    small = board.project("299999.99", name="门卫室维修")
+    planned = board.project("800000", name="车库改造", advance=False)
+    meeting = board.meeting(3, present=3)
+    choices = [c.value for c in meeting_choices(meeting, board.recorder)]
+    assert choices == [f"project:{big.pk}"]
+    client.force_login(board.recorder)
+    page = text(client.get(reverse("projects:agenda_add", args=[meeting.pk])))
+    assert '<optgroup label="项目立项">' in page
+    for fact in ("估算金额", "800,000.00 元", "立项", board.recorder.display_name):
+        assert fact in page
+    assert f"project:{small.pk}" not in page and f"project:{planned.pk}" not in page
+    refused(
+        lambda: board.item(meeting, small, amount=None),
+        code="agenda.not_awaiting",
+        contains=(f"项目{small.code}金额 299,999.99 元 未达到三重一大大额资金起点 300,000.00 元，无须集体决策",),
+    )
+    refused(
+        lambda: board.item(meeting, planned),
+        code="agenda.not_awaiting",
+        contains=(f"项目{planned.code}当前处于“计划”阶段；三重一大集体决策在立项阶段作出",),
+    )
+    item = board.item(meeting, big, amount=None)
+    assert (item.subject_kind, item.amount, item.subject_facts[2]) == (
+        "project",
+        Decimal("800000.00"),
+        ["估算金额", "800,000.00 元"],
+    )
+    detail = text(client.get(detail_url(meeting)))
+    assert 'data-testid="subject-kind">项目立项<' in detail and 'data-testid="subject-facts"' in detail
+
+
+def meeting_choices(meeting: Meeting, user: Any) -> list[Any]:
+    from govworks.projects.selectors.meetings import agenda_subject_choices
+
+    return agenda_subject_choices(meeting=meeting, user=user)
+
+
+def test_a_model_is_registered_as_one_kind_only():
+    from govworks.core.registry import DecisionSubjectKind, register_decision_subject
+
+    with pytest.raises(ValueError, match="already registered as decision subject 'project'"):
+        register_decision_subject(
+            DecisionSubjectKind(
+                key="project_again",
+                label="项目",
+                model=Project,
+                category="major_project",
+                candidates=lambda user, agency: [],
+                problem=lambda obj: "",
+                facts=lambda obj: None,  # type: ignore[arg-type,return-value]
+                queryset=Project.objects.all,
+                visible_to=lambda user: Project.objects.none(),
+                agency_id=lambda obj: obj.agency_id,
+            )
+        )

@@ -4,7 +4,6 @@ selector and renders; every write goes through ``services.decisions``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -107,23 +106,20 @@ class AttendanceForm(forms.Form):
 
 
 class AgendaForm(forms.Form):
-    subject = forms.ChoiceField(label="决策事项", help_text="本单位已提交会议审议的年度计划，或处于立项阶段的项目")
+    subject = forms.ChoiceField(
+        label="决策事项",
+        help_text="按类型分组：本单位待集体决策、尚未列入议题的事项（年度计划、立项项目、待签合同、重大变更、大额付款等）",
+    )
     category = forms.ChoiceField(
-        label="三重一大类别", choices=AgendaItem.Category.choices, initial=AgendaItem.Category.MAJOR_PROJECT
+        label="三重一大类别", choices=[("", "按事项类型确定"), *AgendaItem.Category.choices], required=False
     )
     title = forms.CharField(label="议题名称", max_length=200, required=False, help_text="不填则按决策事项生成")
-    amount = forms.DecimalField(
-        label="涉及金额（元）",
-        max_digits=16,
-        decimal_places=2,
-        min_value=Decimal(0),
-        required=False,
-        help_text="不填则取计划估算合计或项目控制金额（批复概算，未批复时为估算）",
-    )
 
-    def __init__(self, *args: Any, choices: list[selectors.SubjectChoice], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, groups: list[selectors.SubjectGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", "请选择")] + [(c.value, c.label) for c in choices]  # type: ignore[attr-defined]
+        self.fields["subject"].choices = [("", "请选择")] + [  # type: ignore[attr-defined]
+            (g.kind.label, [(c.value, c.label) for c in g.choices]) for g in groups if g.choices
+        ]
 
 
 class OpinionForm(forms.Form):
@@ -310,29 +306,36 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
         _require_organizer(me, meeting)
     except PermissionDenied as err:
         return _refused(request, err, back=_detail_url(meeting.pk))
-    choices = selectors.agenda_subject_choices(meeting=meeting)
-    form = AgendaForm(request.POST or None, choices=choices)
+    groups = selectors.agenda_subject_groups(meeting=meeting, user=me)
+    choices = {c.value: c for g in groups for c in g.choices}
+    initial = {"subject": request.GET.get("subject", "")} if request.GET.get("subject") in choices else None
+    form = AgendaForm(request.POST or None, groups=groups, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = next(c for c in choices if c.value == data["subject"])
-        amount = data["amount"] if data["amount"] is not None else chosen.amount
-        title = data["title"].strip() or f"审议{chosen.obj}"
+        chosen = choices[data["subject"]]
         item = call_service(
             form,
             lambda: services.agenda_item_add(
-                actor=me, meeting=meeting, subject=chosen.obj, category=data["category"], title=title, amount=amount
+                actor=me, meeting=meeting, subject=chosen.obj, category=data["category"], title=data["title"]
             ),
         )
         if item:
             messages.success(request, f"已列入议题{item.seq}：{item.title}。")
             return redirect(_detail_url(meeting.pk, f"item-{item.pk}"))
-    return form_page(
+    return render(
         request,
-        form,
-        title=f"增加议题：{meeting.title}",
-        back=_detail_url(meeting.pk),
-        pretitle=PRETITLE,
-        note="议题关联其决策的事项；达到本单位三重一大金额标准的事项，须有通过的集体决策才能继续办理。",
+        "projects/meetings/agenda_add.html",
+        {
+            "form": form,
+            "groups": groups,
+            "meeting": meeting,
+            "title": f"增加议题：{meeting.title}",
+            "back": _detail_url(meeting.pk),
+            "pretitle": PRETITLE,
+            "note": "议题关联其决策的事项；达到本单位三重一大金额标准的事项，须有通过的集体决策才能继续办理。"
+            "列入议题时记录事项的金额、比例、供应商等要素。",
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

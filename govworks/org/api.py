@@ -17,7 +17,7 @@ from govworks.org.roles import Role
 class AgencySerializer(serializers.ModelSerializer):
     class Meta:
         model = Agency
-        fields = ["id", "name", "short_name", "credit_code", "parent", "level", "region_code", "is_active"]
+        fields = ["id", "name", "short_name", "code", "credit_code", "parent", "level", "region_code", "is_active"]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

@@ -25,7 +25,8 @@ from govworks.core.testing.role_matrix import assert_role_matrix, call_as
 from govworks.org import permissions as org_perms
 from govworks.org.tests.factories import DepartmentFactory, RoleGrantFactory, UserFactory
 from govworks.projects.models import Expert, ExpertOpinion, ExpertReview, JointReview, JointReviewSeat, Project
-from govworks.projects.rules import Candidate, conflict_reason, draw_panel, eligible, joint_review_summary
+from govworks.projects.rules import Candidate, Party, conflict_reason, draw_panel, eligible, joint_review_summary
+from govworks.projects.services import expert_draws as draws
 from govworks.projects.services import projects as project_services
 from govworks.projects.services import reviews as services
 
@@ -123,6 +124,12 @@ def draw(world: Any, project: Project, *, size: int = 3, speciality: str = "stru
         speciality=speciality,
         panel_size=size,
     )
+
+
+def contractor_party(world: Any) -> Party:
+    """The demo contractor as a party of the project (what the construction module reports for its site)."""
+    org = world.contractor_org
+    return Party("施工单位", org.name, org.credit_code, org.pk)
 
 
 def department_head(world: Any) -> Any:
@@ -330,7 +337,7 @@ def test_experts_of_related_companies_are_excluded(world, monkeypatch):
     free = pool(3)
     staff = expert("建工集团专家", org=world.contractor_org)
     tied = expert("与建工集团有关", conflict_orgs=[world.contractor_org])
-    monkeypatch.setattr(services, "related_org_providers", [lambda p: {world.contractor_org.pk}])
+    monkeypatch.setattr(draws, "project_party_providers", [lambda p: [contractor_party(world)]])
     review = draw(world, project, size=3)
     assert set(review.panel) == {e.pk for e in free}
     assert review.excluded_snapshot == sorted([staff.pk, tied.pk])
@@ -344,8 +351,8 @@ def test_snapshot_holds_the_companies_the_draw_excluded_by(world, monkeypatch):
     project = new_project(world)
     free = pool(3)
     staff = expert("建工集团专家", org=world.contractor_org)
-    answers = [{world.contractor_org.pk}]
-    monkeypatch.setattr(services, "related_org_providers", [lambda p: answers.pop(0) if answers else set()])
+    answers = [[contractor_party(world)]]
+    monkeypatch.setattr(draws, "project_party_providers", [lambda p: answers.pop(0) if answers else []])
     review = draw(world, project, size=3)
     assert set(review.panel) == {e.pk for e in free} and review.excluded_snapshot == [staff.pk]
     assert review.pool_snapshot["org_ids"] == [world.contractor_org.pk]

@@ -25,7 +25,9 @@ def test_site_contractor_and_supervisor_staff_are_excluded_from_the_expert_revie
     by_code = Expert.objects.create(
         name="监理乙", speciality="fire", title="高级工程师", employer="监理", employer_credit_code=cw.supervisor_org.credit_code
     )
-    free = [Expert.objects.create(name=f"消防专家{i}", speciality="fire", title="高级工程师", employer="临江大学") for i in range(3)]
+    free = [
+        Expert.objects.create(name=f"消防专家{i}", speciality="fire", title="高级工程师", employer="临江大学") for i in range(3)
+    ]
     # when the project's 专家论证 panel is drawn
     review = reviews.expert_review_draw(
         actor=cw.pm, project=site_project, stage=site_project.stage, subject="消防方案论证", speciality="fire", panel_size=3

@@ -30,14 +30,16 @@ def test_contractor_employees_are_excluded_from_the_expert_review(client: Client
     form = {"speciality": "structure", "title": "高级工程师", "employer_credit_code": "", "phone": ""}
     picked = client.post(reverse("projects:expert_create"), {**form, "name": "三建总工", "employer_pick": supplier.credit_code})
     typed = client.post(
-        reverse("projects:expert_create"), {**form, "name": "三建技术员", "employer_pick": "", "employer": "临江三建（有限 公司）"}
+        reverse("projects:expert_create"),
+        {**form, "name": "三建技术员", "employer_pick": "", "employer": "临江三建（有限 公司）"},
     )
     assert (picked.status_code, typed.status_code) == (302, 302)
     chief = Expert.objects.get(name="三建总工")
     tech = Expert.objects.get(name="三建技术员")
     assert (chief.employer, chief.employer_credit_code) == ("临江三建有限公司", supplier.credit_code)
     free = [
-        Expert.objects.create(name=f"库内专家{i}", speciality="structure", title="高级工程师", employer="临江大学") for i in range(3)
+        Expert.objects.create(name=f"库内专家{i}", speciality="structure", title="高级工程师", employer="临江大学")
+        for i in range(3)
     ]
     # and the 工程管理岗 draws the 专家论证 panel through the page, as large as the eligible pool
     client.force_login(cw.pm)

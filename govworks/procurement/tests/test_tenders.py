@@ -627,7 +627,12 @@ def test_panel_redraw_needs_a_reason_and_keeps_the_first_draw_beside_it(client: 
     if dropped is not None:
         with pytest.raises(DomainError) as err:
             services.score_record(
-                actor=tw.pm, tender=tender, evaluator=Expert.objects.get(pk=dropped), bid=bids[0], criterion="tech", score=Decimal(1)
+                actor=tw.pm,
+                tender=tender,
+                evaluator=Expert.objects.get(pk=dropped),
+                bid=bids[0],
+                criterion="tech",
+                score=Decimal(1),
             )
         assert err.value.code == "procurement.score.evaluator"
 
@@ -639,10 +644,18 @@ def test_panel_redraw_is_refused_once_a_score_is_recorded(tw: Any, bidding: Any)
     tender = unseal(tender)
     services.tender_open(actor=tw.pm, tender=tender)
     services.score_record(
-        actor=tw.pm, tender=tender, evaluator=Expert.objects.get(pk=panel.panel[0]), bid=bids[0], criterion="tech", score=Decimal(40)
+        actor=tw.pm,
+        tender=tender,
+        evaluator=Expert.objects.get(pk=panel.panel[0]),
+        bid=bids[0],
+        criterion="tech",
+        score=Decimal(40),
     )
     before = panel_state(tender)
     with pytest.raises(DomainError) as err:
         services.panel_redraw(actor=tw.pm, tender=tender, reason="抽中专家因病不能到场")
-    assert (err.value.code, err.value.message) == ("procurement.panel.redraw_scored", "已录入 1 条评委评分，不能再重新抽取评标委员会")
+    assert (err.value.code, err.value.message) == (
+        "procurement.panel.redraw_scored",
+        "已录入 1 条评委评分，不能再重新抽取评标委员会",
+    )
     assert panel_state(tender) == before

@@ -25,6 +25,7 @@ from govworks.projects.services.expert_draws import (
     speciality_label,
 )
 
+
 def _draw_audit(actor: User, review: ExpertReview, drawn: PanelDraw, *, action: str, verb: str, reason: str = "") -> None:
     audit_event_record(
         actor=actor,

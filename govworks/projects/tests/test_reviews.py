@@ -956,7 +956,11 @@ def test_employer_matches_a_party_by_credit_code_account_or_normalised_name():
     assert conflict_reason(by_name, agency_ids=frozenset(), org_ids=frozenset(), parties=parties) == (
         "投标人“临江二建（集团）有限公司”的人员"
     )
-    assert organisation_name_key("ＡＢＣ 工程（集团）有限公司") == organisation_name_key("abc工程(集团)有限公司") == "abc工程集团有限公司"
+    assert (
+        organisation_name_key("ＡＢＣ 工程（集团）有限公司")
+        == organisation_name_key("abc工程(集团)有限公司")
+        == "abc工程集团有限公司"
+    )
 
 
 def test_redraw_needs_a_reason_and_both_draws_are_shown_side_by_side(client, world):
@@ -1009,14 +1013,18 @@ def test_redraw_needs_a_reason_and_both_draws_are_shown_side_by_side(client, wor
         ),
         code="expert.concluded",
     )
-    refused(lambda: services.expert_review_redraw(actor=world.pm, review=first, reason="再抽一次试试看"), code="expert.redraw_status")
+    refused(
+        lambda: services.expert_review_redraw(actor=world.pm, review=first, reason="再抽一次试试看"), code="expert.redraw_status"
+    )
 
 
 def test_redraw_is_refused_once_an_opinion_is_recorded(world):
     project = new_project(world)
     pool(6)
     review = draw(world, project)
-    services.expert_opinion_record(actor=world.pm, review=review, expert=Expert.objects.get(pk=review.panel[0]), score=80, opinion="同意")
+    services.expert_opinion_record(
+        actor=world.pm, review=review, expert=Expert.objects.get(pk=review.panel[0]), score=80, opinion="同意"
+    )
     err = refused(
         lambda: services.expert_review_redraw(actor=world.pm, review=review, reason="抽中专家因病不能到场"),
         code="expert.redraw_opinions",

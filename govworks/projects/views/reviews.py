@@ -99,7 +99,7 @@ class ExpertForm(forms.ModelForm):
         self.fields["conflict_agencies"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["employer_org"].queryset = orgs  # type: ignore[attr-defined]
         self.fields["conflict_orgs"].queryset = orgs  # type: ignore[attr-defined]
-        self.directory = dict((code, name) for name, code in employer_directory())
+        self.directory = {code: name for name, code in employer_directory()}
         self.fields["employer_pick"].choices = [  # type: ignore[attr-defined]
             ("", "—— 不从供应商库选择 ——"),
             *((code, f"{name}（{code}）") for code, name in self.directory.items()),
@@ -376,7 +376,9 @@ def expert_review_redraw(request: HttpRequest, review_pk: int) -> HttpResponse:
     org_perms.require(me, perms.REVIEW_ORGANIZE, review.project.agency_id)
     form = ExpertRedrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new = call_service(form, lambda: services.expert_review_redraw(actor=me, review=review, reason=form.cleaned_data["reason"]))
+        new = call_service(
+            form, lambda: services.expert_review_redraw(actor=me, review=review, reason=form.cleaned_data["reason"])
+        )
         if new:
             messages.success(request, "已重新抽取专家，原抽取结果保留并与本次结果并列显示。")
             return redirect("projects:expert_review_detail", review_pk=new.pk)

@@ -275,7 +275,10 @@ def expert_create(request: HttpRequest) -> HttpResponse:
         title="专家入库",
         back=reverse("projects:expert_list"),
         pretitle=PRETITLE,
-        note="专家库全平台共享。请如实登记工作单位和利害关系单位：抽取时，项目建设单位的人员和与其有利害关系的专家一律自动回避。",
+        note=(
+            "专家库全平台共享。请如实登记工作单位（可从供应商库选择）和利害关系单位：抽取时，项目建设单位的人员、"
+            "项目合同相对人、投标人、施工和监理单位的人员（按统一社会信用代码和单位名称比对），以及与其有利害关系的专家一律自动回避。"
+        ),
     )
 
 
@@ -313,7 +316,8 @@ def expert_review_draw(request: HttpRequest, pk: int) -> HttpResponse:
         pretitle=f"{project.code} · {_stage_label(project.stage)}阶段",
         note=(
             f"从专家库中该专业的在库专家中随机抽取，不少于 {minimum} 人（规则参数 expert_review.panel_min_size）。"
-            "本单位及上级主管单位人员、与其或参建企业有利害关系的专家自动回避；抽取种子和候选快照随结果保存，任何人可复核。"
+            "本单位及上级主管单位人员、项目各方（合同相对人、投标人、施工和监理单位，按统一社会信用代码和单位名称比对）的人员，"
+            "以及与其有利害关系的专家自动回避；抽取种子、候选快照和项目各方随结果保存，任何人可复核。"
         ),
     )
 

@@ -23,7 +23,7 @@ from govworks.org import permissions as perms
 from govworks.org import services
 from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
 from govworks.org.roles import ADMIN_ROLES, BUSINESS_ROLES, Role
-from govworks.org.rules import password_problems
+from govworks.org.rules import credit_code_check_char, password_problems
 from govworks.org.tests.factories import (
     PASSWORD,
     AgencyFactory,
@@ -1504,3 +1504,23 @@ def test_agency_code_can_change_until_something_is_numbered(world):
     )
     # and a blank code in the edit form leaves it as it is
     assert services.agency_update(actor=world.sub_sysadmin, agency=agency, code="", address="临江市府前路8号").code == "LJHQ2"
+
+
+def test_migration_gives_every_agency_a_distinct_code(world):
+    # given agencies whose codes are to be filled, two of them sharing the 组织机构代码 part of the credit code
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.org.migrations.0002_agency_code")
+    twin_code = "12" + world.other.credit_code[2:8] + world.city.credit_code[8:17]
+    twin_code += credit_code_check_char(twin_code[:17])
+    Agency.objects.filter(pk=world.other.pk).update(credit_code=twin_code)
+    # when the data migration runs
+    migration.fill_codes(apps, None)
+    # then each agency has the organisation code of its credit code, the later twin with a digit appended
+    codes = dict(Agency.objects.values_list("pk", "code"))
+    assert codes[world.city.pk] == world.city.credit_code[8:17]
+    assert codes[world.sub.pk] == world.sub.credit_code[8:17]
+    assert codes[world.other.pk] == world.city.credit_code[8:17] + "1"
+    assert len(set(codes.values())) == len(codes)

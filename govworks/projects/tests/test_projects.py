@@ -425,3 +425,20 @@ def test_the_workbench_names_the_responsible_person(make_project, lifecycle):
     project = to_initiation(make_project(), lifecycle)
     titles = [i.title for i in work_items_for(lifecycle.pm)]
     assert any(project.code in t and "立项" in t for t in titles)
+
+
+def test_migration_gives_existing_gw_codes_their_agency_code(lifecycle, make_project):
+    # given a project numbered the old way (GW-…) and one already numbered the new way
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.projects.migrations.0004_project_code_unique_everywhere")
+    old, new = make_project(name="旧编号项目"), make_project(name="新编号项目")
+    year = dt.date.today().year
+    Project.objects.filter(pk=old.pk).update(code=f"GW-{year}-0009")
+    # when the data migration runs
+    migration.prefix_with_agency_code(apps, None)
+    # then the old code keeps its year and serial behind the agency's code; the new one is untouched
+    assert Project.objects.get(pk=old.pk).code == f"LJJG-{year}-0009"
+    assert Project.objects.get(pk=new.pk).code == new.code == f"LJJG-{year}-0002"

@@ -58,9 +58,9 @@ def world(db: Any) -> World:
     )
 
     rule_parameters_seed()
-    city = AgencyFactory(name="临江市机关事务管理局", short_name="市机关事务局")
-    sub = AgencyFactory(name="临江市市级机关后勤服务中心", short_name="后勤中心", parent=city)
-    other = AgencyFactory(name="邻江市机关事务管理局", short_name="邻市机关事务局")
+    city = AgencyFactory(name="临江市机关事务管理局", short_name="市机关事务局", code="LJJG")
+    sub = AgencyFactory(name="临江市市级机关后勤服务中心", short_name="后勤中心", parent=city, code="LJHQ")
+    other = AgencyFactory(name="邻江市机关事务管理局", short_name="邻市机关事务局", code="LNJG")
     construction = DepartmentFactory(agency=city, name="基建科", is_construction=True)
 
     def person(username: str, agency: Any, role: str | None, **kw: Any) -> Any:

@@ -223,7 +223,11 @@ def gen_org(w: World) -> None:
 
     bar = Progress("机关单位", w.scale.agencies)
     root = Agency.objects.create(
-        name="省机关事务管理局（基准）", short_name="省局", credit_code=credit_code("11", "330000", "BENCH0000"), level="province"
+        name="省机关事务管理局（基准）",
+        short_name="省局",
+        code="BENCH",
+        credit_code=credit_code("11", "330000", "BENCH0000"),
+        level="province",
     )
     root.path = f"/{root.pk}/"
     root.save(update_fields=["path"])
@@ -236,6 +240,7 @@ def gen_org(w: World) -> None:
         agency = Agency.objects.create(
             name=f"{'市' if level == 'city' else '县'}级机关事务单位{i:03d}（基准）",
             short_name=f"单位{i:03d}",
+            code=f"BENCH{i:04d}",
             credit_code=credit_code("11", "330000", f"BENCH{i:04d}"),
             parent=parent,
             level=level,

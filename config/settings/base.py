@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "govworks.core.middleware.RequestContextMiddleware",
+    "govworks.core.middleware.RefusalMiddleware",
     "govworks.org.middleware.IdleTimeoutMiddleware",
     "govworks.org.middleware.ForcePasswordChangeMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -242,7 +242,7 @@ class ExportJob(models.Model):
 
 
 class NumberSequence(models.Model):
-    """Gap-free agency-scoped counters for document numbers (GW-2026-0007). Locked row per key and year."""
+    """Gap-free agency-scoped counters for document numbers (LJJG-2026-0007). Locked row per key and year."""
 
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
     key = models.CharField("编号类别", max_length=40)

@@ -1,4 +1,4 @@
-"""Agency-scoped, gap-free numbering (项目编号 GW-2026-0007 and the like)."""
+"""Agency-scoped, gap-free numbering (项目编号 LJJG-2026-0007 and the like)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from govworks.core.models import NumberSequence
 
 
 def next_number(*, agency: Any, key: str, year: int, prefix: str, width: int = 4) -> str:
-    """The next number of ``key`` for ``agency`` in ``year``, e.g. ``GW-2026-0007``.
+    """The next number of ``key`` for ``agency`` in ``year``, e.g. ``LJJG-2026-0007`` (``prefix`` LJJG: the agency code).
 
     Must run inside the caller's transaction: the counter row stays locked until it commits, so two
     concurrent callers never get the same number and a rolled-back caller leaves no gap.

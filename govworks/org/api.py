@@ -31,7 +31,7 @@ class BusinessOrExternalUser(drf_permissions.IsAuthenticated):
 class AgencySerializer(serializers.ModelSerializer):
     class Meta:
         model = Agency
-        fields = ["id", "name", "short_name", "credit_code", "parent", "level", "region_code", "is_active"]
+        fields = ["id", "name", "short_name", "code", "credit_code", "parent", "level", "region_code", "is_active"]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

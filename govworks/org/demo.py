@@ -66,6 +66,7 @@ ROOT_ADMINS = [
     (Role.AUDIT_ADMIN, "auditadmin", "蒋红"),
 ]
 
+SUBORDINATE_CODES = {"后勤服务中心": "LJHQ", "公务用车中心": "LJGC", "会议中心": "LJHY"}  # 项目编号前缀
 SUBORDINATES = [
     # (name, short, serial, prefix, people [(username, name, dept, title, role)])
     (
@@ -227,6 +228,7 @@ def seed_organisation() -> str:
         name=ROOT_NAME,
         credit_code=credit_code("11", "331000", "002487361"),
         short_name="市机关事务局",
+        code="LJJG",
         level=Agency.Level.CITY,
         region_code="331000",
         address="临江市市民中心C座8楼",
@@ -259,6 +261,7 @@ def seed_organisation() -> str:
             parent=root,
             name=sub_name,
             short_name=short,
+            code=SUBORDINATE_CODES[short],
             credit_code=credit_code(prefix, "331000", serial),
             level=Agency.Level.CITY,
             region_code="331000",

@@ -32,10 +32,19 @@ class CreditCodeField(forms.CharField):
 
 class AgencyForm(forms.ModelForm):
     credit_code = CreditCodeField()
+    code = forms.CharField(
+        label="单位代码",
+        required=False,
+        max_length=10,
+        help_text="项目编号的前缀，如 LJJG-2026-0009；2–10 位大写英文字母或数字。新建时留空则取统一社会信用代码中的组织机构代码；已有编号后不能修改",
+    )
 
     class Meta:
         model = Agency
-        fields = ["name", "short_name", "credit_code", "level", "region_code", "address", "is_active"]
+        fields = ["name", "short_name", "code", "credit_code", "level", "region_code", "address", "is_active"]
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data.get("code") or "").strip().upper()
 
     def clean_region_code(self) -> str:
         code = self.cleaned_data.get("region_code", "")

@@ -10,13 +10,19 @@ from django.db import models
 
 from govworks.core.models import TimeStampedModel
 from govworks.org.roles import ExternalKind, Role
-from govworks.org.rules import credit_code_problem
+from govworks.org.rules import agency_code_problem, credit_code_problem
 
 
 def validate_credit_code(value: str) -> None:
     problem = credit_code_problem(value)
     if problem:
         raise ValidationError(problem, code="credit_code")
+
+
+def validate_agency_code(value: str) -> None:
+    problem = agency_code_problem(value)
+    if problem:
+        raise ValidationError(problem, code="agency_code")
 
 
 class Agency(TimeStampedModel):
@@ -30,6 +36,13 @@ class Agency(TimeStampedModel):
 
     name = models.CharField("单位名称", max_length=100, unique=True)
     short_name = models.CharField("简称", max_length=40, blank=True)
+    code = models.CharField(
+        "单位代码",
+        max_length=10,
+        unique=True,
+        validators=[validate_agency_code],
+        help_text="项目编号的前缀，如 LJJG-2026-0009；2–10 位大写英文字母或数字，各单位不得重复",
+    )
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
     parent = models.ForeignKey(
         "self", verbose_name="上级主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="children"

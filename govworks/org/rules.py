@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -25,6 +26,26 @@ def credit_code_problem(code: str) -> str | None:
     if code[17] != expected:
         return f"统一社会信用代码校验位错误：第18位应为 {expected}，实为 {code[17]}"
     return None
+
+
+AGENCY_CODE_PATTERN = r"^[A-Z0-9]{2,10}$"
+
+
+def agency_code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be an agency's code (the prefix of its project numbers), or None.
+
+    2–10 characters, upper-case Latin letters and digits, so that ``<code>-2026-0009`` reads the same on
+    every screen, in every export and in a file name.
+    """
+    if not re.fullmatch(AGENCY_CODE_PATTERN, code or ""):
+        return f"单位代码应为 2–10 位大写英文字母或数字（填写的是“{code}”），如 LJJG"
+    return None
+
+
+def agency_code_default(credit_code: str) -> str:
+    """The code an agency gets when none is chosen: the 9-character 组织机构代码 inside its 统一社会信用代码
+    (characters 9–17), unique nationwide like the credit code itself."""
+    return credit_code.strip().upper()[8:17]
 
 
 def password_problems(password: str, *, username: str, min_length: int, min_classes: int) -> list[str]:

@@ -19,12 +19,12 @@ from django.utils import timezone
 from govworks.core.audit import audit_event_record, diff
 from govworks.core.audited import audited_create, audited_update, snapshot
 from govworks.core.errors import DomainError
-from govworks.core.models import RuleParameter
+from govworks.core.models import NumberSequence, RuleParameter
 from govworks.core.rule_parameters import parse_value
 from govworks.org import permissions as perms
 from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
 from govworks.org.roles import ADMIN_ROLES, Role
-from govworks.org.rules import credit_code_problem, separation_of_duties_problem
+from govworks.org.rules import agency_code_default, credit_code_problem, separation_of_duties_problem
 
 
 def _validated(instance: Any, *, exclude: list[str] | None = None) -> None:
@@ -34,12 +34,19 @@ def _validated(instance: Any, *, exclude: list[str] | None = None) -> None:
 
 # ---------------------------------------------------------------------------------------- agencies
 
-AGENCY_FIELDS = ["name", "short_name", "credit_code", "level", "region_code", "address", "is_active"]
+AGENCY_FIELDS = ["name", "short_name", "code", "credit_code", "level", "region_code", "address", "is_active"]
+
+
+def _with_agency_code(fields: dict[str, Any], credit_code: str) -> dict[str, Any]:
+    """``fields`` with the agency code upper-cased, or defaulted to the 组织机构代码 in the credit code."""
+    code = str(fields.get("code") or "").strip().upper()
+    return {**fields, "code": code or agency_code_default(credit_code)}
 
 
 def agency_create(*, actor: User, parent: Agency, **fields: Any) -> Agency:
     """Create a subordinate agency under ``parent``. Only a 系统管理员 of ``parent`` may."""
     perms.require(actor, perms.ORG_MANAGE, parent.pk)
+    fields = _with_agency_code(fields, str(fields.get("credit_code") or ""))
     with transaction.atomic():
         agency = Agency(parent=parent, **fields)
         _validated(agency, exclude=["path"])
@@ -60,6 +67,7 @@ def agency_create(*, actor: User, parent: Agency, **fields: Any) -> Agency:
 
 def agency_root_create(*, name: str, credit_code: str, **fields: Any) -> Agency:
     """Create a top agency of the deployment (installation step; no actor)."""
+    fields = _with_agency_code(fields, credit_code)
     with transaction.atomic():
         agency = Agency(name=name, credit_code=credit_code, **fields)
         _validated(agency, exclude=["path"])
@@ -71,8 +79,26 @@ def agency_root_create(*, name: str, credit_code: str, **fields: Any) -> Agency:
 
 
 def agency_update(*, actor: User, agency: Agency, **fields: Any) -> Agency:
-    """Change an agency's own data (its 系统管理员, or an administrator of a superior agency)."""
+    """Change an agency's own data (its 系统管理员, or an administrator of a superior agency).
+
+    The agency code is the prefix of the project numbers already issued: once one is numbered, changing
+    it is refused (another agency could take the old code and issue the same numbers again). A blank code
+    leaves it as it is."""
     perms.require(actor, perms.ORG_MANAGE, agency.pk)
+    if "code" in fields:
+        code = str(fields["code"] or "").strip().upper()
+        if not code or code == agency.code:
+            fields = {k: v for k, v in fields.items() if k != "code"}
+        else:
+            fields = {**fields, "code": code}
+            issued = NumberSequence.objects.filter(agency_id=agency.pk, key="project", last_value__gt=0).order_by("-year").first()
+            if issued is not None:
+                raise DomainError(
+                    "org.agency_code_in_use",
+                    f"单位代码 {agency.code} 已用于本单位的项目编号（最近为 {agency.code}-{issued.year}-{issued.last_value:04d}），"
+                    f"不能改为 {code}",
+                    field="code",
+                )
     return audited_update(
         actor=actor,
         model=Agency,

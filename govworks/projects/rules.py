@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -144,16 +146,58 @@ def decision_problem(tally: Tally, *, ratio: Decimal, chair_says_pass: bool) -> 
 
 @dataclass(frozen=True)
 class Candidate:
+    """An expert as the draw sees them: speciality and every tie that can exclude them."""
+
     expert_id: int
     speciality: str
     employer_agency_id: int | None
     employer_org_id: int | None
     conflict_agency_ids: frozenset[int]
     conflict_org_ids: frozenset[int]
+    employer_name: str = ""  # 工作单位 as written (matched by name against the project's parties)
+    employer_credit_code: str = ""  # 工作单位的统一社会信用代码, when known
 
 
-def conflict_reason(c: Candidate, *, agency_ids: frozenset[int], org_ids: frozenset[int]) -> str | None:
-    """Why the expert must not sit on the panel: works for or is tied to the agency or a related company."""
+@dataclass(frozen=True)
+class Party:
+    """A company on the other side of a project: a contract's supplier, a bidder, the contractor or the
+    supervisor on site. ``org_id`` is its external-organisation account, when it has one."""
+
+    role: str
+    name: str
+    credit_code: str = ""
+    org_id: int | None = None
+
+
+_NAME_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def organisation_name_key(name: str) -> str:
+    """A company name made comparable: full-width forms folded (NFKC), spaces, brackets and punctuation
+    dropped, Latin letters lower-cased — “临江二建（集团） 有限公司” and “临江二建(集团)有限公司” are the same."""
+    return _NAME_NOISE.sub("", unicodedata.normalize("NFKC", name or "")).casefold()
+
+
+def employer_party(c: Candidate, parties: Iterable[Party]) -> Party | None:
+    """The party of the project that employs the expert, or None: the same 统一社会信用代码, the same
+    external-organisation account, or the same name once normalised (:func:`organisation_name_key`)."""
+    code = (c.employer_credit_code or "").strip().upper()
+    name = organisation_name_key(c.employer_name)
+    for party in parties:
+        if code and code == (party.credit_code or "").strip().upper():
+            return party
+        if c.employer_org_id is not None and c.employer_org_id == party.org_id:
+            return party
+        if name and name == organisation_name_key(party.name):
+            return party
+    return None
+
+
+def conflict_reason(
+    c: Candidate, *, agency_ids: frozenset[int], org_ids: frozenset[int], parties: Sequence[Party] = ()
+) -> str | None:
+    """Why the expert must not sit on the panel: works for or is tied to the agency, a related company,
+    or works for any party of the project (matched by credit code, account or name)."""
     if c.employer_agency_id is not None and c.employer_agency_id in agency_ids:
         return "本单位或上级主管单位人员"
     if c.conflict_agency_ids & agency_ids:
@@ -162,11 +206,19 @@ def conflict_reason(c: Candidate, *, agency_ids: frozenset[int], org_ids: frozen
         return "参建企业人员"
     if c.conflict_org_ids & org_ids:
         return "与参建企业存在利害关系"
+    party = employer_party(c, parties)
+    if party is not None:
+        return f"{party.role}“{party.name}”的人员"
     return None
 
 
 def eligible(
-    pool: Iterable[Candidate], *, speciality: str, agency_ids: frozenset[int], org_ids: frozenset[int]
+    pool: Iterable[Candidate],
+    *,
+    speciality: str,
+    agency_ids: frozenset[int],
+    org_ids: frozenset[int],
+    parties: Sequence[Party] = (),
 ) -> tuple[list[int], list[int]]:
     """(eligible ids, excluded ids) of the pool for ``speciality``, both sorted."""
     ok: list[int] = []
@@ -174,11 +226,19 @@ def eligible(
     for c in pool:
         if c.speciality != speciality:
             continue
-        if conflict_reason(c, agency_ids=agency_ids, org_ids=org_ids):
+        if conflict_reason(c, agency_ids=agency_ids, org_ids=org_ids, parties=parties):
             excluded.append(c.expert_id)
         else:
             ok.append(c.expert_id)
     return sorted(ok), sorted(excluded)
+
+
+def redraw_reason_problem(reason: str, *, min_length: int = 5) -> str | None:
+    """Why a re-draw may not go ahead: every re-draw states in writing why the first draw is set aside."""
+    text = (reason or "").strip()
+    if len(text) < min_length:
+        return f"重新抽取须写明理由（不少于 {min_length} 个字，当前 {len(text)} 个字），原抽取结果保留备查"
+    return None
 
 
 def draw_panel(eligible_ids: Sequence[int], *, size: int, seed: str) -> list[int]:

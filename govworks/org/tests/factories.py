@@ -27,6 +27,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试机关{n}")
     short_name = factory.LazyAttribute(lambda o: o.name[-6:])
     credit_code = factory.Sequence(lambda n: make_credit_code(n + 100))
+    code = factory.Sequence(lambda n: f"TA{n:04d}")
     region_code = "331000"
 
     @classmethod

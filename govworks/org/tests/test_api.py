@@ -113,6 +113,7 @@ def test_agency_fields(client, world):
         "id": world.sub.pk,
         "name": "临江市市级机关后勤服务中心",
         "short_name": "后勤中心",
+        "code": "LJHQ",
         "credit_code": world.sub.credit_code,
         "parent": world.city.pk,
         "level": "city",

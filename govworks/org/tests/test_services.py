@@ -18,11 +18,12 @@ from django.utils import timezone
 from govworks.core.audit import audit_chain_verify
 from govworks.core.errors import DomainError
 from govworks.core.models import AuditEvent, RuleParameter
+from govworks.core.numbering import next_number
 from govworks.org import permissions as perms
 from govworks.org import services
 from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
 from govworks.org.roles import ADMIN_ROLES, BUSINESS_ROLES, Role
-from govworks.org.rules import password_problems
+from govworks.org.rules import credit_code_check_char, password_problems
 from govworks.org.tests.factories import (
     PASSWORD,
     AgencyFactory,
@@ -1462,3 +1463,64 @@ def test_every_write_keeps_the_audit_chain_valid(world):
     result = audit_chain_verify()
     assert result.ok, result.problem
     assert result.checked == AuditEvent.objects.count()
+
+
+# ------------------------------------------------------------------------------------------ agency code (项目编号前缀)
+
+
+def test_agency_code_is_upper_cased_or_defaults_to_the_organisation_code(world):
+    # given two new subordinates, one with a chosen code in lower case and one without
+    chosen = services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(11, code=" ljgc "))
+    defaulted = services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(12))
+    # then the first keeps its code upper-cased; the second takes the 组织机构代码 (characters 9–17 of its credit code)
+    assert chosen.code == "LJGC"
+    assert defaulted.code == make_credit_code(9012, prefix="11")[8:17] == "000009012"
+
+
+def test_agency_code_already_taken_or_malformed_is_refused(world):
+    err = refused(
+        lambda: services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(13, code="LJJG")),
+        ValidationError,
+    )
+    assert err.message_dict["code"] == ["具有 单位代码 的 机关单位 已存在。"]
+    err = refused(
+        lambda: services.agency_create(actor=world.sysadmin, parent=world.city, **agency_fields(14, code="临江-1")),
+        ValidationError,
+    )
+    assert err.message_dict["code"] == ["单位代码应为 2–10 位大写英文字母或数字（填写的是“临江-1”），如 LJJG"]
+
+
+def test_agency_code_can_change_until_something_is_numbered(world):
+    # given the subordinate without any number issued yet: its code can change
+    agency = services.agency_update(actor=world.sub_sysadmin, agency=world.sub, code="ljhq2")
+    assert agency.code == "LJHQ2"
+    # when a number has been issued with it
+    assert next_number(agency=agency, key="project", year=2026, prefix=agency.code) == "LJHQ2-2026-0001"
+    # then changing the code is refused with the number it already prefixes, and nothing changed
+    refused(
+        lambda: services.agency_update(actor=world.sub_sysadmin, agency=agency, code="LJHQ"),
+        code="org.agency_code_in_use",
+        message="单位代码 LJHQ2 已用于本单位的项目编号（最近为 LJHQ2-2026-0001），不能改为 LJHQ",
+    )
+    # and a blank code in the edit form leaves it as it is
+    assert services.agency_update(actor=world.sub_sysadmin, agency=agency, code="", address="临江市府前路8号").code == "LJHQ2"
+
+
+def test_migration_gives_every_agency_a_distinct_code(world):
+    # given agencies whose codes are to be filled, two of them sharing the 组织机构代码 part of the credit code
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.org.migrations.0002_agency_code")
+    twin_code = "12" + world.other.credit_code[2:8] + world.city.credit_code[8:17]
+    twin_code += credit_code_check_char(twin_code[:17])
+    Agency.objects.filter(pk=world.other.pk).update(credit_code=twin_code)
+    # when the data migration runs
+    migration.fill_codes(apps, None)
+    # then each agency has the organisation code of its credit code, the later twin with a digit appended
+    codes = dict(Agency.objects.values_list("pk", "code"))
+    assert codes[world.city.pk] == world.city.credit_code[8:17]
+    assert codes[world.sub.pk] == world.sub.credit_code[8:17]
+    assert codes[world.other.pk] == world.city.credit_code[8:17] + "1"
+    assert len(set(codes.values())) == len(codes)

@@ -89,7 +89,10 @@ class TenderOpening(models.Model):
 
 
 class EvaluationPanel(models.Model):
-    tender = models.OneToOneField(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="panel")
+    """A draw of the 评标委员会. Every draw is kept: a re-draw (with its written reason) marks the earlier
+    one as no longer current and points to it; exactly one draw of a tender is current."""
+
+    tender = models.ForeignKey(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="panels")
     speciality = models.CharField("专业", max_length=16)
     panel_size = models.PositiveSmallIntegerField("人数")
     seed = models.CharField("随机种子", max_length=64)
@@ -98,10 +101,21 @@ class EvaluationPanel(models.Model):
     panel = models.JSONField("抽中专家")
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="抽取人", on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+    is_current = models.BooleanField("当前有效", default=True)
+    replaces = models.OneToOneField(
+        "self", verbose_name="重新抽取所替代的抽取", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
+    redraw_reason = models.TextField("重新抽取理由", blank=True)
 
     class Meta:
         verbose_name = "评标委员会"
         verbose_name_plural = "评标委员会"
+        ordering = ["tender_id", "drawn_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender"], condition=models.Q(is_current=True), name="procurement_panel_one_current_per_tender"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"评标委员会 #{self.pk}"

@@ -12,8 +12,10 @@ from typing import Any
 from django.utils import timezone
 
 from govworks.core.rule_parameters import rule_value
-from govworks.procurement.models import Award, Bid, EvaluationScore, IntegritySignal, ProcurementLot, Tender
+from govworks.procurement.models import Award, Bid, EvaluationPanel, EvaluationScore, IntegritySignal, ProcurementLot, Tender
 from govworks.procurement.rules_methods import Method
+from govworks.projects.models import Expert
+from govworks.projects.services.expert_draws import expert_panel_replay
 
 #: the methods that go through a tender record (the others are bought directly)
 TENDER_METHODS = frozenset({Method.OPEN_TENDER.value, Method.INVITED_TENDER.value})
@@ -101,3 +103,33 @@ def award_notice_facts(tender: Tender, award: Award) -> AwardNotice:
 def tender_integrity_signals(tender: Tender) -> list[IntegritySignal]:
     """The integrity signals found among the tender's bidders (one query)."""
     return list(IntegritySignal.objects.filter(tender=tender).order_by("-detected_at", "-id"))
+
+
+@dataclass
+class PanelRow:
+    """One draw of a tender's 评标委员会 with its experts (in drawn order) and the replay check."""
+
+    panel: EvaluationPanel
+    experts: list[Expert]
+    replay_ok: bool
+
+
+def tender_panels(tender: Tender) -> list[PanelRow]:
+    """Every draw of the tender's 评标委员会, first to last — the current one last, earlier ones (each
+    re-draw names its reason) kept beside it. Two queries however many draws."""
+    panels = list(EvaluationPanel.objects.filter(tender=tender).select_related("drawn_by").order_by("drawn_at", "id"))
+    experts = {e.pk: e for e in Expert.objects.filter(pk__in={i for p in panels for i in p.panel})}
+    return [
+        PanelRow(
+            p,
+            [experts[i] for i in p.panel if i in experts],
+            expert_panel_replay(pool_snapshot=p.pool_snapshot, speciality=p.speciality, panel_size=p.panel_size, seed=p.seed)
+            == p.panel,
+        )
+        for p in panels
+    ]
+
+
+def current_panel(tender: Tender) -> EvaluationPanel | None:
+    """The draw of the 评标委员会 that scores are recorded against, or None before the first draw."""
+    return EvaluationPanel.objects.filter(tender=tender, is_current=True).first()

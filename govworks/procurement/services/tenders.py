@@ -10,7 +10,6 @@ condition of the 招标采购 stage."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -51,12 +50,19 @@ from govworks.procurement.rules_methods import (
     tender_period_problem,
 )
 from govworks.procurement.selectors.lots import procurement_params
+from govworks.procurement.selectors.parties import project_parties_in_procurement, supplier_register_as_employers
 from govworks.procurement.selectors.tenders import TENDER_METHODS, bid_amount, is_sealed
 from govworks.procurement.services.integrity import integrity_signals_scan
 from govworks.procurement.services.suppliers import supplier_award_problem, supplier_award_refused_record
 from govworks.projects.models import Expert, Project, Speciality, Stage
-from govworks.projects.rules import draw_panel, eligible
-from govworks.projects.services.reviews import _snapshot, candidates_from_snapshot, related_org_ids
+from govworks.projects.rules import redraw_reason_problem
+from govworks.projects.services.expert_draws import (
+    PanelDraw,
+    expert_panel_draw,
+    expert_panel_replay,
+    register_employer_directory,
+    register_project_parties,
+)
 
 
 def _require(actor: User, project: Project) -> None:
@@ -204,14 +210,33 @@ def tender_open(*, actor: User, tender: Tender, witnesses: str = "", record_file
     return opening
 
 
-def _supplier_org_ids(tender: Tender) -> set[int]:
-    return {i for i in Bid.objects.filter(tender=tender).values_list("supplier__external_org_id", flat=True) if i is not None}
+def _panel_audit(actor: User, tender: Tender, drawn: PanelDraw, *, action: str, verb: str, reason: str = "") -> None:
+    _audit(
+        actor,
+        tender,
+        action,
+        f"{verb}评标专家 {len(drawn.panel)} 名：{drawn.panel_names()}（候选 {drawn.eligible_count} 名，回避 {len(drawn.excluded)} 名）",
+        changes={"seed": {"before": None, "after": drawn.seed}, "panel": {"before": None, "after": drawn.panel}},
+        reason=reason,
+    )
+
+
+def _panel_draw_for(tender: Tender, panel_size: int) -> PanelDraw:
+    return expert_panel_draw(
+        project=tender.lot.project,
+        speciality=tender.speciality,
+        panel_size=panel_size,
+        refusal_code="procurement.panel.pool_too_small",
+        pool_label="",
+    )
 
 
 def panel_draw(*, actor: User, tender: Tender, panel_size: int) -> EvaluationPanel:
-    """Draw the 评标委员会 from the pool of the tender's speciality with :func:`projects.rules.eligible`
-    and :func:`projects.rules.draw_panel`, excluding experts of the agency (and its superiors), of the
-    companies tied to the project and of the bidding suppliers' organizations. Seed and pool are stored."""
+    """Draw the 评标委员会 from the pool of the tender's speciality with the one draw of
+    :func:`govworks.projects.services.expert_draws.expert_panel_draw`: experts of the agency (and its
+    superiors), of companies tied to the project, and employees of any party of the project — every
+    bidder included, by credit code or name, whether or not it has an external account — are left out.
+    Seed, pool and parties are stored. A second draw goes through :func:`panel_redraw` with a reason."""
     project = tender.lot.project
     _require(actor, project)
     if panel_size < 1:
@@ -219,57 +244,64 @@ def panel_draw(*, actor: User, tender: Tender, panel_size: int) -> EvaluationPan
     with transaction.atomic():
         tender = _locked(tender)
         if EvaluationPanel.objects.filter(tender=tender).exists():
-            raise DomainError("procurement.panel.exists", "评标委员会已抽取")
-        pool = list(
-            Expert.objects.filter(is_active=True, speciality=tender.speciality)
-            .prefetch_related("conflict_agencies", "conflict_orgs")
-            .order_by("pk")
-        )
-        snapshot = [_snapshot(e) for e in pool]
-        agency_ids = frozenset({project.agency_id, *project.agency.ancestor_ids()})
-        org_ids = frozenset(related_org_ids(project) | _supplier_org_ids(tender))
-        ok, excluded = eligible(
-            candidates_from_snapshot(snapshot), speciality=tender.speciality, agency_ids=agency_ids, org_ids=org_ids
-        )
-        if len(ok) < panel_size:
-            raise DomainError(
-                "procurement.panel.pool_too_small",
-                f"符合回避要求的在库专家只有 {len(ok)} 名，不足抽取 {panel_size} 名（已回避 {len(excluded)} 名）",
-                field="panel_size",
-            )
-        seed = secrets.token_hex(16)
-        drawn = draw_panel(ok, size=panel_size, seed=seed)
+            raise DomainError("procurement.panel.exists", "评标委员会已抽取；如须重新抽取，请写明理由后重新抽取")
+        drawn = _panel_draw_for(tender, panel_size)
         panel = EvaluationPanel.objects.create(
             tender=tender,
             speciality=tender.speciality,
             panel_size=panel_size,
-            seed=seed,
-            pool_snapshot={"agency_ids": sorted(agency_ids), "org_ids": sorted(org_ids), "experts": snapshot},
-            excluded_snapshot=excluded,
-            panel=drawn,
+            seed=drawn.seed,
+            pool_snapshot=drawn.pool_snapshot,
+            excluded_snapshot=drawn.excluded,
+            panel=drawn.panel,
             drawn_by=actor,
         )
-        names = {e.pk: e.name for e in pool}
-        _audit(
-            actor,
-            tender,
-            "panel",
-            f"随机抽取评标专家 {panel_size} 名：{'、'.join(names[i] for i in drawn)}（候选 {len(ok)} 名，回避 {len(excluded)} 名）",
-            changes={"seed": {"before": None, "after": seed}, "panel": {"before": None, "after": drawn}},
+        _panel_audit(actor, tender, drawn, action="panel", verb="随机抽取")
+    return panel
+
+
+def panel_redraw(*, actor: User, tender: Tender, reason: str) -> EvaluationPanel:
+    """Draw the 评标委员会 again, the same size, for a written reason. The earlier draw is kept (no longer
+    current) and shown beside the new one. Refused without a reason, before a first draw, once any score
+    is recorded, or after the evaluation."""
+    _require(actor, tender.lot.project)
+    problem = redraw_reason_problem(reason)
+    if problem:
+        raise DomainError("procurement.panel.redraw_reason", problem, field="reason")
+    with transaction.atomic():
+        tender = _locked(tender)
+        current = EvaluationPanel.objects.select_for_update().filter(tender=tender, is_current=True).first()
+        if current is None:
+            raise DomainError("procurement.panel.none", "尚未抽取评标委员会，请先抽取")
+        if tender.status not in (Tender.Status.ANNOUNCED, Tender.Status.OPENED):
+            raise DomainError("procurement.panel.redraw_status", f"招标{tender.get_status_display()}，不能重新抽取评标委员会")
+        scored = EvaluationScore.objects.filter(tender=tender).count()
+        if scored:
+            raise DomainError("procurement.panel.redraw_scored", f"已录入 {scored} 条评委评分，不能再重新抽取评标委员会")
+        drawn = _panel_draw_for(tender, current.panel_size)
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+        panel = EvaluationPanel.objects.create(
+            tender=tender,
+            speciality=tender.speciality,
+            panel_size=current.panel_size,
+            seed=drawn.seed,
+            pool_snapshot=drawn.pool_snapshot,
+            excluded_snapshot=drawn.excluded,
+            panel=drawn.panel,
+            drawn_by=actor,
+            replaces=current,
+            redraw_reason=reason.strip(),
         )
+        _panel_audit(actor, tender, drawn, action="panel_redraw", verb="重新抽取", reason=reason.strip())
     return panel
 
 
 def panel_replay(panel: EvaluationPanel) -> list[int]:
     """Re-run the stored draw: the same seed and snapshot give the same panel."""
-    snap = panel.pool_snapshot
-    ok, _ = eligible(
-        candidates_from_snapshot(snap["experts"]),
-        speciality=panel.speciality,
-        agency_ids=frozenset(snap["agency_ids"]),
-        org_ids=frozenset(snap["org_ids"]),
+    return expert_panel_replay(
+        pool_snapshot=panel.pool_snapshot, speciality=panel.speciality, panel_size=panel.panel_size, seed=panel.seed
     )
-    return draw_panel(ok, size=panel.panel_size, seed=panel.seed)
 
 
 def score_record(*, actor: User, tender: Tender, evaluator: Expert, bid: Bid, criterion: str, score: Decimal) -> EvaluationScore:
@@ -288,7 +320,7 @@ def score_record(*, actor: User, tender: Tender, evaluator: Expert, bid: Bid, cr
         tender = _locked(tender)
         if tender.status != Tender.Status.OPENED:
             raise DomainError("procurement.score.status", "开标后、评标结束前方可录入评分")
-        panel = EvaluationPanel.objects.filter(tender=tender).first()
+        panel = EvaluationPanel.objects.filter(tender=tender, is_current=True).first()
         if panel is None or evaluator.pk not in panel.panel:
             raise DomainError("procurement.score.evaluator", f"{evaluator.name} 不是本次抽中的评标专家", field="evaluator")
         if EvaluationScore.objects.filter(evaluator=evaluator, bid=bid, criterion=criterion).exists():
@@ -352,7 +384,7 @@ def evaluate(*, actor: User, tender: Tender) -> Tender:
             raise DomainError("procurement.tender.evaluate_status", "开标后方可评标")
         if (
             tender.evaluation_method == EvaluationMethod.COMPREHENSIVE
-            and not EvaluationPanel.objects.filter(tender=tender).exists()
+            and not EvaluationPanel.objects.filter(tender=tender, is_current=True).exists()
         ):
             raise DomainError("procurement.tender.no_panel", "尚未抽取评标委员会")
         tender.ranking = compute_ranking(tender)
@@ -437,3 +469,5 @@ def _procurement_gate(project: Any) -> list[GateCondition]:
 
 
 register_gate_conditions(Stage.PROCUREMENT, _procurement_gate)
+register_project_parties(project_parties_in_procurement)  # the expert draws leave their employees out
+register_employer_directory(supplier_register_as_employers)  # the expert form names any supplier as 工作单位

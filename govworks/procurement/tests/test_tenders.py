@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from govworks.core.errors import DomainError
 from govworks.core.models import AuditEvent
-from govworks.procurement.models import Award, Bid, EvaluationScore, ProcurementLot, Tender
+from govworks.procurement.models import Award, Bid, EvaluationPanel, EvaluationScore, ProcurementLot, Tender
 from govworks.procurement.services import lots as lot_services
 from govworks.procurement.services import tenders as services
 from govworks.procurement.services.suppliers import AWARD_REFUSED_ACTION
@@ -105,7 +105,8 @@ def unseal(tender: Tender) -> Tender:
 
 def expert(name: str, **kw: Any) -> Expert:
     conflict_orgs = kw.pop("conflict_orgs", ())
-    row = Expert.objects.create(name=name, speciality="structure", title="高级工程师", employer="某单位", **kw)
+    kw.setdefault("employer", "某单位")
+    row = Expert.objects.create(name=name, speciality="structure", title="高级工程师", **kw)
     row.conflict_orgs.set(conflict_orgs)
     return row
 
@@ -555,3 +556,106 @@ def test_tender_page_shows_replay_check_scores_and_ranking(client: Client, tw: A
     body = client.get(reverse("procurement:tender_detail", args=[tender.pk])).content.decode()
     assert 'data-testid="replay-ok"' in body and 'data-testid="tender-ranking"' in body
     assert Tender.objects.get(pk=tender.pk).ranking[0]["total"] in body
+
+
+# ------------------------------------------------------------------------------------------ conflicts and re-draws (issue 11 item 8)
+
+
+def panel_state(tender: Tender) -> list[Any]:
+    return [
+        list(EvaluationPanel.objects.filter(tender=tender).order_by("pk").values_list()),
+        AuditEvent.objects.filter(action__startswith="procurement.tender.panel").count(),
+    ]
+
+
+def test_expert_employed_by_a_bidder_without_an_external_account_is_never_drawn(tw: Any, bidding: Any) -> None:
+    # given a bidder whose supplier record has no external-organisation account (临江二建有限公司)
+    tender, bids = bidding
+    rival = bids[1].supplier
+    assert rival.external_org_id is None
+    # and two of its employees in the pool: one written by name (other spacing and brackets), one by credit code
+    by_name = expert("二建员工甲", employer="临江二建 (有限公司)")
+    by_code = expert("二建员工乙", employer="二建公司（简称）", employer_credit_code=rival.credit_code)
+    others = [expert(f"专家{i:02d}") for i in range(5)]
+    # when the 评标委员会 is drawn (a panel as large as the eligible pool: anyone eligible would be drawn)
+    panel = services.panel_draw(actor=tw.pm, tender=tender, panel_size=5)
+    # then neither is drawn: both are excluded, and the stored parties replay to the same panel
+    assert set(panel.panel) == {e.pk for e in others}
+    assert panel.excluded_snapshot == [by_name.pk, by_code.pk]
+    assert {"role": "投标人", "name": "临江二建有限公司", "credit_code": rival.credit_code, "org_id": None} in (
+        panel.pool_snapshot["parties"]
+    )
+    assert services.panel_replay(panel) == panel.panel
+
+
+def test_panel_redraw_needs_a_reason_and_keeps_the_first_draw_beside_it(client: Client, tw: Any, bidding: Any) -> None:
+    # given a drawn 评标委员会
+    tender, bids = bidding
+    pool = [expert(f"评委{i}") for i in range(6)]
+    first = services.panel_draw(actor=tw.pm, tender=tender, panel_size=3)
+    client.force_login(tw.pm)
+    url = reverse("procurement:tender_panel_redraw", args=[tender.pk])
+    # when the clerk re-draws without a reason (blank, then too short)
+    before = panel_state(tender)
+    for reason in ("", "有事"):
+        response = client.post(url, {"reason": reason})
+        # then the form comes back (400) with the rule and nothing changed
+        assert response.status_code == 400
+        assert panel_state(tender) == before
+    assert "重新抽取须写明理由（不少于 5 个字，当前 2 个字），原抽取结果保留备查" in response.content.decode()
+    # when they give the reason
+    response = client.post(url, {"reason": "抽中专家评委0因病不能到场"})
+    assert response.status_code == 302
+    # then both draws are kept: the first no longer current, the second pointing to it with the reason
+    old, new = EvaluationPanel.objects.filter(tender=tender).order_by("pk")
+    assert (old.pk, old.is_current, new.is_current, new.replaces_id) == (first.pk, False, True, first.pk)
+    assert new.redraw_reason == "抽中专家评委0因病不能到场"
+    assert services.panel_replay(new) == new.panel and set(new.panel) <= {e.pk for e in pool}
+    event = AuditEvent.objects.get(action="procurement.tender.panel_redraw")
+    assert event.reason == "抽中专家评委0因病不能到场"
+    # and the tender page shows the two draws side by side, the reason beside the second
+    body = client.get(reverse("procurement:tender_detail", args=[tender.pk])).content.decode()
+    assert body.count('data-testid="panel-draw"') == 2
+    assert "首次抽取" in body and "第 1 次重新抽取" in body and "已被重新抽取" in body and "当前有效" in body
+    assert "重新抽取理由：抽中专家评委0因病不能到场" in body
+    names = {e.pk: e.name for e in pool}
+    assert "、".join(names[i] for i in first.panel) in body and "、".join(names[i] for i in new.panel) in body
+    # and scores go to the current panel only
+    tender = unseal(tender)
+    services.tender_open(actor=tw.pm, tender=tender)
+    dropped = next((i for i in first.panel if i not in new.panel), None)
+    if dropped is not None:
+        with pytest.raises(DomainError) as err:
+            services.score_record(
+                actor=tw.pm,
+                tender=tender,
+                evaluator=Expert.objects.get(pk=dropped),
+                bid=bids[0],
+                criterion="tech",
+                score=Decimal(1),
+            )
+        assert err.value.code == "procurement.score.evaluator"
+
+
+def test_panel_redraw_is_refused_once_a_score_is_recorded(tw: Any, bidding: Any) -> None:
+    tender, bids = bidding
+    [expert(f"评委{i}") for i in range(6)]
+    panel = services.panel_draw(actor=tw.pm, tender=tender, panel_size=3)
+    tender = unseal(tender)
+    services.tender_open(actor=tw.pm, tender=tender)
+    services.score_record(
+        actor=tw.pm,
+        tender=tender,
+        evaluator=Expert.objects.get(pk=panel.panel[0]),
+        bid=bids[0],
+        criterion="tech",
+        score=Decimal(40),
+    )
+    before = panel_state(tender)
+    with pytest.raises(DomainError) as err:
+        services.panel_redraw(actor=tw.pm, tender=tender, reason="抽中专家因病不能到场")
+    assert (err.value.code, err.value.message) == (
+        "procurement.panel.redraw_scored",
+        "已录入 1 条评委评分，不能再重新抽取评标委员会",
+    )
+    assert panel_state(tender) == before

@@ -92,6 +92,14 @@ class PanelForm(forms.Form):
     panel_size = forms.IntegerField(label="评标委员会人数", min_value=1, initial=5)
 
 
+class PanelRedrawForm(forms.Form):
+    reason = forms.CharField(
+        label="重新抽取理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如：抽中专家因病不能到场、抽取后发现专家与投标人存在利害关系。原抽取结果保留，与重新抽取的结果并列显示。",
+    )
+
+
 class ScoreForm(forms.Form):
     evaluator = forms.ModelChoiceField(label="评委", queryset=Expert.objects.none())
     bid = forms.ModelChoiceField(label="投标", queryset=Bid.objects.none())
@@ -100,7 +108,7 @@ class ScoreForm(forms.Form):
 
     def __init__(self, *args: Any, tender: Tender, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        panel = getattr(tender, "panel", None)
+        panel = selectors.current_panel(tender)
         self.fields["evaluator"].queryset = Expert.objects.filter(pk__in=panel.panel if panel else [])  # type: ignore[attr-defined]
         self.fields["bid"].queryset = Bid.objects.filter(tender=tender).select_related("supplier")  # type: ignore[attr-defined]
         self.fields["bid"].label_from_instance = lambda b: b.supplier.name  # type: ignore[attr-defined]
@@ -135,18 +143,19 @@ def _url(tender: Tender) -> str:
 def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     tender = perms.access_tender(me, pk)
-    panel = getattr(tender, "panel", None) if hasattr(tender, "panel") else None
+    panels = selectors.tender_panels(tender)
+    current = next((row for row in panels if row.panel.is_current), None)
     sealed = selectors.is_sealed(tender)
-    experts = {e.pk: e for e in Expert.objects.filter(pk__in=panel.panel)} if panel else {}
     context = {
         "t": tender,
         "project": tender.lot.project,
         "sealed": sealed,
         "bids": selectors.bid_rows(tender),
         "opening": getattr(tender, "opening", None) if hasattr(tender, "opening") else None,
-        "panel": panel,
-        "panel_experts": [experts[i] for i in panel.panel if i in experts] if panel else [],
-        "replay_ok": (services.panel_replay(panel) == panel.panel) if panel else None,
+        "panel": current.panel if current else None,
+        "panel_experts": current.experts if current else [],
+        "replay_ok": current.replay_ok if current else None,
+        "panels": panels,
         "scores": selectors.tender_scores(tender),
         "ranking": [] if sealed else tender.ranking,
         "award": selectors.tender_award(tender),
@@ -284,6 +293,18 @@ def panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def panel_redraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        PanelRedrawForm,
+        "重新抽取评标委员会",
+        lambda me, t, d: services.panel_redraw(actor=me, tender=t, **d),
+        "评标委员会已重新抽取，原抽取结果保留备查。",
+    )
+
+
+@login_required
 def score_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
@@ -337,6 +358,7 @@ urlpatterns = [
     path("tenders/<int:pk>/bids/new/", bid_create, name="bid_create"),
     path("tenders/<int:pk>/open/", tender_open, name="tender_open"),
     path("tenders/<int:pk>/panel/", panel_draw, name="tender_panel_draw"),
+    path("tenders/<int:pk>/panel/redraw/", panel_redraw, name="tender_panel_redraw"),
     path("tenders/<int:pk>/scores/new/", score_create, name="tender_score_create"),
     path("tenders/<int:pk>/evaluate/", tender_evaluate, name="tender_evaluate"),
     path("tenders/<int:pk>/publicity/", publicity_create, name="tender_publicity"),

@@ -77,7 +77,8 @@ class Project(TimeStampedModel):
         verbose_name_plural = "项目"
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "code"], name="projects_project_code_unique"),
+            # unique across agencies: the code carries the agency's own code (LJJG-2026-0009)
+            models.UniqueConstraint(fields=["code"], name="projects_project_code_unique_everywhere"),
             models.CheckConstraint(condition=models.Q(planned_end__gte=models.F("planned_start")), name="projects_project_dates"),
             models.CheckConstraint(condition=models.Q(estimate_amount__gt=0), name="projects_project_estimate_positive"),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govworks.org.models import validate_credit_code
 from govworks.projects.models.projects import Stage
 
 
@@ -28,6 +29,13 @@ class Expert(models.Model):
     speciality = models.CharField("专业", max_length=16, choices=Speciality.choices)
     title = models.CharField("职称", max_length=40)
     employer = models.CharField("工作单位", max_length=120)
+    employer_credit_code = models.CharField(
+        "工作单位统一社会信用代码",
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+        help_text="知道时填写；抽取时按信用代码和单位名称与项目各参建、投标单位比对回避",
+    )
     employer_agency = models.ForeignKey(
         "org.Agency", verbose_name="所在机关", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -52,6 +60,7 @@ class ExpertReview(models.Model):
     class Status(models.TextChoices):
         DRAWN = "drawn", "已抽取专家"
         CONCLUDED = "concluded", "已出结论"
+        SUPERSEDED = "superseded", "已重新抽取"
 
     class Conclusion(models.TextChoices):
         PASS = "pass", "通过"
@@ -73,6 +82,15 @@ class ExpertReview(models.Model):
     conclusion = models.CharField("结论", max_length=20, choices=Conclusion.choices, blank=True)
     conclusion_note = models.TextField("论证意见", blank=True)
     concluded_at = models.DateTimeField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name="重新抽取所替代的抽取",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+    )
+    redraw_reason = models.TextField("重新抽取理由", blank=True)
 
     class Meta:
         verbose_name = "专家论证"

@@ -17,8 +17,8 @@ from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.projects import permissions as perms
 from govworks.projects.models import Expert, ExpertOpinion, ExpertReview, JointReview, JointReviewSeat, Speciality
-from govworks.projects.rules import conflict_reason
-from govworks.projects.services.reviews import candidates_from_snapshot, expert_review_replay
+from govworks.projects.services.expert_draws import expert_panel_exclusions
+from govworks.projects.services.reviews import expert_review_replay
 
 # ------------------------------------------------------------------------------------------ expert pool
 
@@ -88,18 +88,20 @@ class ExpertReviewPage:
         return not self.missing
 
 
+@dataclass
+class DrawRecord:
+    """One draw of a review's panel, as shown side by side with the others."""
+
+    review: ExpertReview
+    members: list[Expert | None]
+    is_current: bool
+
+
 def expert_review_page(*, review: ExpertReview) -> ExpertReviewPage:
     """The stored draw, re-run from its seed and snapshot, with the reason each excluded expert was left
     out (computed afresh from the snapshot by ``rules.conflict_reason``) and the opinions (two queries)."""
     snap = review.pool_snapshot or {}
-    candidates = candidates_from_snapshot(snap.get("experts", []))
-    agency_ids = frozenset(snap.get("agency_ids", []))
-    org_ids = frozenset(snap.get("org_ids", []))
-    reasons = {
-        c.expert_id: conflict_reason(c, agency_ids=agency_ids, org_ids=org_ids)
-        for c in candidates
-        if c.speciality == review.speciality
-    }
+    reasons = expert_panel_exclusions(pool_snapshot=snap, speciality=review.speciality)
     excluded_ids = list(review.excluded_snapshot or [])
     wanted = set(review.panel) | set(excluded_ids)
     experts = {e.pk: e for e in Expert.objects.filter(pk__in=wanted).select_related("employer_agency", "employer_org")}
@@ -108,13 +110,36 @@ def expert_review_page(*, review: ExpertReview) -> ExpertReviewPage:
     average = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"), ROUND_HALF_UP) if scores else None
     return ExpertReviewPage(
         review=review,
-        pool_size=len(candidates),
+        pool_size=len(snap.get("experts", [])),
         eligible_count=sum(1 for r in reasons.values() if r is None),
         panel=[PanelMember(i, experts.get(i), opinions.get(i)) for i in review.panel],
         excluded=[ExcludedExpert(i, experts.get(i), reasons.get(i) or "（快照中未见回避事由）") for i in excluded_ids],
         replayed=expert_review_replay(review),
         average=average,
     )
+
+
+def expert_review_draw_history(*, review: ExpertReview) -> list[DrawRecord]:
+    """Every draw of the same review, first to last (the first draw and each re-draw with its reason),
+    whichever of them ``review`` is; empty when it was never re-drawn. Two queries however long the chain."""
+    chain = list(
+        ExpertReview.objects.filter(project_id=review.project_id, subject=review.subject, stage=review.stage)
+        .select_related("drawn_by")
+        .order_by("drawn_at", "pk")
+    )
+    by_replaced = {r.replaces_id: r for r in chain if r.replaces_id}
+    by_id = {r.pk: r for r in chain}
+    first = by_id.get(review.pk, review)
+    while first.replaces_id and first.replaces_id in by_id:
+        first = by_id[first.replaces_id]
+    rows: list[ExpertReview] = [first]
+    while rows[-1].pk in by_replaced:
+        rows.append(by_replaced[rows[-1].pk])
+    if len(rows) == 1:
+        return []
+    ids = {i for r in rows for i in r.panel}
+    experts = {e.pk: e for e in Expert.objects.filter(pk__in=ids)}
+    return [DrawRecord(r, [experts.get(i) for i in r.panel], r.status != ExpertReview.Status.SUPERSEDED) for r in rows]
 
 
 def panel_expert(*, review: ExpertReview, expert_id: int) -> Expert | None:

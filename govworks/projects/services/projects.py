@@ -126,7 +126,7 @@ def _create(
     reason: str,
 ) -> Project:
     today = timezone.localdate()
-    code = next_number(agency=agency, key="project", year=today.year, prefix="GW")
+    code = next_number(agency=agency, key="project", year=today.year, prefix=agency.code)  # LJJG-2026-0009: unique everywhere
     project = Project(
         agency=agency,
         code=code,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,48 +16,39 @@ from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.projects import permissions as perms
 from govworks.projects.models import Expert, ExpertOpinion, ExpertReview, JointReview, JointReviewSeat, Project, Speciality
-from govworks.projects.rules import Candidate, draw_panel, eligible, joint_review_summary
+from govworks.projects.rules import joint_review_summary, redraw_reason_problem
 from govworks.projects.services.common import param
-
-#: later modules add the companies tied to a project (its designer, contractor …): provider(project) -> ids
-related_org_providers: list[Callable[[Project], set[int]]] = []
-
-
-def related_org_ids(project: Project) -> frozenset[int]:
-    return frozenset(i for provider in related_org_providers for i in provider(project))
-
-
-def _snapshot(expert: Expert) -> dict[str, Any]:
-    return {
-        "id": expert.pk,
-        "speciality": expert.speciality,
-        "employer_agency": expert.employer_agency_id,
-        "employer_org": expert.employer_org_id,
-        "conflict_agencies": sorted(a.pk for a in expert.conflict_agencies.all()),
-        "conflict_orgs": sorted(o.pk for o in expert.conflict_orgs.all()),
-    }
+from govworks.projects.services.expert_draws import (
+    PanelDraw,
+    expert_panel_draw,
+    expert_panel_replay,
+    speciality_label,
+)
 
 
-def candidates_from_snapshot(snapshot: Sequence[dict[str, Any]]) -> list[Candidate]:
-    return [
-        Candidate(
-            expert_id=row["id"],
-            speciality=row["speciality"],
-            employer_agency_id=row["employer_agency"],
-            employer_org_id=row["employer_org"],
-            conflict_agency_ids=frozenset(row["conflict_agencies"]),
-            conflict_org_ids=frozenset(row["conflict_orgs"]),
-        )
-        for row in snapshot
-    ]
+def _draw_audit(actor: User, review: ExpertReview, drawn: PanelDraw, *, action: str, verb: str, reason: str = "") -> None:
+    audit_event_record(
+        actor=actor,
+        action=action,
+        obj=review,
+        agency=review.project.agency,
+        context=review.project,
+        summary=(
+            f"{verb}{speciality_label(review.speciality)}专家 {review.panel_size} 名：{drawn.panel_names()}"
+            f"（候选 {drawn.eligible_count} 名，回避 {len(drawn.excluded)} 名）"
+        ),
+        changes={"seed": {"before": None, "after": drawn.seed}, "panel": {"before": None, "after": drawn.panel}},
+        reason=reason,
+    )
 
 
 def expert_review_draw(
     *, actor: User, project: Project, stage: str, subject: str, speciality: str, panel_size: int
 ) -> ExpertReview:
-    """Draw a panel at random from the pool of ``speciality``, excluding experts of the project's agency
-    and of companies tied to it. The seed, the pool snapshot and the result are stored, so anyone can
-    re-run the draw and get the same panel (:func:`expert_review_replay`)."""
+    """Draw a panel at random from the pool of ``speciality`` with :func:`expert_draws.expert_panel_draw`,
+    excluding experts of the project's agency (and its superiors), of companies tied to it, and every
+    employee of a party of the project. The seed, the pool snapshot and the result are stored, so anyone
+    can re-run the draw and get the same panel (:func:`expert_review_replay`)."""
     org_perms.require(actor, perms.REVIEW_ORGANIZE, project.agency_id)
     if speciality not in Speciality.values:
         raise DomainError("expert.speciality", "请选择专业", field="speciality")
@@ -70,58 +60,76 @@ def expert_review_draw(
             field="panel_size",
         )
     with transaction.atomic():
-        pool = list(
-            Expert.objects.filter(is_active=True, speciality=speciality)
-            .prefetch_related("conflict_agencies", "conflict_orgs")
-            .order_by("pk")
+        drawn = expert_panel_draw(
+            project=project,
+            speciality=speciality,
+            panel_size=panel_size,
+            refusal_code="expert.pool_too_small",
+            pool_label=f"“{Speciality(speciality).label}”专业",
         )
-        snapshot = [_snapshot(e) for e in pool]
-        agency_ids = frozenset({project.agency_id, *project.agency.ancestor_ids()})  # its superiors file and approve it too
-        org_ids = related_org_ids(project)  # once: the snapshot must hold exactly the ids the draw excluded by
-        ok, excluded = eligible(candidates_from_snapshot(snapshot), speciality=speciality, agency_ids=agency_ids, org_ids=org_ids)
-        if len(ok) < panel_size:
-            raise DomainError(
-                "expert.pool_too_small",
-                f"“{Speciality(speciality).label}”专业符合回避要求的在库专家只有 {len(ok)} 名，不足抽取 {panel_size} 名（已回避 {len(excluded)} 名）",
-                field="panel_size",
-            )
-        seed = secrets.token_hex(16)
-        panel = draw_panel(ok, size=panel_size, seed=seed)
         review = ExpertReview.objects.create(
             project=project,
             stage=stage,
             subject=subject,
             speciality=speciality,
             panel_size=panel_size,
-            seed=seed,
-            pool_snapshot={"agency_ids": sorted(agency_ids), "org_ids": sorted(org_ids), "experts": snapshot},
-            excluded_snapshot=excluded,
-            panel=panel,
+            seed=drawn.seed,
+            pool_snapshot=drawn.pool_snapshot,
+            excluded_snapshot=drawn.excluded,
+            panel=drawn.panel,
             drawn_by=actor,
         )
-        names = {e.pk: e.name for e in pool}
-        audit_event_record(
-            actor=actor,
-            action="projects.expert_review.draw",
-            obj=review,
-            agency=project.agency,
-            context=project,
-            summary=f"随机抽取{Speciality(speciality).label}专家 {panel_size} 名：{'、'.join(names[i] for i in panel)}（候选 {len(ok)} 名，回避 {len(excluded)} 名）",
-            changes={"seed": {"before": None, "after": seed}, "panel": {"before": None, "after": panel}},
-        )
+        _draw_audit(actor, review, drawn, action="projects.expert_review.draw", verb="随机抽取")
     return review
+
+
+def expert_review_redraw(*, actor: User, review: ExpertReview, reason: str) -> ExpertReview:
+    """Draw the panel of ``review`` again, for a written reason (an expert cannot attend, a tie came to
+    light). The first draw is kept, marked 已重新抽取, and linked from the new one; both are shown side
+    by side. Refused without a reason, once an opinion is recorded, or after the conclusion."""
+    _organizer(actor, review)
+    problem = redraw_reason_problem(reason)
+    if problem:
+        raise DomainError("expert.redraw_reason", problem, field="reason")
+    with transaction.atomic():
+        old = ExpertReview.objects.select_for_update(of=("self",)).select_related("project__agency").get(pk=review.pk)
+        if old.status != ExpertReview.Status.DRAWN:
+            raise DomainError("expert.redraw_status", f"本次论证{old.get_status_display()}，不能重新抽取")
+        given = ExpertOpinion.objects.filter(review=old).count()
+        if given:
+            raise DomainError("expert.redraw_opinions", f"已录入 {given} 名专家的论证意见，不能再重新抽取")
+        drawn = expert_panel_draw(
+            project=old.project,
+            speciality=old.speciality,
+            panel_size=old.panel_size,
+            refusal_code="expert.pool_too_small",
+            pool_label=f"“{speciality_label(old.speciality)}”专业",
+        )
+        old.status = ExpertReview.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+        new = ExpertReview.objects.create(
+            project=old.project,
+            stage=old.stage,
+            subject=old.subject,
+            speciality=old.speciality,
+            panel_size=old.panel_size,
+            seed=drawn.seed,
+            pool_snapshot=drawn.pool_snapshot,
+            excluded_snapshot=drawn.excluded,
+            panel=drawn.panel,
+            drawn_by=actor,
+            replaces=old,
+            redraw_reason=reason.strip(),
+        )
+        _draw_audit(actor, new, drawn, action="projects.expert_review.redraw", verb="重新抽取", reason=reason.strip())
+    return new
 
 
 def expert_review_replay(review: ExpertReview) -> list[int]:
     """Re-run the stored draw: the same seed and snapshot give the same panel."""
-    snap = review.pool_snapshot
-    ok, _ = eligible(
-        candidates_from_snapshot(snap["experts"]),
-        speciality=review.speciality,
-        agency_ids=frozenset(snap["agency_ids"]),
-        org_ids=frozenset(snap["org_ids"]),
+    return expert_panel_replay(
+        pool_snapshot=review.pool_snapshot, speciality=review.speciality, panel_size=review.panel_size, seed=review.seed
     )
-    return draw_panel(ok, size=review.panel_size, seed=review.seed)
 
 
 def _organizer(actor: User, review: ExpertReview | JointReview) -> None:

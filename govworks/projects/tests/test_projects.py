@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from govworks.core.errors import DomainError
 from govworks.core.models import AuditEvent
+from govworks.org.tests.factories import DepartmentFactory
 from govworks.projects.models import AgendaItem, DocumentType, HigherReview, Project, Stage, StageTransition
 from govworks.projects.services import approvals, decisions, documents, projects, reviews
 from govworks.projects.services.projects import gate_conditions
@@ -110,7 +111,55 @@ def joint_review(project: Project, world: Any) -> None:
 def test_projects_are_numbered_per_agency_and_year_without_gaps(make_project):
     year = dt.date.today().year
     codes = [make_project(name=f"项目{i}").code for i in range(3)]
-    assert codes == [f"GW-{year}-0001", f"GW-{year}-0002", f"GW-{year}-0003"]
+    assert codes == [f"LJJG-{year}-0001", f"LJJG-{year}-0002", f"LJJG-{year}-0003"]
+
+
+def test_two_agencies_first_projects_have_different_codes(lifecycle, make_project):
+    # given the city and its subordinate (the 后勤中心 has its own 工程管理岗 and 科室)
+    year = dt.date.today().year
+    sub_department = DepartmentFactory(agency=lifecycle.sub, name="工程维修科", is_construction=True)
+    # when each creates its first project of the year
+    city_code = make_project(name="市局项目").code
+    sub_project = projects.project_create_outside_plan(
+        actor=lifecycle.sub_pm,
+        agency=lifecycle.sub,
+        manager=lifecycle.sub_pm,
+        department=sub_department,
+        reason="十一月巡查发现安全隐患，须尽快处置。",
+        name="后勤中心项目",
+        project_type="repair",
+        location="后勤中心",
+        estimate_amount=Decimal(100000),
+        funding_source="fiscal",
+        planned_start=dt.date.today(),
+        planned_end=dt.date.today(),
+    )
+    # then both are number 0001 of the year, told apart by the agency's code
+    assert (city_code, sub_project.code) == (f"LJJG-{year}-0001", f"LJHQ-{year}-0001")
+
+
+def test_the_database_refuses_a_project_code_used_by_another_agency(lifecycle, make_project):
+    # given a project of the city
+    project = make_project()
+    # when a row of another agency is written with the same code (bypassing the numbering)
+    clone = Project(
+        agency=lifecycle.sub,
+        code=project.code,
+        name="重复编号",
+        project_type="repair",
+        location="x",
+        estimate_amount=Decimal(1000),
+        funding_source="fiscal",
+        planned_start=project.planned_start,
+        planned_end=project.planned_end,
+        department=project.department,
+        manager=project.manager,
+        created_by=project.created_by,
+    )
+    # then the database refuses it and only the first row exists
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save()
+    assert list(Project.objects.values_list("code", flat=True)) == [project.code]
 
 
 def test_outside_plan_needs_a_reason_and_is_flagged(lifecycle):
@@ -183,7 +232,7 @@ def test_parallel_creations_never_share_a_number(lifecycle_tx):
         t.join()
     assert errors == []
     year = dt.date.today().year
-    assert sorted(codes) == [f"GW-{year}-{n:04d}" for n in range(1, 11)]
+    assert sorted(codes) == [f"LJJG-{year}-{n:04d}" for n in range(1, 11)]
 
 
 @pytest.fixture
@@ -376,3 +425,20 @@ def test_the_workbench_names_the_responsible_person(make_project, lifecycle):
     project = to_initiation(make_project(), lifecycle)
     titles = [i.title for i in work_items_for(lifecycle.pm)]
     assert any(project.code in t and "立项" in t for t in titles)
+
+
+def test_migration_gives_existing_gw_codes_their_agency_code(lifecycle, make_project):
+    # given a project numbered the old way (GW-…) and one already numbered the new way
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.projects.migrations.0004_project_code_unique_everywhere")
+    old, new = make_project(name="旧编号项目"), make_project(name="新编号项目")
+    year = dt.date.today().year
+    Project.objects.filter(pk=old.pk).update(code=f"GW-{year}-0009")
+    # when the data migration runs
+    migration.prefix_with_agency_code(apps, None)
+    # then the old code keeps its year and serial behind the agency's code; the new one is untouched
+    assert Project.objects.get(pk=old.pk).code == f"LJJG-{year}-0009"
+    assert Project.objects.get(pk=new.pk).code == new.code == f"LJJG-{year}-0002"

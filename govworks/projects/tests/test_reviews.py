@@ -25,7 +25,17 @@ from govworks.core.testing.role_matrix import assert_role_matrix, call_as
 from govworks.org import permissions as org_perms
 from govworks.org.tests.factories import DepartmentFactory, RoleGrantFactory, UserFactory
 from govworks.projects.models import Expert, ExpertOpinion, ExpertReview, JointReview, JointReviewSeat, Project
-from govworks.projects.rules import Candidate, conflict_reason, draw_panel, eligible, joint_review_summary
+from govworks.projects.rules import (
+    Candidate,
+    Party,
+    conflict_reason,
+    draw_panel,
+    eligible,
+    employer_party,
+    joint_review_summary,
+    organisation_name_key,
+)
+from govworks.projects.services import expert_draws as draws
 from govworks.projects.services import projects as project_services
 from govworks.projects.services import reviews as services
 
@@ -123,6 +133,12 @@ def draw(world: Any, project: Project, *, size: int = 3, speciality: str = "stru
         speciality=speciality,
         panel_size=size,
     )
+
+
+def contractor_party(world: Any) -> Party:
+    """The demo contractor as a party of the project (what the construction module reports for its site)."""
+    org = world.contractor_org
+    return Party("施工单位", org.name, org.credit_code, org.pk)
 
 
 def department_head(world: Any) -> Any:
@@ -330,7 +346,7 @@ def test_experts_of_related_companies_are_excluded(world, monkeypatch):
     free = pool(3)
     staff = expert("建工集团专家", org=world.contractor_org)
     tied = expert("与建工集团有关", conflict_orgs=[world.contractor_org])
-    monkeypatch.setattr(services, "related_org_providers", [lambda p: {world.contractor_org.pk}])
+    monkeypatch.setattr(draws, "project_party_providers", [lambda p: [contractor_party(world)]])
     review = draw(world, project, size=3)
     assert set(review.panel) == {e.pk for e in free}
     assert review.excluded_snapshot == sorted([staff.pk, tied.pk])
@@ -344,8 +360,8 @@ def test_snapshot_holds_the_companies_the_draw_excluded_by(world, monkeypatch):
     project = new_project(world)
     free = pool(3)
     staff = expert("建工集团专家", org=world.contractor_org)
-    answers = [{world.contractor_org.pk}]
-    monkeypatch.setattr(services, "related_org_providers", [lambda p: answers.pop(0) if answers else set()])
+    answers = [[contractor_party(world)]]
+    monkeypatch.setattr(draws, "project_party_providers", [lambda p: answers.pop(0) if answers else []])
     review = draw(world, project, size=3)
     assert set(review.panel) == {e.pk for e in free} and review.excluded_snapshot == [staff.pk]
     assert review.pool_snapshot["org_ids"] == [world.contractor_org.pk]
@@ -922,3 +938,110 @@ def test_joint_review_detail_query_count_is_constant(client, world, count_querie
     small = count_queries(lambda: client.get(f"/projects/joint-reviews/{small_review.pk}/"))
     large = count_queries(lambda: client.get(f"/projects/joint-reviews/{large_review.pk}/"))
     assert large == small and small <= 20, (small, large)
+
+
+# ------------------------------------------------------------------------------------------ employer matching and re-draws (issue 11 item 8)
+
+
+def test_employer_matches_a_party_by_credit_code_account_or_normalised_name():
+    kw: dict[str, Any] = {"speciality": "cost", "employer_agency_id": None, "conflict_agency_ids": frozenset()}
+    bidder = Party("投标人", "临江二建（集团）有限公司", "91331000MA2B3C4D5E", None)
+    site = Party("监理单位", "浙临工程监理咨询有限公司", "91331000MA0000001X", 7)
+    parties = [bidder, site]
+    by_name = Candidate(1, employer_org_id=None, conflict_org_ids=frozenset(), employer_name=" 临江二建(集团) 有限公司", **kw)
+    by_code = Candidate(2, employer_org_id=None, conflict_org_ids=frozenset(), employer_credit_code="91331000ma2b3c4d5e", **kw)
+    by_account = Candidate(3, employer_org_id=7, conflict_org_ids=frozenset(), employer_name="监理公司", **kw)
+    unrelated = Candidate(4, employer_org_id=None, conflict_org_ids=frozenset(), employer_name="临江二建集团", **kw)
+    assert [employer_party(c, parties) for c in (by_name, by_code, by_account, unrelated)] == [bidder, bidder, site, None]
+    assert conflict_reason(by_name, agency_ids=frozenset(), org_ids=frozenset(), parties=parties) == (
+        "投标人“临江二建（集团）有限公司”的人员"
+    )
+    assert (
+        organisation_name_key("ＡＢＣ 工程（集团）有限公司")
+        == organisation_name_key("abc工程(集团)有限公司")
+        == "abc工程集团有限公司"
+    )
+
+
+def test_redraw_needs_a_reason_and_both_draws_are_shown_side_by_side(client, world):
+    # given a drawn 专家论证
+    project = new_project(world)
+    experts = pool(7)
+    first = draw(world, project)
+    client.force_login(world.pm)
+    detail = text(client.get(f"/projects/expert-reviews/{first.pk}/"))
+    assert f'href="/projects/expert-reviews/{first.pk}/redraw/"' in detail
+    url = f"/projects/expert-reviews/{first.pk}/redraw/"
+    # when the organiser re-draws without a reason
+    before = state()
+    response = client.post(url, {"reason": "  "})
+    # then it is refused and nothing changed
+    assert response.status_code == 400
+    assert state() == before
+    refused(lambda: services.expert_review_redraw(actor=world.pm, review=first, reason="换人"), code="expert.redraw_reason")
+    # when they give a reason
+    response = client.post(url, {"reason": "抽中专家张三因出差不能到场"})
+    # then a new draw replaces the first, which is kept and marked
+    second = ExpertReview.objects.exclude(pk=first.pk).get()
+    assert response.status_code == 302 and response["Location"] == f"/projects/expert-reviews/{second.pk}/"
+    first.refresh_from_db()
+    assert (first.status, second.status, second.replaces_id, second.redraw_reason) == (
+        "superseded",
+        "drawn",
+        first.pk,
+        "抽中专家张三因出差不能到场",
+    )
+    assert (second.subject, second.speciality, second.panel_size) == (first.subject, first.speciality, first.panel_size)
+    assert services.expert_review_replay(second) == second.panel
+    event = AuditEvent.objects.get(action="projects.expert_review.redraw")
+    assert event.reason == "抽中专家张三因出差不能到场" and second.seed in str(event.changes)
+    # and both pages show the two draws side by side, with the reason
+    names = {e.pk: e.name for e in experts}
+    for review in (first, second):
+        body = text(client.get(f"/projects/expert-reviews/{review.pk}/"))
+        history = re.search(r'data-testid="draw-history">(.*?)</div>\s*</div>\s*</div>', body, re.S).group(1)  # type: ignore[union-attr]
+        assert history.count('data-testid="draw"') == 2
+        assert "首次抽取" in history and "第 1 次重新抽取" in history
+        assert "、".join(names[i] for i in first.panel) in history and "、".join(names[i] for i in second.panel) in history
+        assert "重新抽取理由：抽中专家张三因出差不能到场" in history
+    old_page = text(client.get(f"/projects/expert-reviews/{first.pk}/"))
+    assert 'data-testid="superseded"' in old_page and "opinion-form" not in old_page and "/redraw/" not in old_page
+    # and the superseded draw takes no opinion and cannot be re-drawn again
+    refused(
+        lambda: services.expert_opinion_record(
+            actor=world.pm, review=first, expert=Expert.objects.get(pk=first.panel[0]), score=80, opinion="同意"
+        ),
+        code="expert.concluded",
+    )
+    refused(
+        lambda: services.expert_review_redraw(actor=world.pm, review=first, reason="再抽一次试试看"), code="expert.redraw_status"
+    )
+
+
+def test_redraw_is_refused_once_an_opinion_is_recorded(world):
+    project = new_project(world)
+    pool(6)
+    review = draw(world, project)
+    services.expert_opinion_record(
+        actor=world.pm, review=review, expert=Expert.objects.get(pk=review.panel[0]), score=80, opinion="同意"
+    )
+    err = refused(
+        lambda: services.expert_review_redraw(actor=world.pm, review=review, reason="抽中专家因病不能到场"),
+        code="expert.redraw_opinions",
+    )
+    assert err.message == "已录入 1 名专家的论证意见，不能再重新抽取"
+
+
+def test_redraw_role_matrix(client, world):
+    project = sub_project(world)
+    pool(7)
+    review = draw(world, project, actor=world.sub_pm)
+    assert_role_matrix(
+        client,
+        "post",
+        f"/projects/expert-reviews/{review.pk}/redraw/",
+        data={"reason": "抽中专家因病不能到场"},
+        expected={"anonymous": 302, "other_agency": 404, "no_role": 404, "superior": 403, "external": 404, "with_role": 302},
+        actors=world.actors(with_role=world.sub_pm),
+        snapshot=state,
+    )

@@ -27,6 +27,7 @@ from govworks.projects.models import Expert, ExpertReview, JointReview, JointRev
 from govworks.projects.selectors import reviews as selectors
 from govworks.projects.services import reviews as services
 from govworks.projects.services.common import param
+from govworks.projects.services.expert_draws import employer_directory
 
 PRETITLE = "专家论证与联审"
 MAX_SEATS = 6
@@ -58,13 +59,24 @@ def _stage_label(stage: str) -> str:
 
 
 class ExpertForm(forms.ModelForm):
+    """专家入库. The 工作单位 is picked from the supplier register (name and credit code filled in) or typed
+    with its credit code when known: the draw matches both against every party of the project."""
+
+    employer_pick = forms.ChoiceField(
+        label="从供应商库选择工作单位",
+        required=False,
+        help_text="专家在某供应商（施工、监理、设计、造价咨询等企业）工作时选择，单位名称和统一社会信用代码自动填入",
+    )
+
     class Meta:
         model = Expert
         fields = [
             "name",
             "speciality",
             "title",
+            "employer_pick",
             "employer",
+            "employer_credit_code",
             "employer_agency",
             "employer_org",
             "conflict_agencies",
@@ -72,6 +84,7 @@ class ExpertForm(forms.ModelForm):
             "phone",
         ]
         help_texts = {
+            "employer": "未从供应商库选择时填写全称；抽取时按名称（忽略空格、括号等）与项目的投标人、合同相对人、施工和监理单位比对",
             "employer_agency": "专家本人在机关单位工作时选择；该单位的项目抽取时自动回避",
             "employer_org": "专家本人在企业工作时选择；该企业参建的项目抽取时自动回避",
             "conflict_agencies": "与专家存在利害关系、须回避的机关单位（可多选）",
@@ -86,11 +99,26 @@ class ExpertForm(forms.ModelForm):
         self.fields["conflict_agencies"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["employer_org"].queryset = orgs  # type: ignore[attr-defined]
         self.fields["conflict_orgs"].queryset = orgs  # type: ignore[attr-defined]
+        self.directory = {code: name for name, code in employer_directory()}
+        self.fields["employer_pick"].choices = [  # type: ignore[attr-defined]
+            ("", "—— 不从供应商库选择 ——"),
+            *((code, f"{name}（{code}）") for code, name in self.directory.items()),
+        ]
+        self.fields["employer"].required = False
         for name in ("conflict_agencies", "conflict_orgs"):
             self.fields[name].widget.attrs["size"] = 6
 
+    def clean_employer_credit_code(self) -> str:
+        return str(self.cleaned_data.get("employer_credit_code") or "").strip().upper()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        picked = data.pop("employer_pick", "")
+        if picked:
+            data["employer"], data["employer_credit_code"] = self.directory[picked], picked
+            self.errors.pop("employer_credit_code", None)
+        elif not (data.get("employer") or "").strip():
+            self.add_error("employer", "请从供应商库选择工作单位，或填写工作单位全称")
         if data.get("employer_agency") and data.get("employer_org"):
             self.add_error("employer_org", "所在机关和所在企业只能选择其一")
         return data
@@ -100,6 +128,14 @@ class ExpertDrawForm(forms.Form):
     subject = forms.CharField(label="论证事项", max_length=120, help_text="如：可行性研究报告论证、初步设计方案论证")
     speciality = forms.ChoiceField(label="专业", choices=[("", "请选择专业"), *Speciality.choices])
     panel_size = forms.IntegerField(label="抽取人数", min_value=1, max_value=50)
+
+
+class ExpertRedrawForm(forms.Form):
+    reason = forms.CharField(
+        label="重新抽取理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如：抽中专家因病不能到场、抽取后发现专家与项目参建单位存在利害关系。原抽取结果保留，与重新抽取的结果并列显示。",
+    )
 
 
 class ExpertOpinionForm(forms.Form):
@@ -239,7 +275,10 @@ def expert_create(request: HttpRequest) -> HttpResponse:
         title="专家入库",
         back=reverse("projects:expert_list"),
         pretitle=PRETITLE,
-        note="专家库全平台共享。请如实登记工作单位和利害关系单位：抽取时，项目建设单位的人员和与其有利害关系的专家一律自动回避。",
+        note=(
+            "专家库全平台共享。请如实登记工作单位（可从供应商库选择）和利害关系单位：抽取时，项目建设单位的人员、"
+            "项目合同相对人、投标人、施工和监理单位的人员（按统一社会信用代码和单位名称比对），以及与其有利害关系的专家一律自动回避。"
+        ),
     )
 
 
@@ -277,7 +316,8 @@ def expert_review_draw(request: HttpRequest, pk: int) -> HttpResponse:
         pretitle=f"{project.code} · {_stage_label(project.stage)}阶段",
         note=(
             f"从专家库中该专业的在库专家中随机抽取，不少于 {minimum} 人（规则参数 expert_review.panel_min_size）。"
-            "本单位及上级主管单位人员、与其或参建企业有利害关系的专家自动回避；抽取种子和候选快照随结果保存，任何人可复核。"
+            "本单位及上级主管单位人员、项目各方（合同相对人、投标人、施工和监理单位，按统一社会信用代码和单位名称比对）的人员，"
+            "以及与其有利害关系的专家自动回避；抽取种子、候选快照和项目各方随结果保存，任何人可复核。"
         ),
     )
 
@@ -306,6 +346,7 @@ def _expert_review_response(
                 else ExpertOpinionForm(initial={"expert": member.expert_id}, auto_id=f"id_e{member.expert_id}_%s")
             )
     rows = [(m, forms_by_expert.get(m.expert_id)) for m in page.panel]
+    history = selectors.expert_review_draw_history(review=review)
     return render(
         request,
         "projects/reviews/expert_review_detail.html",
@@ -316,6 +357,8 @@ def _expert_review_response(
             "page": page,
             "rows": rows,
             "can_organize": can_organize,
+            "can_redraw": can_organize and page.given_count == 0,
+            "history": history,
             "conclude_form": conclude_form or (ExpertConcludeForm() if can_organize and page.opinions_complete else None),
             "error": error,
         },
@@ -327,6 +370,30 @@ def _expert_review_response(
 def expert_review_detail(request: HttpRequest, review_pk: int) -> HttpResponse:
     review = perms.access_expert_review(request.user, review_pk)
     return _expert_review_response(request, review)
+
+
+@login_required
+def expert_review_redraw(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """Re-draw the panel of a review for a written reason; the first draw stays on record beside it."""
+    me = _me(request)
+    review = perms.access_expert_review(me, review_pk)
+    org_perms.require(me, perms.REVIEW_ORGANIZE, review.project.agency_id)
+    form = ExpertRedrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        new = call_service(
+            form, lambda: services.expert_review_redraw(actor=me, review=review, reason=form.cleaned_data["reason"])
+        )
+        if new:
+            messages.success(request, "已重新抽取专家，原抽取结果保留并与本次结果并列显示。")
+            return redirect("projects:expert_review_detail", review_pk=new.pk)
+    return form_page(
+        request,
+        form,
+        title=f"重新抽取论证专家：{review.subject}",
+        back=reverse("projects:expert_review_detail", args=[review.pk]),
+        pretitle=f"{review.project.code} · {_stage_label(review.stage)}阶段",
+        note="重新抽取使用新的随机种子，按同样的回避规则从当前专家库抽取同样人数。原抽取结果不删除，标为“已重新抽取”，与新结果并列显示，备纪检监察核查。",
+    )
 
 
 @login_required
@@ -499,6 +566,7 @@ urlpatterns = [
     path("expert-reviews/<int:review_pk>/", expert_review_detail, name="expert_review_detail"),
     path("expert-reviews/<int:review_pk>/opinion/", expert_opinion_record, name="expert_opinion_record"),
     path("expert-reviews/<int:review_pk>/conclude/", expert_review_conclude, name="expert_review_conclude"),
+    path("expert-reviews/<int:review_pk>/redraw/", expert_review_redraw, name="expert_review_redraw"),
     path("<int:pk>/joint-reviews/new/", joint_review_request, name="joint_review_request"),
     path("joint-reviews/<int:review_pk>/", joint_review_detail, name="joint_review_detail"),
     path("joint-seats/<int:seat_pk>/opinion/", joint_review_opinion, name="joint_review_opinion"),

@@ -433,7 +433,7 @@ def test_migration_gives_existing_gw_codes_their_agency_code(lifecycle, make_pro
 
     from django.apps import apps
 
-    migration = importlib.import_module("govworks.projects.migrations.0004_project_code_unique_everywhere")
+    migration = importlib.import_module("govworks.projects.migrations.0005_project_code_unique_everywhere")
     old, new = make_project(name="旧编号项目"), make_project(name="新编号项目")
     year = dt.date.today().year
     Project.objects.filter(pk=old.pk).update(code=f"GW-{year}-0009")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_project_code_unique_everywhere'),
+        ('projects', '0005_project_code_unique_everywhere'),
     ]
 
     operations = [

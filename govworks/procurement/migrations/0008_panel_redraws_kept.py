@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0006_integrity_signals'),
+        ('procurement', '0007_lot_not_combinable_reason_and_signal_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -16,7 +16,7 @@ def prefix_with_agency_code(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("org", "0002_agency_code"),
-        ("projects", "0003_newest_first_index"),
+        ("projects", "0004_agenda_subject_facts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
+from govworks.core.workdays import deadline_from_rule
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, RoleGrant, User
 from govworks.org.roles import Role
@@ -28,7 +29,7 @@ from govworks.projects import permissions as perms
 from govworks.projects.models import ApprovalChainRule, ApprovalRequest, ApprovalStep, Delegation, Project
 from govworks.projects.rules import ChainRule, PriorAct, pick_chain, separation_of_duties_problem
 from govworks.projects.selectors.approvals import SOD_REFUSED_ACTION, approval_prior_acts
-from govworks.projects.services.common import content_type_of, money, param
+from govworks.projects.services.common import content_type_of, money
 
 #: who may start a chain, by the kind's prefix (later modules add theirs)
 SUBMIT_ACTION: dict[str, str] = {"project": perms.PROJECT_ADVANCE, "procurement": "procurement.contract_manage"}
@@ -156,11 +157,16 @@ def approval_submit(
             submitted_by=actor,
             drafted_by_id=_drafter_id(subject),
         )
-        due_days = int(param("approval.step_due_days", agency))
         today = timezone.localdate()
+        # each step has approval.step_due_days (个工作日) after the previous one: 法定节假日 skipped, 调休上班 counted
         ApprovalStep.objects.bulk_create(
             [
-                ApprovalStep(request=request, index=i, role=role, due_on=today + dt.timedelta(days=due_days * (i + 1)))
+                ApprovalStep(
+                    request=request,
+                    index=i,
+                    role=role,
+                    due_on=deadline_from_rule("approval.step_due_days", agency=agency, start=today, times=i + 1),
+                )
                 for i, role in enumerate(chain.steps)
             ]
         )

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from govworks.core.errors import DomainError
 from govworks.core.testing.role_matrix import assert_role_matrix, call_as
+from govworks.core.workdays import add_working_days
 from govworks.org.tests.factories import DepartmentFactory
 from govworks.projects.models import ApprovalChainRule, ApprovalRequest, ApprovalStep, Delegation, Project
 from govworks.projects.services import approvals as services
@@ -164,9 +165,22 @@ def test_submit_creates_the_steps_with_due_dates(office):
     steps = list(request.steps.order_by("index"))
     assert [s.role for s in steps] == ["department_head", "leader_in_charge", "principal_leader"]
     today = timezone.localdate()
-    assert [s.due_on for s in steps] == [today + dt.timedelta(days=3 * (i + 1)) for i in range(3)]  # approval.step_due_days
+    # approval.step_due_days: 3 个工作日 per step, by the working-day calendar (issue 11 item 11)
+    assert [s.due_on for s in steps] == [add_working_days(today, 3 * (i + 1)) for i in range(3)]
     assert request.status == ApprovalRequest.Status.PENDING
     refused(lambda: office.submit(subject=request.subject), code="approval.duplicate")
+
+
+def test_due_dates_count_working_days_across_the_national_day_week(office, monkeypatch):
+    """Submitted on Tuesday 2026-09-29 with three steps of 3 个工作日 each: 9-30 is the 1st working day,
+    10-1..10-7 are off (国庆节), 10-8 and 10-9 complete the first step; the 调休 Saturday 10-10 counts."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 9, 29))
+    request = office.submit("800000")
+    assert list(request.steps.order_by("index").values_list("due_on", flat=True)) == [
+        dt.date(2026, 10, 9),
+        dt.date(2026, 10, 13),  # 10-10 (调休上班), 10-12, 10-13
+        dt.date(2026, 10, 16),
+    ]
 
 
 # ------------------------------------------------------------------------------------------ deciding

@@ -201,3 +201,32 @@ def test_sysadmin_adds_and_removes_a_day_and_deadlines_follow(client: Any, world
     assert add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 1)
     event = AuditEvent.objects.get(action="core.working_calendar.remove")
     assert (event.actor_id, event.reason) == (world.sysadmin.pk, "录入有误")
+
+
+def test_remove_role_matrix(client: Any, world: Any) -> None:
+    from govworks.core.testing.role_matrix import assert_role_matrix
+
+    row = WorkingCalendarDay.objects.get(date=D(2026, 10, 10))
+    assert_role_matrix(
+        client,
+        "post",
+        reverse("org:working_day_remove", args=[row.pk]),
+        data={"reason": "测试"},
+        expected={
+            "anonymous": 302,
+            "no_role": 403,
+            "superior": 403,
+            "external": 403,
+            "sub_sysadmin": 403,
+            "auditadmin": 403,
+            "with_role": 302,
+        },
+        actors={
+            **world.actors(with_role=world.sysadmin),
+            "sub_sysadmin": world.sub_sysadmin,
+            "auditadmin": world.auditadmin,
+        },
+        snapshot=calendar_state,
+    )
+    assert not WorkingCalendarDay.objects.filter(date=D(2026, 10, 10)).exists()
+    assert add_working_days(D(2026, 10, 9), 1) == D(2026, 10, 12)  # the Saturday no longer counts

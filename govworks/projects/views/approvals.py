@@ -261,7 +261,10 @@ def delegation_create(request: HttpRequest) -> HttpResponse:
         title="委托他人代为审批",
         back=reverse("projects:delegation_list"),
         pretitle=PRETITLE,
-        note="委托期间，受托人可以审批您所任角色的审批环节，审批记录注明“代某某”；受托人不能审批您本人提交的事项。",
+        note=(
+            "委托期间，受托人可以审批您所任角色的审批环节，审批记录注明“代某某”；"
+            "职责分离：受托人不能代您审批您起草、提交或已审批过前一环节的事项。"
+        ),
     )
 
 

@@ -53,6 +53,7 @@ PAYMENT_KIND = "finance.payment"
 KIND_LABELS[PAYMENT_KIND] = "付款审批"
 SUBMIT_ACTION["finance"] = perms.PAYMENT_REQUEST
 REFUSED_ACTION = "finance.payment.refused"
+FINALIZE_STEP = "付款办结（开具国库支付指令）"
 ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 
 
@@ -351,7 +352,7 @@ def payment_request_finalize(*, actor: User, request: PaymentRequest) -> Payment
             if row.status != PaymentRequest.Status.SUBMITTED:
                 raise DomainError("finance.request_state", f"付款申请{row.number}当前为“{row.get_status_display()}”，不能办结")
             # 职责分离: not the drafter, the submitter or anyone who approved a step of its chain
-            approval_sod_require(actor=actor, subject=row, kind=PAYMENT_KIND, step_label="付款办结（开具国库支付指令）")
+            approval_sod_require(actor=actor, subject=row, kind=PAYMENT_KIND, step_label=FINALIZE_STEP)
             waiting = payment_request_pending(row)
             if waiting:
                 raise DomainError("finance.request_waiting", f"付款申请{row.number}尚待：" + "、".join(waiting))

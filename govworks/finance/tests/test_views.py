@@ -461,8 +461,11 @@ def test_payment_separation_of_duties_through_the_pages(client: Client, fin: Any
         assert client.post(decide, {"decision": "approve", "opinion": "同意"}).status_code == 302
     approval.refresh_from_db()
     assert approval.status == ApprovalRequest.Status.APPROVED
-    # the 会计 who approved the 财务 step may not also finalize
+    # the 会计 who approved the 财务 step may not also finalize: the page says why instead of the button
     client.force_login(fin.finance2)
+    detail = client.get(reverse("finance:request_detail", args=[request.pk])).content.decode()
+    assert 'data-testid="request-finalize"' not in detail
+    assert 'data-testid="finalize-sod"' in detail and "职责分离：您审批了本事项第2环节（财务）" in detail
     before = state()
     response = client.post(reverse("finance:request_finalize", args=[request.pk]))
     assert response.status_code == 400
@@ -477,6 +480,7 @@ def test_payment_separation_of_duties_through_the_pages(client: Client, fin: Any
     assert "违反职责分离的审批尝试" in client.get(reverse("home")).content.decode()
     # the other 财务, who had no part, finalizes
     client.force_login(fin.finance)
+    assert 'data-testid="request-finalize"' in client.get(reverse("finance:request_detail", args=[request.pk])).content.decode()
     assert client.post(reverse("finance:request_finalize", args=[request.pk])).status_code == 302
     request.refresh_from_db()
     assert request.status == PaymentRequest.Status.APPROVED

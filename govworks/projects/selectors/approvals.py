@@ -87,6 +87,37 @@ def approval_prior_acts(*, request: ApprovalRequest, before_index: int | None = 
     return acts
 
 
+def approval_final_prior_acts(*, subject: Any, kind: str) -> tuple[ApprovalRequest | None, list[PriorAct]]:
+    """For a final step after a chain (e.g. 付款办结): ``subject``'s approved ``kind`` request and everyone
+    who had a part in it — its drafter (also from the subject's ``drafted_by``/``created_by``), its
+    submitter, every approver of its steps. (None, []) while no chain approved it. Two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    request = ApprovalRequest.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+        subject_id=subject.pk,
+        kind=kind,
+        status=ApprovalRequest.Status.APPROVED,
+    ).first()
+    if request is None:
+        return None, []
+    prior = approval_prior_acts(request=request)
+    drafter = getattr(subject, "drafted_by_id", None) or getattr(subject, "created_by_id", None)
+    if drafter and request.drafted_by_id is None:
+        prior.append(PriorAct(int(drafter), "drafted", "起草了本事项"))
+    return request, prior
+
+
+def approval_final_sod_notice(*, user: Any, subject: Any, kind: str, step_label: str) -> str | None:
+    """The 职责分离 refusal ``user`` would get on the final step after ``subject``'s chain (shown on the
+    page instead of the button), or None."""
+    request, prior = approval_final_prior_acts(subject=subject, kind=kind)
+    if request is None:
+        return None
+    problem = separation_of_duties_problem(actor_id=user.pk, acting_for=None, prior=prior, step_label=step_label)
+    return problem[1] if problem else None
+
+
 def approval_sod_notice(*, user: Any, request: ApprovalRequest, acting_for: Any | None = None) -> str | None:
     """The 职责分离 refusal ``user`` would get on ``request``'s current step (shown on the page instead of
     the decide form), or None. One query."""

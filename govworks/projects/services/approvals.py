@@ -28,7 +28,7 @@ from govworks.org.roles import Role
 from govworks.projects import permissions as perms
 from govworks.projects.models import ApprovalChainRule, ApprovalRequest, ApprovalStep, Delegation, Project
 from govworks.projects.rules import ChainRule, PriorAct, pick_chain, separation_of_duties_problem
-from govworks.projects.selectors.approvals import SOD_REFUSED_ACTION, approval_prior_acts
+from govworks.projects.selectors.approvals import SOD_REFUSED_ACTION, approval_final_prior_acts, approval_prior_acts
 from govworks.projects.services.common import content_type_of, money
 
 #: who may start a chain, by the kind's prefix (later modules add theirs)
@@ -87,14 +87,9 @@ def approval_sod_require(*, actor: User, subject: models.Model, kind: str, step_
     """The final step after a chain (e.g. 财务办结 of a payment): refused (:class:`SeparationOfDutiesError`)
     to whoever drafted or submitted ``subject`` or approved any step of its approved ``kind`` chain.
     Call it inside the final step's transaction and :func:`approval_sod_refused_record` after it."""
-    request = approved_request_for(subject, kind)
-    if request is None:
-        return
-    prior = approval_prior_acts(request=request)
-    drafter = _drafter_id(subject)
-    if drafter is not None and request.drafted_by_id is None:
-        prior.append(PriorAct(drafter, "drafted", "起草了本事项"))
-    approval_sod_check(actor=actor, request=request, step_label=step_label, prior=prior)
+    request, prior = approval_final_prior_acts(subject=subject, kind=kind)
+    if request is not None:
+        approval_sod_check(actor=actor, request=request, step_label=step_label, prior=prior)
 
 
 def approval_sod_refused_record(*, actor: User, error: SeparationOfDutiesError) -> None:

@@ -255,3 +255,26 @@ class NumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}-{self.year}: {self.last_value}"
+
+
+class WorkingCalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule (中国的放假调休安排): a 法定节假日 (a weekday off, or a
+    weekend day inside a holiday period) or a 调休上班 day (a Saturday or Sunday worked). Seeded each year
+    from the State Council's notice (``core/data/working_calendar.csv``), kept by the 系统管理员."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40, help_text="如：国庆节、春节调休上班")
+    source = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}"

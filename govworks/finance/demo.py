@@ -27,7 +27,7 @@ from govworks.projects.models import Project
 
 CONTRACT_PROJECT = "档案库房消防系统改造"
 RED_PROJECT = "市民中心空调主机及冷却塔更换"
-PEOPLE = ["liming", "chenzq", "zhaolx", "sungp", "liujing", "wuhy"]
+PEOPLE = ["liming", "chenzq", "zhaolx", "sungp", "liujing", "zhangli", "wuhy"]
 
 
 def _people() -> dict[str, User]:
@@ -41,7 +41,7 @@ def _approve(request: PaymentRequest, people: dict[str, User]) -> None:
 
     by_role = {
         "department_head": people["chenzq"],
-        "finance": people["liujing"],
+        "finance": people["zhangli"],  # 职责分离: the 会计 reviews in the chain, the 科长 finalizes
         "leader_in_charge": people["zhaolx"],
         "principal_leader": people["sungp"],
     }

@@ -55,6 +55,7 @@ ROOT_PEOPLE = [
     ("zhoutao", "周涛", "基建科", "工程管理岗", Role.PROJECT_MANAGER, "13905710005"),
     ("huangwei", "黄伟", "基建科", "项目联络员", Role.LIAISON, "13905710006"),
     ("liujing", "刘静", "财务科", "财务科科长", Role.FINANCE, "13905710007"),
+    ("zhangli", "张莉", "财务科", "会计", Role.FINANCE, "13905710011"),
     ("wuhy", "吴海燕", "派驻纪检监察组", "纪检监察员", Role.DISCIPLINE, "13905710008"),
     ("zhengli", "郑丽", "内审科", "内审科科长", Role.INTERNAL_AUDIT, "13905710009"),
     ("hemin", "何敏", "办公室", "档案管理员", Role.ARCHIVIST, "13905710010"),

@@ -38,6 +38,9 @@ for _item in [
     NavItem(
         ADMIN, _("规则参数"), "org:parameter_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.RULE_PARAMETER_VIEW), 52
     ),
+    NavItem(
+        ADMIN, _("工作日历"), "org:working_calendar", "ti-calendar", lambda u: perms.can_anywhere(u, perms.CALENDAR_EDIT), 52
+    ),
     NavItem(ADMIN, _("审计日志"), "core:audit_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 53),
     NavItem(ADMIN, _("审计链校验"), "core:audit_verify", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 54),
 ]:

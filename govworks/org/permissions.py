@@ -35,6 +35,7 @@ PLEDGE_RECORD = "org.record_pledge"
 AUDIT_VIEW = "core.view_audit_log"
 RULE_PARAMETER_EDIT = "core.edit_rule_parameter"
 RULE_PARAMETER_VIEW = "core.view_rule_parameter"
+CALENDAR_EDIT = "core.edit_working_calendar"
 
 ACTION_LABELS: dict[str, str] = {
     ORG_VIEW: "查看组织机构",
@@ -45,17 +46,25 @@ ACTION_LABELS: dict[str, str] = {
     AUDIT_VIEW: "查看审计日志",
     RULE_PARAMETER_EDIT: "修改规则参数",
     RULE_PARAMETER_VIEW: "查看规则参数",
+    CALENDAR_EDIT: "维护工作日历（法定节假日与调休上班）",
 }
 
 _ROLE_ACTIONS: dict[str, set[str]] = defaultdict(set)
-_ROLE_ACTIONS[Role.SYSTEM_ADMIN] |= {ORG_VIEW, ORG_MANAGE, PLEDGE_RECORD, RULE_PARAMETER_EDIT, RULE_PARAMETER_VIEW}
+_ROLE_ACTIONS[Role.SYSTEM_ADMIN] |= {
+    ORG_VIEW,
+    ORG_MANAGE,
+    PLEDGE_RECORD,
+    RULE_PARAMETER_EDIT,
+    RULE_PARAMETER_VIEW,
+    CALENDAR_EDIT,
+}
 _ROLE_ACTIONS[Role.SECURITY_ADMIN] |= {ORG_VIEW, ROLE_GRANT, ACCOUNT_UNLOCK}
 _ROLE_ACTIONS[Role.AUDIT_ADMIN] |= {ORG_VIEW, AUDIT_VIEW}
 for _role in BUSINESS_ROLES:
     _ROLE_ACTIONS[_role] |= {ORG_VIEW, RULE_PARAMETER_VIEW}
 
 #: actions only administrators may hold (三员分立 keeps business roles out of them and vice versa)
-ADMIN_ACTIONS = frozenset({ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, RULE_PARAMETER_EDIT})
+ADMIN_ACTIONS = frozenset({ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, RULE_PARAMETER_EDIT, CALENDAR_EDIT})
 
 
 def register_role_actions(role: str, actions: set[str], labels: dict[str, str] | None = None) -> None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from govworks.core.audit import audit_event_record, diff
 from govworks.core.audited import audited_create, audited_update, snapshot
 from govworks.core.errors import DomainError
-from govworks.core.models import NumberSequence, RuleParameter
+from govworks.core.models import NumberSequence, RuleParameter, WorkingCalendarDay
 from govworks.core.rule_parameters import parse_value
 from govworks.org import permissions as perms
 from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
@@ -622,3 +622,75 @@ def platform_bootstrap(
             )
             result.append((user, initial))
     return result
+
+
+# ---------------------------------------------------------------------------------------- working-day calendar
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def _calendar_editor(actor: User) -> Agency:
+    """The calendar is one for the whole platform: only a 系统管理员 of a top agency keeps it."""
+    top = Agency.objects.filter(parent__isnull=True, id__in=perms.agency_ids_where(actor, perms.CALENDAR_EDIT)).first()
+    if top is None:
+        raise PermissionDenied("只有顶级单位的系统管理员可以维护工作日历（全平台通用）")
+    return top
+
+
+def working_day_add(*, actor: User, day: dt.date, kind: str, name: str, reason: str) -> WorkingCalendarDay:
+    """Add a 法定节假日 or a 调休上班 day to the working-day calendar (audited, with the reason). Refused: not
+    a top agency's 系统管理员, an unknown kind, no name or reason, a date already in the calendar, a 调休上班
+    day on a weekday (it is a working day already). A 法定节假日 may fall on a weekend: the notice lists the
+    whole holiday period."""
+    agency = _calendar_editor(actor)
+    if kind not in WorkingCalendarDay.Kind.values:
+        raise DomainError("core.calendar_kind", "请选择类型：法定节假日或调休上班", field="kind")
+    if not name.strip():
+        raise DomainError("core.calendar_name", "请填写名称（如：国庆节、国庆节调休上班）", field="name")
+    if not reason.strip():
+        raise DomainError("core.calendar_reason", "请填写依据（如国务院办公厅放假安排通知）", field="reason")
+    if kind == WorkingCalendarDay.Kind.WORKDAY and day.weekday() < 5:
+        raise DomainError(
+            "core.calendar_workday_weekday",
+            f"{day:%Y-%m-%d} 是星期{_WEEKDAYS[day.weekday()]}，本就是工作日；调休上班日须为星期六或星期日",
+            field="date",
+        )
+    with transaction.atomic():
+        existing = WorkingCalendarDay.objects.select_for_update().filter(date=day).first()
+        if existing is not None:
+            raise DomainError(
+                "core.calendar_duplicate",
+                f"{day:%Y-%m-%d} 已登记为“{existing.get_kind_display()}（{existing.name}）”，如需改动请先删除",
+                field="date",
+            )
+        row = WorkingCalendarDay.objects.create(date=day, kind=kind, name=name.strip(), source=reason.strip()[:200])
+        audit_event_record(
+            actor=actor,
+            action="core.working_calendar.add",
+            obj=row,
+            agency=agency,
+            summary=f"工作日历：登记 {day:%Y-%m-%d}（星期{_WEEKDAYS[day.weekday()]}）为{row.get_kind_display()}（{row.name}）",
+            changes={"kind": {"before": None, "after": kind}, "name": {"before": None, "after": row.name}},
+            reason=reason.strip(),
+        )
+    return row
+
+
+def working_day_remove(*, actor: User, day: WorkingCalendarDay, reason: str) -> None:
+    """Remove a day from the working-day calendar (it then counts by the Monday–Friday rule again); audited
+    with the reason. Refused: not a top agency's 系统管理员, no reason. Deadlines already set keep their dates."""
+    agency = _calendar_editor(actor)
+    if not reason.strip():
+        raise DomainError("core.calendar_reason", "请填写删除原因", field="reason")
+    with transaction.atomic():
+        row = WorkingCalendarDay.objects.select_for_update().get(pk=day.pk)
+        audit_event_record(
+            actor=actor,
+            action="core.working_calendar.remove",
+            obj=row,
+            agency=agency,
+            summary=f"工作日历：删除 {row.date:%Y-%m-%d} 的{row.get_kind_display()}（{row.name}）",
+            changes={"kind": {"before": row.kind, "after": None}, "name": {"before": row.name, "after": None}},
+            reason=reason.strip(),
+        )
+        row.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govworks.org import views
+from govworks.org import views, views_calendar
 
 app_name = "org"
 
@@ -36,4 +36,6 @@ urlpatterns = [
     path("lockouts/", views.lockout_list, name="lockout_list"),
     path("parameters/", views.parameter_list, name="parameter_list"),
     path("parameters/<str:key>/", views.parameter_edit, name="parameter_edit"),
+    path("calendar/", views_calendar.working_calendar, name="working_calendar"),
+    path("calendar/<int:pk>/remove/", views_calendar.working_day_remove, name="working_day_remove"),
 ]

@@ -604,7 +604,11 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         request=DecideInputSerializer,
         responses={200: ApprovalDetailSerializer, **REFUSALS},
-        description="审批当前环节：同意（可不填意见，记为“同意”）或退回（须填写理由）。提交人不能审批自己提交的事项。",
+        description=(
+            "审批当前环节：同意（可不填意见，记为“同意”）或退回（须填写理由）。职责分离：起草、提交或审批过前一环节的人"
+            "（本人或经委托）不能审批后续环节（422，代码 approval.own_submission / approval.own_draft / approval.earlier_step），"
+            "被拒绝的尝试记入审计日志供纪检监察查看。"
+        ),
     )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str | None = None) -> Response:

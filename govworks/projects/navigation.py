@@ -22,7 +22,7 @@ from govworks.projects.models import (
     ProjectResponsibility,
     Stage,
 )
-from govworks.projects.selectors.approvals import approval_todo_for, deciding_scope
+from govworks.projects.selectors.approvals import approval_todo_for, deciding_scope, sod_refusals_for
 
 SECTION = _("项目管理")
 
@@ -169,7 +169,40 @@ def _subordinate_overdue(user: Any) -> list[WorkItem]:
     return out[:30]
 
 
-for _provider in (_approval_items, _stage_items, _meeting_items, _plan_items, _filed_plan_items, _subordinate_overdue):
+def _sod_refusal_items(user: Any) -> list[WorkItem]:
+    """Refused 职责分离 attempts (approving what one drafted, submitted or approved earlier) of the last 30
+    days in the agencies where the user is 纪检监察: a red flag (one query)."""
+    agencies = org_perms.agency_ids_where(user, perms.SOD_ALERTS_VIEW)
+    if not agencies:
+        return []
+    items = []
+    for e in sod_refusals_for(agency_ids=agencies):
+        if e.object_type == "projects.approvalrequest" and e.object_id.isdigit():
+            url = reverse("projects:approval_detail", args=[int(e.object_id)])
+        elif e.context_type == "projects.project" and e.context_id.isdigit():
+            url = reverse("projects:project_detail", args=[int(e.context_id)])
+        else:
+            url = reverse("projects:approval_inbox")
+        items.append(
+            WorkItem(
+                title=f"违反职责分离的审批尝试：{e.object_repr}",
+                url=url,
+                kind="纪检监察",
+                detail=f"{timezone.localtime(e.occurred_at):%Y-%m-%d} {e.actor_name or '系统'}：{e.reason[:160]}",
+            )
+        )
+    return items
+
+
+for _provider in (
+    _approval_items,
+    _stage_items,
+    _meeting_items,
+    _plan_items,
+    _filed_plan_items,
+    _subordinate_overdue,
+    _sod_refusal_items,
+):
     register_workbench_provider(_provider)
 
 __all__ = ["perms"]

@@ -32,6 +32,7 @@ MEETING_MANAGE = "projects.meeting_manage"
 REVIEW_ORGANIZE = "projects.review_organize"
 RESPONSIBILITY_ASSIGN = "projects.responsibility_assign"
 EXPERT_POOL_MANAGE = "projects.expert_pool_manage"
+SOD_ALERTS_VIEW = "projects.sod_alerts_view"  # 纪检监察: refused 职责分离 attempts (self-approval) are red flags
 
 _manager_actions = {PLAN_EDIT, PROJECT_CREATE, PROJECT_ADVANCE, DOCUMENT_UPLOAD, REVIEW_ORGANIZE, MEETING_MANAGE}
 org_perms.register_role_actions(Role.PROJECT_MANAGER, _manager_actions)
@@ -40,6 +41,7 @@ org_perms.register_role_actions(Role.DEPARTMENT_HEAD, _manager_actions | {RESPON
 org_perms.register_role_actions(Role.LEADER_IN_CHARGE, {MEETING_MANAGE, PLAN_RETURN, RESPONSIBILITY_ASSIGN})
 org_perms.register_role_actions(Role.PRINCIPAL_LEADER, {MEETING_MANAGE, PLAN_RETURN})
 org_perms.register_role_actions(Role.ARCHIVIST, {DOCUMENT_UPLOAD})
+org_perms.register_role_actions(Role.DISCIPLINE, {SOD_ALERTS_VIEW})
 org_perms.ACTION_LABELS.update(
     {
         PLAN_EDIT: "编制年度计划",
@@ -51,6 +53,7 @@ org_perms.ACTION_LABELS.update(
         REVIEW_ORGANIZE: "组织专家论证和联审",
         RESPONSIBILITY_ASSIGN: "调整项目责任分工",
         EXPERT_POOL_MANAGE: "管理专家库",
+        SOD_ALERTS_VIEW: "查看违反职责分离的审批尝试",
     }
 )
 

@@ -108,6 +108,48 @@ def pick_chain(rules: Iterable[ChainRule], amount: Decimal) -> ChainRule | None:
     return max(pool, key=lambda r: r.min_amount)
 
 
+@dataclass(frozen=True)
+class PriorAct:
+    """Someone's earlier part in an item: ``kind`` is ``drafted``, ``submitted`` or ``approved``;
+    ``label`` says which step in Chinese (e.g. "审批了本事项第1环节（科室负责人）")."""
+
+    user_id: int
+    kind: str
+    label: str
+
+
+#: refusal code per kind of earlier part (stable: the API and 纪检监察's list use them)
+SOD_CODES = {"submitted": "approval.own_submission", "drafted": "approval.own_draft", "approved": "approval.earlier_step"}
+
+
+def separation_of_duties_problem(
+    *, actor_id: int, acting_for: tuple[int, str] | None, prior: Sequence[PriorAct], step_label: str
+) -> tuple[str, str] | None:
+    """职责分离: whoever drafted, submitted or approved an earlier step of an item may not approve a later
+    step of it — neither in person nor through someone they act for (``acting_for`` = (delegator id,
+    name)). Returns (code, Chinese message naming the rule and the earlier step), or None when allowed.
+    The submitter is named first, then the drafter, then an earlier approver."""
+    order = {"submitted": 0, "drafted": 1, "approved": 2}
+    for act in sorted(prior, key=lambda a: order.get(a.kind, 9)):
+        if act.user_id == actor_id:
+            if act.kind == "submitted":
+                return SOD_CODES["submitted"], (
+                    f"职责分离：本事项由您提交，不能审批自己提交的事项（审批与提交须由不同的人办理），{step_label}须由他人办理"
+                )
+            return SOD_CODES[act.kind], (
+                f"职责分离：您{act.label}，不能再办理后续的{step_label}（起草、提交或审批过前一环节的人不得审批后续环节）"
+            )
+    if acting_for is not None:
+        delegator_id, name = acting_for
+        for act in sorted(prior, key=lambda a: order.get(a.kind, 9)):
+            if act.user_id == delegator_id:
+                return SOD_CODES[act.kind], (
+                    f"职责分离：委托人{name}{act.label}，受托人不能代其办理后续的{step_label}"
+                    "（起草、提交或审批过前一环节的人不得审批后续环节）"
+                )
+    return None
+
+
 # ------------------------------------------------------------------------------------------ collective decisions
 
 

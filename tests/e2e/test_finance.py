@@ -50,7 +50,7 @@ def test_over_ratio_progress_refused_and_approved_one_becomes_treasury_instructi
     from govworks.projects.models import ApprovalRequest, Project
 
     base = live_server.url
-    clear_forced_change("liming", "chenzq", "liujing", "zhaolx")
+    clear_forced_change("liming", "chenzq", "zhangli", "liujing", "zhaolx")
     project = Project.objects.get(name=PROJECT)
     milestone = PaymentMilestone.objects.get(
         contract__project=project, contract__is_main_construction=True, kind="progress", seq__lt=90
@@ -89,7 +89,8 @@ def test_over_ratio_progress_refused_and_approved_one_becomes_treasury_instructi
     request = PaymentRequest.objects.get(pk=int(url.rstrip("/").split("/")[-1]))
     approval = ApprovalRequest.objects.get(kind=PAYMENT_KIND, subject_id=request.pk)
 
-    for username in ("chenzq", "liujing", "zhaolx"):
+    # 职责分离: the 会计 (张莉) decides the 财务 step, the 财务科长 (刘静), who had no part, finalizes
+    for username in ("chenzq", "zhangli", "zhaolx"):
         watch = _open(open_page, base, username)
         p = watch.page
         p.goto(f"{base}/projects/approvals/{approval.pk}/")

@@ -28,6 +28,7 @@ from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.procurement.models import Contract
 from govworks.projects.models import Project, Stage
+from govworks.projects.services.approvals import SeparationOfDutiesError, approval_sod_refused_record
 
 
 def _workbench_changed(*keys: str) -> None:
@@ -102,7 +103,8 @@ def day_labour_record(
 
 
 def day_labour_confirm(*, actor: User, record: DayLabour) -> DayLabour:
-    """Confirm a day-labour record as the supervising engineer or the owner's representative."""
+    """Confirm a day-labour record as the supervising engineer or the owner's representative; never by
+    its recorder (职责分离: the refused attempt is recorded for 纪检监察 after the rollback)."""
     project = Project.objects.select_related("agency").get(pk=record.project_id)
     if perms.supervises(actor, project):
         role = "监理工程师"
@@ -110,12 +112,28 @@ def day_labour_confirm(*, actor: User, record: DayLabour) -> DayLabour:
         role = "建设单位代表"
     else:
         raise PermissionDenied("点工须由本项目的监理工程师或建设单位代表确认")
+    try:
+        return _day_labour_confirm(actor=actor, record=record, project=project, role=role)
+    except SeparationOfDutiesError as err:
+        approval_sod_refused_record(actor=actor, error=err)
+        raise
+
+
+def _day_labour_confirm(*, actor: User, record: DayLabour, project: Project, role: str) -> DayLabour:
     with transaction.atomic():
         row = DayLabour.objects.select_for_update().get(pk=record.pk)
         if row.status != DayLabour.Status.RECORDED:
             raise DomainError("finance.labour_state", "该点工记录已确认")
         if row.recorded_by_id == actor.pk:
-            raise DomainError("finance.labour_own", "不能确认自己记录的点工（记录与确认须由不同的人办理）")
+            raise SeparationOfDutiesError(
+                "finance.labour_own",
+                "职责分离：您记录了该点工，不能再确认（记录与确认须由不同的人办理）",
+                obj=row,
+                agency=project.agency,
+                project=project,
+                title=f"{project.code} 点工 {row.work_date:%Y-%m-%d} {row.team}·{row.trade}",
+                step_label="点工确认",
+            )
         row.status, row.confirmed_by, row.confirmed_as, row.confirmed_at = DayLabour.Status.CONFIRMED, actor, role, timezone.now()
         row.save(update_fields=["status", "confirmed_by", "confirmed_as", "confirmed_at"])
         audit_event_record(

@@ -39,13 +39,22 @@ from govworks.org.models import User
 from govworks.procurement.models import ChangeOrder, Contract, PaymentMilestone, SupplierBankAccount
 from govworks.procurement.services.suppliers import supplier_award_problem
 from govworks.projects.models import Project
-from govworks.projects.services.approvals import KIND_LABELS, SUBMIT_ACTION, approval_submit, approved_request_for
+from govworks.projects.services.approvals import (
+    KIND_LABELS,
+    SUBMIT_ACTION,
+    SeparationOfDutiesError,
+    approval_sod_refused_record,
+    approval_sod_require,
+    approval_submit,
+    approved_request_for,
+)
 from govworks.projects.services.decisions import check_upload, passed_decision_for
 
 PAYMENT_KIND = "finance.payment"
 KIND_LABELS[PAYMENT_KIND] = "付款审批"
 SUBMIT_ACTION["finance"] = perms.PAYMENT_REQUEST
 REFUSED_ACTION = "finance.payment.refused"
+FINALIZE_STEP = "付款办结（开具国库支付指令）"
 ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 
 
@@ -340,7 +349,9 @@ def payment_request_pending(request: PaymentRequest) -> list[str]:
 def payment_request_finalize(*, actor: User, request: PaymentRequest) -> PaymentInstruction:
     """Final approval by 财务 once the chain (and, when required, the collective decision) approved: every
     hard guard is checked again under the contract and source locks (so parallel approvals can never
-    together pass a cap), the amount is committed on the source and the treasury instruction is issued."""
+    together pass a cap), the amount is committed on the source and the treasury instruction is issued.
+    职责分离: refused to whoever drafted or submitted the request or approved a step of its chain (the
+    refused attempt is recorded for 纪检监察 after the rollback)."""
     project = Project.objects.select_related("agency").get(pk=request.project_id)
     org_perms.require(actor, perms.PAYMENT_FINALIZE, project.agency_id)
     try:
@@ -348,8 +359,8 @@ def payment_request_finalize(*, actor: User, request: PaymentRequest) -> Payment
             contract, row, source = _locked(request)
             if row.status != PaymentRequest.Status.SUBMITTED:
                 raise DomainError("finance.request_state", f"付款申请{row.number}当前为“{row.get_status_display()}”，不能办结")
-            if row.created_by_id == actor.pk:
-                raise PermissionDenied("不能办结自己起草的付款申请")
+            # 职责分离: not the drafter, the submitter or anyone who approved a step of its chain
+            approval_sod_require(actor=actor, subject=row, kind=PAYMENT_KIND, step_label=FINALIZE_STEP)
             waiting = payment_request_pending(row)
             if waiting:
                 raise DomainError("finance.request_waiting", f"付款申请{row.number}尚待：" + "、".join(waiting))
@@ -377,6 +388,9 @@ def payment_request_finalize(*, actor: User, request: PaymentRequest) -> Payment
                     f"source:{source.pk}.committed": {"before": before, "after": source.committed},
                 },
             )
+    except SeparationOfDutiesError as err:
+        approval_sod_refused_record(actor=actor, error=err)
+        raise
     except DomainError as err:
         if err.code == "finance.payment_refused":
             _record_refusal(actor=actor, request=request, project=project, stage="审批办结", reason=err.message)

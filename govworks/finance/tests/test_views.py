@@ -449,3 +449,71 @@ def test_workspace_panel_keeps_constant_queries(rf: Any, fin: Any, count_queries
     one = count_queries(lambda: render_finance_panel(request, fin.project))
     _grow(fin, 3)
     assert count_queries(lambda: render_finance_panel(request, fin.project)) == one
+
+
+def test_payment_separation_of_duties_through_the_pages(client: Client, fin: Any) -> None:
+    """职责分离 (issue 11 item 7): the 工程管理岗 drafts and submits; 科室负责人 and 财务(会计) approve
+    their steps on the approval page; the 会计 who approved step 2 is refused the 办结 (nothing changed, the
+    attempt recorded for 纪检监察 and shown on their workbench); another 财务 finalizes."""
+    from govworks.core.models import AuditEvent
+    from govworks.projects.models import ApprovalRequest
+
+    request = payments.payment_request_submit(actor=fin.pm, request=draft(fin, "advance", "100000"))
+    approval = ApprovalRequest.objects.get(kind=payments.PAYMENT_KIND, subject_id=request.pk)
+    decide = reverse("projects:approval_decide", args=[approval.pk])
+    for who in (fin.head, fin.finance2, fin.leader):  # 科室负责人 → 财务 → 分管领导
+        client.force_login(who)
+        assert client.post(decide, {"decision": "approve", "opinion": "同意"}).status_code == 302
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.APPROVED
+    # the 会计 who approved the 财务 step may not also finalize: the page says why instead of the button
+    client.force_login(fin.finance2)
+    detail = client.get(reverse("finance:request_detail", args=[request.pk])).content.decode()
+    assert 'data-testid="request-finalize"' not in detail
+    assert 'data-testid="finalize-sod"' in detail and "职责分离：您审批了本事项第2环节（财务）" in detail
+    before = state()
+    response = client.post(reverse("finance:request_finalize", args=[request.pk]))
+    assert response.status_code == 400
+    assert (
+        "职责分离：您审批了本事项第2环节（财务），不能再办理后续的付款办结（开具国库支付指令）"
+        "（起草、提交或审批过前一环节的人不得审批后续环节）"
+    ) in response.content.decode()
+    assert state() == before
+    event = AuditEvent.objects.get(action="projects.approval.sod_refused")
+    assert (event.actor_id, event.object_id, event.context_id) == (fin.finance2.pk, str(approval.pk), str(fin.project.pk))
+    client.force_login(fin.discipline)
+    assert "违反职责分离的审批尝试" in client.get(reverse("home")).content.decode()
+    # the other 财务, who had no part, finalizes
+    client.force_login(fin.finance)
+    assert 'data-testid="request-finalize"' in client.get(reverse("finance:request_detail", args=[request.pk])).content.decode()
+    assert client.post(reverse("finance:request_finalize", args=[request.pk])).status_code == 302
+    request.refresh_from_db()
+    assert request.status == PaymentRequest.Status.APPROVED
+
+
+def test_the_day_labour_recorder_refused_is_recorded(fin: Any) -> None:
+    """A recorder confirming their own day labour is refused (职责分离) and the attempt kept for 纪检监察."""
+    from govworks.core.errors import DomainError
+    from govworks.core.models import AuditEvent
+
+    row = labour.day_labour_record(
+        actor=fin.pm,
+        project=fin.project,
+        team="李班组",
+        trade="普工",
+        work_date=TODAY,
+        people=1,
+        workdays=Decimal(1),
+        unit_price=Decimal("260"),
+        content="清运",
+    )
+    with pytest.raises(DomainError) as info:
+        labour.day_labour_confirm(actor=fin.pm, record=row)
+    assert (info.value.code, info.value.message) == (
+        "finance.labour_own",
+        "职责分离：您记录了该点工，不能再确认（记录与确认须由不同的人办理）",
+    )
+    row.refresh_from_db()
+    assert (row.status, row.confirmed_by_id) == (DayLabour.Status.RECORDED, None)
+    event = AuditEvent.objects.get(action="projects.approval.sod_refused")
+    assert (event.actor_id, event.object_type, event.object_id) == (fin.pm.pk, "finance.daylabour", str(row.pk))

@@ -46,6 +46,7 @@ from govworks.org import permissions as org_perms
 from govworks.procurement.models import Contract, PaymentMilestone
 from govworks.projects.models import Project
 from govworks.projects.permissions import access_project, projects_visible_to
+from govworks.projects.selectors.approvals import approval_final_sod_notice
 
 PRETITLE = "资金管理"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -201,6 +202,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = perms.access_payment_request(me, pk)
     facts = payment_services.contract_facts(row.contract, exclude_request=row.pk)
     instruction = PaymentInstruction.objects.filter(request=row).first()
+    may_finalize = perms.may(me, perms.PAYMENT_FINALIZE, row.project)
+    sod_notice = (
+        approval_final_sod_notice(
+            user=me, subject=row, kind=payment_services.PAYMENT_KIND, step_label=payment_services.FINALIZE_STEP
+        )
+        if may_finalize and row.status == PaymentRequest.Status.SUBMITTED
+        else None
+    )
     return render(
         request,
         "finance/request_detail.html",
@@ -214,7 +223,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approvals": payment_selectors.request_approvals(row),
             "refusals": payment_selectors.request_refusals(row),
             "can_request": perms.may(me, perms.PAYMENT_REQUEST, row.project),
-            "can_finalize": perms.may(me, perms.PAYMENT_FINALIZE, row.project) and row.created_by_id != me.pk,
+            "can_finalize": may_finalize and sod_notice is None and row.created_by_id != me.pk,
+            "finalize_sod": sod_notice,
             "pretitle": PRETITLE,
         },
     )

@@ -45,6 +45,9 @@ class ApprovalRequest(models.Model):
     subject = GenericForeignKey("subject_type", "subject_id")
     chain_name = models.CharField("审批流", max_length=80)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     current_index = models.PositiveSmallIntegerField("当前环节", default=0)

@@ -1,7 +1,11 @@
 """Approval chains: submit an object for approval, decide each step, delegate while away.
 
-Nobody approves what they submitted; a step is decided by a holder of its role in the request's agency,
-or by the person a holder has delegated to for the day.
+职责分离 (separation of duties) across the whole chain: whoever drafted, submitted or approved an earlier
+step of an item may not approve a later step of it — in person or through a delegate. A step is decided
+by a holder of its role in the request's agency, or by the person a holder has delegated to for the day.
+Every refused attempt is an audit event (``SOD_REFUSED_ACTION``) written after the refused transaction
+rolled back, so it survives; 纪检监察 sees them on the workbench. Later modules' final steps (付款办结)
+use :func:`approval_sod_require` and :func:`approval_sod_refused_record` the same way.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
+from govworks.core.workdays import deadline_from_rule
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, RoleGrant, User
 from govworks.org.roles import Role
 from govworks.projects import permissions as perms
 from govworks.projects.models import ApprovalChainRule, ApprovalRequest, ApprovalStep, Delegation, Project
-from govworks.projects.rules import ChainRule, pick_chain
-from govworks.projects.services.common import content_type_of, money, param
+from govworks.projects.rules import ChainRule, PriorAct, pick_chain, separation_of_duties_problem
+from govworks.projects.selectors.approvals import SOD_REFUSED_ACTION, approval_final_prior_acts, approval_prior_acts
+from govworks.projects.services.common import content_type_of, money
 
 #: who may start a chain, by the kind's prefix (later modules add theirs)
 SUBMIT_ACTION: dict[str, str] = {"project": perms.PROJECT_ADVANCE, "procurement": "procurement.contract_manage"}
@@ -33,6 +39,72 @@ KIND_LABELS = {
     "project.feasibility": "可研审批",
     "project.prelim_design": "概算审批",
 }
+
+
+class SeparationOfDutiesError(DomainError):
+    """A 职责分离 refusal, carrying what the audit event written after the rollback needs."""
+
+    def __init__(
+        self, code: str, message: str, *, obj: models.Model, agency: Agency, project: Any, title: str, step_label: str
+    ) -> None:
+        super().__init__(code, message)
+        self.obj = obj
+        self.agency = agency
+        self.project = project
+        self.title = title
+        self.step_label = step_label
+
+
+def _drafter_id(subject: Any) -> int | None:
+    """Who drafted ``subject`` (its ``drafted_by`` or ``created_by``), when the model records it."""
+    for attr in ("drafted_by_id", "created_by_id"):
+        value = getattr(subject, attr, None)
+        if value:
+            return int(value)
+    return None
+
+
+def approval_sod_check(
+    *, actor: User, request: ApprovalRequest, step_label: str, prior: list[PriorAct], acting_for: User | None = None
+) -> None:
+    """Raise :class:`SeparationOfDutiesError` when ``actor`` (or the person they act for) drafted,
+    submitted or approved an earlier step of ``request``'s item (``prior``). Writes nothing."""
+    for_whom = (acting_for.pk, acting_for.display_name) if acting_for is not None and acting_for.pk != actor.pk else None
+    problem = separation_of_duties_problem(actor_id=actor.pk, acting_for=for_whom, prior=prior, step_label=step_label)
+    if problem is not None:
+        raise SeparationOfDutiesError(
+            problem[0],
+            problem[1],
+            obj=request,
+            agency=request.agency,
+            project=request.project,
+            title=request.title,
+            step_label=step_label,
+        )
+
+
+def approval_sod_require(*, actor: User, subject: models.Model, kind: str, step_label: str) -> None:
+    """The final step after a chain (e.g. 财务办结 of a payment): refused (:class:`SeparationOfDutiesError`)
+    to whoever drafted or submitted ``subject`` or approved any step of its approved ``kind`` chain.
+    Call it inside the final step's transaction and :func:`approval_sod_refused_record` after it."""
+    request, prior = approval_final_prior_acts(subject=subject, kind=kind)
+    if request is not None:
+        approval_sod_check(actor=actor, request=request, step_label=step_label, prior=prior)
+
+
+def approval_sod_refused_record(*, actor: User, error: SeparationOfDutiesError) -> None:
+    """Keep a refused 职责分离 attempt for 纪检监察 (action ``SOD_REFUSED_ACTION``). Call it *outside* the
+    refused transaction, after it rolled back, so the trace survives the refusal."""
+    with transaction.atomic():
+        audit_event_record(
+            actor=actor,
+            action=SOD_REFUSED_ACTION,
+            obj=error.obj,
+            agency=error.agency,
+            context=error.project,
+            summary=f"职责分离拒绝：{actor.display_name} 试图办理“{error.title}”的{error.step_label}",
+            reason=f"[{error.code}] {error.message}",
+        )
 
 
 def approval_chain_for(*, agency: Agency, kind: str, amount: Decimal) -> ChainRule:
@@ -78,12 +150,18 @@ def approval_submit(
             subject_id=subject.pk,
             chain_name=chain.name,
             submitted_by=actor,
+            drafted_by_id=_drafter_id(subject),
         )
-        due_days = int(param("approval.step_due_days", agency))
         today = timezone.localdate()
+        # each step has approval.step_due_days (个工作日) after the previous one: 法定节假日 skipped, 调休上班 counted
         ApprovalStep.objects.bulk_create(
             [
-                ApprovalStep(request=request, index=i, role=role, due_on=today + dt.timedelta(days=due_days * (i + 1)))
+                ApprovalStep(
+                    request=request,
+                    index=i,
+                    role=role,
+                    due_on=deadline_from_rule("approval.step_due_days", agency=agency, start=today, times=i + 1),
+                )
                 for i, role in enumerate(chain.steps)
             ]
         )
@@ -125,21 +203,33 @@ def deciding_capacity(*, user: User, request: ApprovalRequest, step: ApprovalSte
 
 
 def approval_decide(*, actor: User, request: ApprovalRequest, approve: bool, opinion: str) -> ApprovalRequest:
-    """Decide the current step. Refuses the submitter (no one approves what they submitted), anyone not
-    holding the step's role (or not delegated by a holder), and a return without a reason."""
+    """Decide the current step. Refuses (职责分离, :class:`SeparationOfDutiesError`, recorded for 纪检监察
+    after the rollback) whoever drafted or submitted the item or approved an earlier step of it, in person
+    or as someone's delegate; refuses anyone not holding the step's role (or not delegated by a holder),
+    and a return without a reason."""
+    try:
+        return _approval_decide(actor=actor, request=request, approve=approve, opinion=opinion)
+    except SeparationOfDutiesError as err:
+        approval_sod_refused_record(actor=actor, error=err)
+        raise
+
+
+def _approval_decide(*, actor: User, request: ApprovalRequest, approve: bool, opinion: str) -> ApprovalRequest:
     opinion = opinion.strip()
     if not approve and not opinion:
         raise DomainError("approval.return_reason", "退回须填写理由", field="opinion")
     with transaction.atomic():
-        request = ApprovalRequest.objects.select_for_update(of=("self",)).select_related("project").get(pk=request.pk)
+        request = ApprovalRequest.objects.select_for_update(of=("self",)).select_related("project", "agency").get(pk=request.pk)
         if request.status != ApprovalRequest.Status.PENDING:
             raise DomainError("approval.not_pending", f"该审批状态为“{request.get_status_display()}”，不能再审批")
         step = ApprovalStep.objects.select_for_update().get(request=request, index=request.current_index)
-        if actor.pk == request.submitted_by_id:
-            raise DomainError("approval.own_submission", "不能审批自己提交的事项（审批与提交须由不同的人办理）")
+        step_label = f"第{step.index + 1}环节（{Role(step.role).label}）审批"
+        prior = approval_prior_acts(request=request, before_index=step.index)
+        approval_sod_check(actor=actor, request=request, step_label=step_label, prior=prior)
         capacity = deciding_capacity(user=actor, request=request, step=step)
         if capacity is None:
             raise PermissionDenied(f"本环节须由“{Role(step.role).label}”审批，您不是该角色，也未受其委托")
+        approval_sod_check(actor=actor, request=request, step_label=step_label, prior=prior, acting_for=capacity)
         now = timezone.now()
         step.decided_by = actor
         step.on_behalf_of = capacity if capacity.pk != actor.pk else None
@@ -200,6 +290,7 @@ def delegation_create(*, actor: User, delegate: User, starts_on: dt.date, ends_o
 
 
 def approved_request_for(subject: Any, kind: str) -> ApprovalRequest | None:
+    """The approved request of ``kind`` for ``subject``, if any."""
     return ApprovalRequest.objects.filter(
         subject_type=content_type_of(subject), subject_id=subject.pk, kind=kind, status=ApprovalRequest.Status.APPROVED
     ).first()

@@ -71,7 +71,13 @@ def approval_snapshot() -> tuple[Any, ...]:
     return (
         list(ApprovalRequest.objects.order_by("pk").values_list("pk", "status", "current_index", "finished_at")),
         list(ApprovalRequest.objects.order_by("pk").values_list("steps__decided_by", "steps__decision", "steps__opinion")),
-        list(AuditEvent.objects.exclude(action__startswith="auth.").order_by("seq").values_list("seq", "action")),
+        # a refused 职责分离 attempt is rightly recorded for 纪检监察 (asserted where it happens)
+        list(
+            AuditEvent.objects.exclude(action__startswith="auth.")
+            .exclude(action="projects.approval.sod_refused")
+            .order_by("seq")
+            .values_list("seq", "action")
+        ),
     )
 
 
@@ -565,8 +571,9 @@ def test_decide_role_matrix(client, lifecycle, city_request):
     )
     assert responses["submitter"].json() == {
         "code": "approval.own_submission",
-        "detail": "不能审批自己提交的事项（审批与提交须由不同的人办理）",
+        "detail": "职责分离：本事项由您提交，不能审批自己提交的事项（审批与提交须由不同的人办理），第1环节（科室负责人）审批须由他人办理",
     }
+    assert AuditEvent.objects.filter(action="projects.approval.sod_refused", actor=lifecycle.pm).count() == 1
     for name in ("later_step", "wrong_role"):
         assert responses[name].json() == {
             "code": "forbidden",

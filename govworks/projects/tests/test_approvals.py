@@ -24,7 +24,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from govworks.core.errors import DomainError
 from govworks.core.testing.role_matrix import assert_role_matrix, call_as
+from govworks.core.workdays import add_working_days
 from govworks.org.tests.factories import DepartmentFactory
 from govworks.projects.models import ApprovalChainRule, ApprovalRequest, ApprovalStep, Delegation, Project
 from govworks.projects.services import approvals as services
@@ -96,6 +98,35 @@ def decide(office_actor: Any, request: ApprovalRequest, approve: bool = True, op
     return services.approval_decide(actor=office_actor, request=request, approve=approve, opinion=opinion)
 
 
+SOD = "projects.approval.sod_refused"
+
+
+def business_state() -> dict[str, Any]:
+    """state() without the 职责分离 refusal records, which a refused attempt rightly adds (asserted apart)."""
+    snapshot = state()
+    snapshot["audit"] = [row for row in snapshot["audit"] if row[1] != SOD]
+    return snapshot
+
+
+def sod_refused(call: Any, *, actor: Any, code: str, contains: tuple[str, ...] = ()) -> Any:
+    """Run ``call``: refused with ``code`` naming 职责分离; nothing else changed; exactly one refusal
+    event recorded for 纪检监察, by ``actor``, that survived the refused transaction."""
+    from govworks.core.models import AuditEvent
+
+    before, events = business_state(), AuditEvent.objects.filter(action=SOD).count()
+    with pytest.raises(DomainError) as info:
+        call()
+    assert business_state() == before, "a refused call changed data"
+    assert info.value.code == code, info.value.message
+    assert info.value.message.startswith("职责分离："), info.value.message
+    for part in contains:
+        assert part in info.value.message, info.value.message
+    assert AuditEvent.objects.filter(action=SOD).count() == events + 1
+    event = AuditEvent.objects.filter(action=SOD).order_by("-seq").first()
+    assert event is not None and event.actor_id == actor.pk and code in event.reason
+    return info.value
+
+
 # ------------------------------------------------------------------------------------------ chains
 
 
@@ -134,9 +165,22 @@ def test_submit_creates_the_steps_with_due_dates(office):
     steps = list(request.steps.order_by("index"))
     assert [s.role for s in steps] == ["department_head", "leader_in_charge", "principal_leader"]
     today = timezone.localdate()
-    assert [s.due_on for s in steps] == [today + dt.timedelta(days=3 * (i + 1)) for i in range(3)]  # approval.step_due_days
+    # approval.step_due_days: 3 个工作日 per step, by the working-day calendar (issue 11 item 11)
+    assert [s.due_on for s in steps] == [add_working_days(today, 3 * (i + 1)) for i in range(3)]
     assert request.status == ApprovalRequest.Status.PENDING
     refused(lambda: office.submit(subject=request.subject), code="approval.duplicate")
+
+
+def test_due_dates_count_working_days_across_the_national_day_week(office, monkeypatch):
+    """Submitted on Tuesday 2026-09-29 with three steps of 3 个工作日 each: 9-30 is the 1st working day,
+    10-1..10-7 are off (国庆节), 10-8 and 10-9 complete the first step; the 调休 Saturday 10-10 counts."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: dt.date(2026, 9, 29))
+    request = office.submit("800000")
+    assert list(request.steps.order_by("index").values_list("due_on", flat=True)) == [
+        dt.date(2026, 10, 9),
+        dt.date(2026, 10, 13),  # 10-10 (调休上班), 10-12, 10-13
+        dt.date(2026, 10, 16),
+    ]
 
 
 # ------------------------------------------------------------------------------------------ deciding
@@ -165,7 +209,7 @@ def test_the_whole_chain_approves(office):
 def test_the_submitter_cannot_approve(office):
     # the department head submits an item whose first step is the department head's
     request = office.submit("100000", actor=office.head)
-    error = refused(lambda: decide(office.head, request), code="approval.own_submission")
+    error = sod_refused(lambda: decide(office.head, request), actor=office.head, code="approval.own_submission")
     assert "不能审批自己提交的事项" in error.message
 
 
@@ -334,7 +378,7 @@ def test_approval_decide_role_matrix(client, world, office):
             "with_role": 302,
         },
         actors={**sub_actors(world, office.head), "leader": office.leader, "submitter": office.submitter},
-        snapshot=state,
+        snapshot=business_state,
     )
     assert "本环节须由“科室负责人”审批，您不是该角色，也未受其委托" in text(responses["superior"])
     assert "不能审批自己提交的事项" in text(responses["submitter"])
@@ -531,3 +575,161 @@ def test_approval_detail_query_count_is_constant(client, office, count_queries):
     counts = [count_queries(lambda request=request: client.get(detail_url(request))) for request in (short, long)]
     assert counts[0] == counts[1], f"{counts[0]} queries with 3 steps, {counts[1]} with 21"
     assert counts[0] <= 20, f"{counts[0]} queries"
+
+
+# ------------------------------------------------------------------------------------------ 职责分离 (issue 11 item 7)
+
+
+def grant(user: Any, agency: Any, role: str) -> None:
+    """A second post for ``user`` (small agencies: one person may hold two roles of a chain)."""
+    from govworks.org.permissions import forget_cached_scope
+    from govworks.org.tests.factories import RoleGrantFactory
+
+    RoleGrantFactory(user=user, agency=agency, role=role)
+    forget_cached_scope(user)
+
+
+def drafted_by(office: Office, drafter: Any, amount: str = "100000") -> ApprovalRequest:
+    """``drafter`` drafts the project (it records 创建人); the 工程管理岗 submits it for approval."""
+    today = timezone.localdate()
+    project = project_create_outside_plan(
+        actor=drafter,
+        agency=office.world.sub,
+        manager=office.submitter,
+        department=office.department,
+        reason="食堂设施老化存在安全隐患，需计划外立项改造",
+        name="后勤中心配电房改造",
+        project_type="repair",
+        location="后勤中心配电房",
+        estimate_amount=Decimal(amount),
+        funding_source="fiscal",
+        planned_start=today,
+        planned_end=today + dt.timedelta(days=90),
+    )
+    return office.submit(amount, subject=project)
+
+
+def test_the_drafter_cannot_approve_a_later_step(office):
+    # given the department head drafted the item and the 工程管理岗 submitted it
+    request = drafted_by(office, office.head)
+    assert (request.drafted_by_id, request.submitted_by_id) == (office.head.pk, office.submitter.pk)
+    # when the head decides step 1 (their own role) then it is refused, naming the rule and what they did
+    error = sod_refused(lambda: decide(office.head, request), actor=office.head, code="approval.own_draft")
+    assert error.message == (
+        "职责分离：您起草了本事项，不能再办理后续的第1环节（科室负责人）审批（起草、提交或审批过前一环节的人不得审批后续环节）"
+    )
+    # and another department head passes
+    other_head = person("sub_head2", "后勤基建科副科长", office.world.sub, "department_head")
+    request = decide(other_head, request)
+    assert (request.current_index, request.steps.get(index=0).decided_by_id) == (1, other_head.pk)
+
+
+def test_an_earlier_approver_cannot_approve_a_later_step(office):
+    # given the head also holds the 分管领导 post and approved step 1
+    grant(office.head, office.world.sub, "leader_in_charge")
+    request = decide(office.head, office.submit("100000"))
+    assert request.current_index == 1
+    # when they decide step 2 then it is refused: nothing changed, the attempt recorded
+    error = sod_refused(lambda: decide(office.head, request), actor=office.head, code="approval.earlier_step")
+    assert error.message == (
+        "职责分离：您审批了本事项第1环节（科室负责人），不能再办理后续的第2环节（分管领导）审批"
+        "（起草、提交或审批过前一环节的人不得审批后续环节）"
+    )
+    # and returning it is refused the same way (a decision of a later step either way)
+    sod_refused(
+        lambda: decide(office.head, request, approve=False, opinion="退回重做"), actor=office.head, code="approval.earlier_step"
+    )
+    # the 分管领导 who had no part passes
+    request = decide(office.leader, request)
+    assert request.status == ApprovalRequest.Status.APPROVED
+
+
+def test_the_submitter_cannot_approve_a_later_step_either(office):
+    # given the 工程管理岗 also holds the 分管领导 post and submitted the item
+    grant(office.submitter, office.world.sub, "leader_in_charge")
+    request = decide(office.head, office.submit("100000"))
+    error = sod_refused(lambda: decide(office.submitter, request), actor=office.submitter, code="approval.own_submission")
+    assert "第2环节（分管领导）审批须由他人办理" in error.message
+
+
+def test_a_delegate_cannot_act_for_someone_who_had_a_part(office):
+    # given the leader drafted the project, the 工程管理岗 submitted it and the head approved step 1
+    let_leader_submit(office)
+    request = decide(office.head, drafted_by(office, office.leader))
+    today = timezone.localdate()
+    services.delegation_create(actor=office.leader, delegate=office.deputy, starts_on=today, ends_on=today, reason="出差")
+    # when the deputy decides step 2 on the leader's behalf then it is refused naming the delegator
+    error = sod_refused(lambda: decide(office.deputy, request), actor=office.deputy, code="approval.own_draft")
+    assert error.message.startswith(
+        "职责分离：委托人后勤中心分管副主任起草了本事项，受托人不能代其办理后续的第2环节（分管领导）审批"
+    )
+    # and the head, who approved step 1, may not decide step 2 as the leader's delegate either
+    services.delegation_create(actor=office.leader, delegate=office.head, starts_on=today, ends_on=today, reason="出差")
+    sod_refused(lambda: decide(office.head, request), actor=office.head, code="approval.earlier_step")
+
+
+def test_a_later_approver_after_delegated_earlier_step(office):
+    """Whoever approved step 1 through a delegate (the delegator) may not decide step 2 in person."""
+    grant(office.head, office.world.sub, "leader_in_charge")
+    request = office.submit("100000")
+    today = timezone.localdate()
+    services.delegation_create(actor=office.head, delegate=office.deputy, starts_on=today, ends_on=today, reason="休假")
+    request = decide(office.deputy, request)  # step 1 in the head's name
+    assert request.steps.get(index=0).on_behalf_of_id == office.head.pk
+    for who in (office.head, office.deputy):
+        sod_refused(lambda who=who: decide(who, request), actor=who, code="approval.earlier_step")
+
+
+def test_inbox_leaves_out_what_the_user_had_a_part_in(client, office):
+    grant(office.head, office.world.sub, "leader_in_charge")
+    request = decide(office.head, office.submit("100000"))
+    drafted = drafted_by(office, office.head)
+    client.force_login(office.head)
+    page = text(client.get(reverse("projects:approval_inbox")))
+    assert request.title not in page and drafted.title not in page
+    client.force_login(office.leader)
+    assert request.title in text(client.get(reverse("projects:approval_inbox")))
+
+
+def test_separation_of_duties_walked_through_the_pages(client, office):
+    """The 工程管理岗 submits on the project page; the head (who also holds 分管领导) approves step 1, is
+    refused step 2 on the page with the rule named and nothing changed; 纪检监察 sees the attempt on the
+    workbench; the 分管领导 approves it."""
+    from govworks.core.models import AuditEvent
+
+    grant(office.head, office.world.sub, "leader_in_charge")
+    discipline = person("sub_jiw", "后勤中心纪检员", office.world.sub, "discipline")
+    project = office.project("100000")
+    # the 工程管理岗 submits through the project page
+    client.force_login(office.submitter)
+    response = client.post(reverse("projects:approval_submit", args=[project.pk, KIND]))
+    assert response.status_code == 302
+    request = ApprovalRequest.objects.get(subject_id=project.pk, kind=KIND)
+    decide_url = reverse("projects:approval_decide", args=[request.pk])
+    # the head decides step 1
+    client.force_login(office.head)
+    assert 'data-testid="decide-form"' in text(client.get(detail_url(request)))
+    assert client.post(decide_url, {"decision": "approve", "opinion": "同意"}).status_code == 302
+    # step 2: the page shows no decide form but the rule; a POST is refused with nothing changed
+    page = text(client.get(detail_url(request)))
+    assert 'data-testid="decide-form"' not in page
+    assert "职责分离：您审批了本事项第1环节（科室负责人）" in page
+    before = business_state()
+    response = client.post(decide_url, {"decision": "approve", "opinion": "同意"})
+    assert response.status_code == 400
+    assert "职责分离：您审批了本事项第1环节（科室负责人），不能再办理后续的第2环节（分管领导）审批" in text(response)
+    assert business_state() == before
+    event = AuditEvent.objects.get(action=SOD)
+    assert (event.actor_id, event.agency_id, event.object_id) == (office.head.pk, office.world.sub.pk, str(request.pk))
+    # 纪检监察 of the agency sees it on the workbench; the 工程管理岗 does not
+    client.force_login(discipline)
+    home = text(client.get(reverse("home")))
+    assert "违反职责分离的审批尝试" in home and request.title in home and detail_url(request) in home
+    client.force_login(office.submitter)
+    assert "违反职责分离的审批尝试" not in text(client.get(reverse("home")))
+    # the 分管领导, who had no part, approves
+    client.force_login(office.leader)
+    assert client.post(decide_url, {"decision": "approve", "opinion": "同意立项"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == ApprovalRequest.Status.APPROVED
+    assert list(request.steps.order_by("index").values_list("decided_by_id", flat=True)) == [office.head.pk, office.leader.pk]

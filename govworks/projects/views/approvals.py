@@ -152,6 +152,11 @@ def _render_detail(
     subject_url = None
     if approval.subject_type_id == ContentType.objects.get_for_model(Project).pk:
         subject_url = reverse("projects:project_detail", args=[approval.subject_id])
+    sod_notice = None
+    if approval.status == ApprovalRequest.Status.PENDING and me.pk != approval.submitted_by_id:
+        sod_notice = selectors.approval_sod_notice(user=me, request=approval, acting_for=capacity)
+    if sod_notice is not None and form is None:
+        capacity = None  # 职责分离: no decide form, the page says why
     if capacity is not None and form is None:
         form = DecideForm(auto_id="decide_%s")
     return render(
@@ -168,6 +173,7 @@ def _render_detail(
             "subject_url": subject_url,
             "kind_label": services.KIND_LABELS.get(approval.kind, approval.kind),
             "is_submitter": me.pk == approval.submitted_by_id,
+            "sod_notice": sod_notice,
         },
         status=status,
     )
@@ -259,7 +265,10 @@ def delegation_create(request: HttpRequest) -> HttpResponse:
         title="委托他人代为审批",
         back=reverse("projects:delegation_list"),
         pretitle=PRETITLE,
-        note="委托期间，受托人可以审批您所任角色的审批环节，审批记录注明“代某某”；受托人不能审批您本人提交的事项。",
+        note=(
+            "委托期间，受托人可以审批您所任角色的审批环节，审批记录注明“代某某”；"
+            "职责分离：受托人不能代您审批您起草、提交或已审批过前一环节的事项。"
+        ),
     )
 
 

@@ -33,6 +33,7 @@ from govworks.construction.models import (
     SupervisionDiary,
 )
 from govworks.construction.permissions import construction_projects_visible_to
+from govworks.construction.selectors.freezes import ReleasePath, freeze_release_path
 from govworks.projects.models import Project, Stage
 
 SUPERVISED_STAGES = (Stage.CONTRACT, Stage.CONSTRUCTION, Stage.SUSPENDED)
@@ -155,10 +156,11 @@ class FreezeView:
     freeze: PaymentFreeze
     interviews: list[Interview]
     plans: list[RecoveryPlan]
+    path: ReleasePath
 
 
 def freezes(project: Project) -> list[FreezeView]:
-    """Freezes newest first with their interviews and recovery plans (three queries)."""
+    """Freezes newest first with their interviews, recovery plans and release path (three queries)."""
     rows = list(
         PaymentFreeze.objects.filter(project=project)
         .select_related("frozen_by", "released_by")
@@ -168,7 +170,11 @@ def freezes(project: Project) -> list[FreezeView]:
         )
         .order_by("-frozen_at")
     )
-    return [FreezeView(f, list(f.interviews.all()), list(f.recovery_plans.all())) for f in rows]
+    views = []
+    for f in rows:
+        interviews, plans = list(f.interviews.all()), list(f.recovery_plans.all())
+        views.append(FreezeView(f, interviews, plans, freeze_release_path(f, plans=plans, interviews=interviews)))
+    return views
 
 
 @dataclass

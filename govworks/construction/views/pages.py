@@ -20,9 +20,10 @@ from django.utils.functional import cached_property
 from govworks.construction import permissions as perms
 from govworks.construction import photos as photo_tools
 from govworks.construction import rules
-from govworks.construction.models import Light, PaymentFreeze, RectificationStep, SitePhoto
+from govworks.construction.models import Light, RectificationStep, SitePhoto
 from govworks.construction.schedule_excel import XLSX, schedule_export
 from govworks.construction.selectors import supervision as sel
+from govworks.construction.selectors.freezes import active_release_path
 from govworks.core.pages import PAGE_SIZE, query_int, signed_in_user
 from govworks.org import permissions as org_perms
 
@@ -83,11 +84,12 @@ def _context(request: HttpRequest, pk: int, tab: str) -> tuple[Any, dict[str, An
     me = signed_in_user(request)
     project = perms.access_project(me, pk)
     site = sel.project_site(project)
-    freeze = PaymentFreeze.objects.filter(project=project, released_at__isnull=True).first()
+    freeze_path = active_release_path(project.pk)
     return project, {
         "project": project,
         "site": site,
-        "freeze": freeze,
+        "freeze": freeze_path.freeze if freeze_path else None,
+        "freeze_path": freeze_path,
         "tabs": TABS,
         "tab": tab,
         "today": timezone.localdate(),

@@ -174,6 +174,7 @@ def gen_construction(w: Any) -> None:
     from govworks.construction.models import (
         ActionItem,
         DailyReport,
+        DailyReportEntry,
         ProgressReport,
         ProjectSite,
         RectificationNotice,
@@ -240,17 +241,7 @@ def gen_construction(w: Any) -> None:
     per_project = max(1, w.scale.daily_reports // len(projects))
     reports, progress, notices, meetings = [], [], [], []
     for n, (pid, _agency, manager) in enumerate(projects):
-        reports += [
-            DailyReport(
-                project_id=pid,
-                report_date=yesterday - dt.timedelta(days=d),
-                weather="sunny",
-                manpower={"普工": 8},
-                work_done="按计划施工",
-                author_id=manager,
-            )
-            for d in range(per_project)
-        ]
+        reports += [DailyReport(project_id=pid, report_date=yesterday - dt.timedelta(days=d)) for d in range(per_project)]
         progress.append(
             ProgressReport(task_id=first_task[pid], project_id=pid, as_of=yesterday, percent=Decimal(100), reported_by_id=manager)
         )
@@ -277,6 +268,24 @@ def gen_construction(w: Any) -> None:
             )
         )
     DailyReport.objects.bulk_create(reports, batch_size=5000, ignore_conflicts=True)
+    author = {pid: manager for pid, _agency, manager in projects}
+    fresh = list(DailyReport.objects.filter(project_id__in=list(author), entries__isnull=True).values_list("pk", "project_id"))
+    batch: list[Any] = []
+    for report_id, pid in fresh:
+        batch.append(
+            DailyReportEntry(
+                report_id=report_id,
+                party="owner",
+                weather="sunny",
+                manpower={"普工": 8},
+                work_done="按计划施工",
+                author_id=author[pid],
+            )
+        )
+        if len(batch) >= 5000:
+            DailyReportEntry.objects.bulk_create(batch)
+            batch = []
+    DailyReportEntry.objects.bulk_create(batch)
     ProgressReport.objects.bulk_create(progress, batch_size=5000)
     RectificationNotice.objects.bulk_create(notices, batch_size=5000)
     made = SiteMeeting.objects.bulk_create(meetings, batch_size=5000)

@@ -15,6 +15,7 @@ from govworks.construction.models import (
     SafetyIncident,
     ScheduleTask,
     SiteMeeting,
+    StagedPhoto,
 )
 from govworks.org.models import ExternalOrganization, User
 from govworks.org.roles import ExternalKind
@@ -104,11 +105,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.FileField):
+    """Several photos at once, from the gallery or the camera: ``accept="image/*"`` lets the phone offer
+    both (no ``capture`` attribute, which would force the camera)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment", "multiple": True}),
-        )
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
@@ -127,7 +128,14 @@ class DailyReportForm(forms.Form):
     )
     work_done = forms.CharField(label="当日完成工作", widget=TEXT3)
     problems = forms.CharField(label="存在问题", widget=TEXT3, required=False)
-    photos = MultipleImageField(label="现场照片（可直接拍照）", required=False)
+    photos = MultipleImageField(label="现场照片", required=False, help_text="可从相册选择或直接拍照，可多选；每份记录最多12张")
+    staged = forms.ModelMultipleChoiceField(
+        label="已上传的照片", required=False, queryset=StagedPhoto.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, staged: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staged"].queryset = StagedPhoto.objects.filter(pk__in=[p.pk for p in staged])  # type: ignore[attr-defined]
 
     def clean_manpower(self) -> dict[str, str]:
         crew: dict[str, str] = {}

@@ -5,8 +5,9 @@
 * Progress is reported by the contractor (users of the site's 施工单位) or by the agency's 项目联络员 /
   工程管理岗, and confirmed by the supervising engineer (users of the site's 监理单位) or, on a project
   without a supervisor, by the 科室负责人 — never by the person who reported it.
-* Daily site reports come from the 项目联络员 (or 工程管理岗, or the contractor's people on site); the
-  监理日志 from the supervising engineer.
+* The day's site report is written by every party on site — the 项目联络员 (or 工程管理岗), the
+  contractor's and the supervising engineer's people — each appending its own entry; the 监理日志 is
+  the supervising engineer's.
 * The contractor answers rectification notices addressed to it (or 工程管理岗 on its behalf).
 * Interviews are held, and payment freezes released, by 分管领导 and 主要领导 of the project's agency.
 * Whoever may read the project reads its supervision; the site's contractor and supervisor read the
@@ -104,7 +105,9 @@ def may_confirm_progress(user: Any, project: Project, site: ProjectSite | None) 
 
 
 def may_file_daily_report(user: Any, project: Project, site: ProjectSite | None) -> bool:
-    return is_contractor(user, site) or org_perms.can(user, DAILY_REPORT, project.agency_id)
+    """The day's report is written by every party on site: the agency's liaison or 工程管理岗, the
+    contractor's and the supervisor's people."""
+    return is_contractor(user, site) or is_supervisor(user, site) or org_perms.can(user, DAILY_REPORT, project.agency_id)
 
 
 def may_keep_diary(user: Any, project: Project, site: ProjectSite | None) -> bool:

@@ -17,6 +17,7 @@ from govworks.construction import rules
 from govworks.construction.models import (
     ActionItem,
     DailyReport,
+    DailyReportEntry,
     Interview,
     Light,
     LightEvaluation,
@@ -180,23 +181,34 @@ def freezes(project: Project) -> list[FreezeView]:
 @dataclass
 class DayWall:
     report: DailyReport
-    photos: list[SitePhoto]
+    entries: list[DailyReportEntry]
     diaries: list[SupervisionDiary]
+
+    @property
+    def photos(self) -> list[SitePhoto]:
+        return [p for e in self.entries for p in e.photos.all()]
 
 
 def daily_wall(project: Project, limit: int = 14) -> list[DayWall]:
-    """The latest reports, each with its photos and the 监理日志 of the same day (three queries)."""
+    """The latest days' reports, each with every party's entries and their photos, and the 监理日志 of the
+    same day (four queries)."""
     reports = list(
         DailyReport.objects.filter(project=project)
-        .select_related("author")
-        .prefetch_related("photos")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=DailyReportEntry.objects.select_related("author")
+                .prefetch_related("photos")
+                .order_by("submitted_at", "id"),
+            )
+        )
         .order_by("-report_date")[:limit]
     )
     dates = [r.report_date for r in reports]
     diaries: dict[dt.date, list[SupervisionDiary]] = defaultdict(list)
     for d in SupervisionDiary.objects.filter(project=project, diary_date__in=dates).select_related("author"):
         diaries[d.diary_date].append(d)
-    return [DayWall(r, list(r.photos.all()), diaries.get(r.report_date, [])) for r in reports]
+    return [DayWall(r, list(r.entries.all()), diaries.get(r.report_date, [])) for r in reports]
 
 
 def recent_diaries(project: Project, limit: int = 10) -> list[SupervisionDiary]:

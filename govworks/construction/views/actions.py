@@ -10,8 +10,8 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
@@ -23,6 +23,7 @@ from govworks.construction.models import (
     PaymentFreeze,
     ProgressReport,
     ScheduleTask,
+    StagedPhoto,
 )
 from govworks.construction.schedule_excel import schedule_import
 from govworks.construction.selectors import supervision as sel
@@ -232,16 +233,50 @@ def freeze_manual(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def daily_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Append the person's entry to the day's report. Photos chosen are first put in the person's pending
+    area, so when the form is refused they stay listed (ticked) and need not be picked again."""
     me, project = _project(request, pk)
     if not perms.may_file_daily_report(me, project, sel.project_site(project)):
-        raise PermissionDenied("只有本项目的项目联络员、工程管理岗或施工单位可以填报现场日报")
-    form = forms.DailyReportForm(request.POST or None, request.FILES or None)
+        raise PermissionDenied(site_reports.DAILY_DENIED)
     back = _tab(pk, "daily")
-    return _form(
-        request, form, call=lambda d: site_reports.daily_report_submit(actor=me, project=project, **d),
-        title=f"现场日报：{project.name}", back=back, done=back, success="现场日报已提交。", multipart=True,
-        note="照片读取拍摄时间和位置：与日报日期相差超过1天或不在现场范围内的照片将标记为存疑。",
+    stage_error = ""
+    data: Any = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        uploads = request.FILES.getlist("photos")
+        if uploads:
+            try:
+                new = site_reports.daily_photos_stage(actor=me, project=project, uploads=uploads)
+                data.setlist("staged", [*data.getlist("staged"), *(str(p.pk) for p in new)])
+            except DomainError as err:
+                stage_error = err.message
+    staged = site_reports.staged_photos_of(actor=me, project=project)
+    form = forms.DailyReportForm(data, staged=staged)
+    if data is not None and form.is_valid() and not stage_error:
+        d = dict(form.cleaned_data)
+        d["staged"] = list(d["staged"])
+        if call_service(form, lambda: site_reports.daily_report_submit(actor=me, project=project, **d)) is not None:
+            messages.success(request, "现场日报记录已提交。")
+            return redirect(back)
+    if stage_error:
+        form.add_error("photos", stage_error)
+    return render(
+        request,
+        "construction/daily_form.html",
+        {"form": form, "title": f"现场日报：{project.name}", "back": back, "pretitle": PRETITLE, "project": project,
+         "staged": staged, "selected": {str(v) for v in (form["staged"].value() or [])}},
+        status=400 if form.is_bound and form.errors else 200,
     )  # fmt: skip
+
+
+@login_required
+def staged_thumb(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo waiting in the pending area, for its uploader only (anyone else: 404)."""
+    me = signed_in_user(request)
+    photo = StagedPhoto.objects.filter(pk=pk, uploader=me).first()
+    if photo is None:
+        raise Http404("记录不存在或您无权查看")
+    return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
 
 
 @login_required
@@ -383,6 +418,7 @@ urlpatterns = [
     path("freezes/<int:pk>/release/", freeze_release, name="freeze_release"),
     path("projects/<int:pk>/freeze/", freeze_manual, name="freeze_manual"),
     path("projects/<int:pk>/daily/new/", daily_create, name="daily_create"),
+    path("staged/<int:pk>/thumb.jpg", staged_thumb, name="staged_thumb"),
     path("projects/<int:pk>/diary/new/", diary_create, name="diary_create"),
     path("projects/<int:pk>/inspections/<slug:kind>/new/", inspection_create, name="inspection_create"),
     path("projects/<int:pk>/notices/new/", notice_create, name="notice_create"),

@@ -167,7 +167,7 @@ def bulk_construction(n: int, tasks_per_project: int, seed: int = 11, cold: bool
 
 def gen_construction(w: Any) -> None:
     """The construction step of ``bench/generate.py`` (a World of projects): for every generated project in
-    施工 — a site (contractor and supervisor when the demo's exist), a five-task schedule with confirmed
+    施工 — a site (its contractor and supervisor are the parties of the generated contracts), a five-task schedule with confirmed
     progress and a pending report, yesterday's light, daily reports (``w.scale.daily_reports`` in all, no
     photos), a rectification notice and a site meeting with an action item. Straight into the tables."""
     from govworks.construction import rules
@@ -182,15 +182,13 @@ def gen_construction(w: Any) -> None:
         SiteMeeting,
     )
     from govworks.construction.services.lights import light_params
-    from govworks.org.models import Agency, ExternalOrganization
+    from govworks.org.models import Agency
     from govworks.projects.models import Project, Stage
 
     ids = [p for p, _agency, _manager in w.projects]
     projects = list(Project.objects.filter(pk__in=ids, stage=Stage.CONSTRUCTION).values_list("pk", "agency_id", "manager_id"))
     if not projects:
         return
-    contractor = ExternalOrganization.objects.filter(kind="contractor").order_by("pk").values_list("pk", flat=True).first()
-    supervisor = ExternalOrganization.objects.filter(kind="supervisor").order_by("pk").values_list("pk", flat=True).first()
     yesterday = w.today - dt.timedelta(days=1)
     params = {a.pk: light_params(a, yesterday) for a in Agency.objects.filter(pk__in={a for _p, a, _m in projects})}
     tasks, sites = [], []
@@ -223,8 +221,6 @@ def gen_construction(w: Any) -> None:
         sites.append(
             ProjectSite(
                 project_id=pid,
-                contractor_org_id=contractor,
-                supervisor_org_id=supervisor,
                 light=decision.light,
                 light_since=yesterday,
                 light_reason=decision.reason_text[:300],

@@ -35,17 +35,14 @@ from govworks.construction.models import (
 )
 from govworks.construction.permissions import construction_projects_visible_to
 from govworks.construction.selectors.freezes import ReleasePath, freeze_release_path
+from govworks.construction.selectors.parties import projects_supervised_by, projects_with_supervisor
 from govworks.projects.models import Project, Stage
 
 SUPERVISED_STAGES = (Stage.CONTRACT, Stage.CONSTRUCTION, Stage.SUSPENDED)
 
 
 def project_site(project: Project) -> ProjectSite | None:
-    return (
-        ProjectSite.objects.filter(project=project)
-        .select_related("contractor_org", "supervisor_org", "liaison", "leader")
-        .first()
-    )
+    return ProjectSite.objects.filter(project=project).select_related("liaison", "leader").first()
 
 
 def schedule_tasks(project: Project) -> list[ScheduleTask]:
@@ -365,11 +362,13 @@ def actions_for(user: Any) -> list[ActionItem]:
 
 
 def reports_to_confirm(user: Any, agency_ids: set[int]) -> list[ProgressReport]:
+    """Progress reports waiting for the user's confirmation: as the supervisor of the signed supervision
+    contract, or as 科室负责人 of projects without one."""
     org_id = getattr(user, "external_org_id", None)
     if org_id is not None:
-        cond = Q(project__site__supervisor_org_id=org_id)
+        cond = Q(project__in=projects_supervised_by(org_id))
     else:
-        cond = Q(project__agency_id__in=agency_ids, project__site__supervisor_org__isnull=True)
+        cond = Q(project__agency_id__in=agency_ids) & ~Q(project__in=projects_with_supervisor())
     return list(
         ProgressReport.objects.filter(cond, status=ProgressReport.Status.PENDING)
         .exclude(reported_by=user)

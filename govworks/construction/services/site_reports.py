@@ -23,12 +23,12 @@ from govworks.construction.models import (
     DailyReport,
     DailyReportEntry,
     Party,
-    ProjectSite,
     SitePhoto,
     StagedPhoto,
     SupervisionDiary,
 )
 from govworks.construction.models.site_reports import Weather
+from govworks.construction.selectors.parties import CONTRACTOR, SUPERVISOR
 from govworks.construction.services.lights import site_locked
 from govworks.construction.services.schedule import check_stage
 from govworks.core.audit import audit_event_record
@@ -59,19 +59,22 @@ def _manpower(raw: Mapping[str, Any]) -> dict[str, int]:
     return clean
 
 
-def _party(actor: User, site: ProjectSite | None) -> str:
-    if perms.is_contractor(actor, site):
+def _party(actor: User, project: Project) -> str:
+    if perms.is_contractor(actor, project):
         return Party.CONTRACTOR
-    if perms.is_supervisor(actor, site):
+    if perms.is_supervisor(actor, project):
         return Party.SUPERVISOR
     return Party.OWNER
 
 
-def _may_file(actor: User, project: Project) -> ProjectSite | None:
-    site = ProjectSite.objects.filter(project=project).first()
-    if not perms.may_file_daily_report(actor, project, site):
+def _may_file(actor: User, project: Project) -> None:
+    """The agency's liaison/工程管理岗, or the contractor's or the supervisor's people of the signed
+    contracts; another company is refused naming the contracts and their suppliers."""
+    refusal = perms.party_refusal(actor, project, roles=(CONTRACTOR, SUPERVISOR))
+    if refusal:
+        raise perms.ContractPartyRefused("construction.not_contract_party", f"现场日报须由本项目的参建单位填报：{refusal}")
+    if not perms.may_file_daily_report(actor, project):
         raise PermissionDenied(DAILY_DENIED)
-    return site
 
 
 def daily_photos_stage(*, actor: User, project: Project, uploads: Sequence[Any]) -> list[StagedPhoto]:
@@ -146,7 +149,7 @@ def daily_report_submit(
     the main construction contract, the supervisor of the supervision contract) adds its own — with up to
     12 photos: uploaded now (``photos``) or waiting in the actor's pending area (``staged``, which leave it).
     Each photo's EXIF time and GPS are checked against the date and the site."""
-    site = _may_file(actor, project)
+    _may_file(actor, project)
     check_stage(project)
     today = timezone.localdate()
     if report_date > today:
@@ -180,7 +183,7 @@ def daily_report_submit(
         report, opened = DailyReport.objects.get_or_create(project=project, report_date=report_date)
         entry = DailyReportEntry.objects.create(
             report=report,
-            party=_party(actor, site),
+            party=_party(actor, project),
             weather=weather,
             temperature=temperature.strip()[:20],
             manpower=crew,
@@ -268,8 +271,7 @@ def staged_photos_purge(*, today: dt.date) -> int:
 
 def diary_record(*, actor: User, project: Project, diary_date: dt.date, content: str, issues: str = "") -> SupervisionDiary:
     """监理日志 of the supervising engineer for a day (one per engineer and day)."""
-    site = ProjectSite.objects.filter(project=project).first()
-    if not perms.may_keep_diary(actor, project, site):
+    if not perms.may_keep_diary(actor, project):
         raise PermissionDenied("只有本项目监理单位可以记录监理日志")
     if diary_date > timezone.localdate():
         raise DomainError("construction.diary_future", "日志日期不能晚于今天", field="diary_date")

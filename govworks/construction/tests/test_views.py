@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from govworks.construction.models import PaymentFreeze, ProgressReport, ScheduleTask
 from govworks.construction.services import inspections, lights, meetings, schedule, site_reports
-from govworks.construction.tests.conftest import SITE, confirm_progress, days
+from govworks.construction.tests.conftest import SITE, confirm_progress, days, sign_site_contracts
 from govworks.construction.tests.test_site_reports import jpeg
 from govworks.core.testing.role_matrix import assert_role_matrix
 
@@ -90,14 +90,8 @@ def _more_construction_projects(cw: Any, make_project: Any, n: int, start: int) 
     for i in range(n):
         p = make_project(name=f"在建项目{start + i}")
         p = project_import_at_stage(actor=cw.pm, project=p, stage="construction", note="前期手续已线下办理：临机事〔2025〕1号")
-        schedule.site_configure(
-            actor=cw.pm,
-            project=p,
-            latitude=SITE[0],
-            longitude=SITE[1],
-            contractor_org=cw.contractor_org,
-            supervisor_org=cw.supervisor_org,
-        )
+        sign_site_contracts(cw, p)
+        schedule.site_configure(actor=cw.pm, project=p, latitude=SITE[0], longitude=SITE[1])
         t = schedule.task_create(actor=cw.pm, project=p, code="T1", name="施工", planned_start=days(-10), planned_end=days(-1))
         confirm_progress(cw, t, str(50 + i * 10))
 

@@ -24,6 +24,7 @@ from govworks.construction.models import Light, RectificationStep, SitePhoto
 from govworks.construction.schedule_excel import XLSX, schedule_export
 from govworks.construction.selectors import supervision as sel
 from govworks.construction.selectors.freezes import active_release_path
+from govworks.construction.selectors.parties import site_parties
 from govworks.core.pages import PAGE_SIZE, query_int, signed_in_user
 from govworks.org import permissions as org_perms
 
@@ -94,12 +95,13 @@ def _context(request: HttpRequest, pk: int, tab: str) -> tuple[Any, dict[str, An
         "tab": tab,
         "today": timezone.localdate(),
         "can_manage": perms.may_manage(me, project),
-        "can_report": perms.may_report_progress(me, project, site),
-        "can_confirm": perms.may_confirm_progress(me, project, site),
-        "can_daily": perms.may_file_daily_report(me, project, site),
-        "can_diary": perms.may_keep_diary(me, project, site),
+        "parties": site_parties(project),
+        "can_report": perms.may_report_progress(me, project),
+        "can_confirm": perms.may_confirm_progress(me, project),
+        "can_daily": perms.may_file_daily_report(me, project),
+        "can_diary": perms.may_keep_diary(me, project),
         "can_release": perms.may_release(me, project),
-        "can_verify": perms.may_verify_notice(me, project, site),
+        "can_verify": perms.may_verify_notice(me, project),
         "me": me,
     }
 
@@ -157,7 +159,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": list(notice.steps.select_related("actor")),
             "today": timezone.localdate(),
             "can_reply": perms.may_reply_notice(me, notice),
-            "can_verify": perms.may_verify_notice(me, notice.project, site),
+            "can_verify": perms.may_verify_notice(me, notice.project),
         },
     )
 

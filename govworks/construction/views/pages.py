@@ -150,7 +150,6 @@ def project_tab(request: HttpRequest, pk: int, tab: str = "schedule") -> HttpRes
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
     notice = perms.access_notice(me, pk)
-    site = sel.project_site(notice.project)
     return render(
         request,
         "construction/notice_detail.html",

@@ -246,7 +246,7 @@ def daily_report_submit(
     return entry
 
 
-def _delete_files(names: Sequence[tuple[str, str]]) -> None:
+def _delete_files(names: Sequence[tuple[str | None, str | None]]) -> None:
     from django.core.files.storage import default_storage
 
     for pair in names:

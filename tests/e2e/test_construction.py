@@ -177,7 +177,7 @@ def test_supervising_engineer_files_the_days_report_with_a_photo_by_clicking(
     demo: Any, open_page: Any, live_server: Any, tmp_path: Any
 ) -> None:
     """杨帆 of 浙临监理 (the supervision contract's supplier) opens the green project from the portfolio,
-    goes to 现场日报, picks a photo and saves without the work done: the form is refused and the photo
+    goes to 现场日报, picks a photo and saves with too short a work note: the form is refused and the photo
     stays listed and ticked; he writes the work done and saves — his entry, with the photo, joins the
     contractor's and the liaison's in the same day's report, without picking the photo again."""
     from govworks.construction.demo import GREEN
@@ -202,9 +202,14 @@ def test_supervising_engineer_files_the_days_report_with_a_photo_by_clicking(
     photos = page.locator("#id_photos")
     assert photos.get_attribute("accept") == "image/*" and photos.get_attribute("capture") is None
     photos.set_input_files(str(shot))
+    page.fill("#id_work_done", "巡查")  # too short: the service refuses it (不少于4个字)
     with page.expect_navigation():
         page.locator("[data-testid=daily-save]").click()
     assert "已选的照片已保留" in page.locator(".alert-danger").first.inner_text()
+    assert "不少于4个字" in page.locator("[data-testid=form]").inner_text()
+    watch = desks.watches["yangfan"]  # the refused form answers 400 on purpose: Chromium logs that status, nothing else
+    assert watch.console_errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    watch.console_errors.clear()
     staged = page.locator("[data-testid=staged-photo]")
     assert staged.count() == 1 and staged.is_checked()
     assert StagedPhoto.objects.filter(uploader__username="yangfan").count() == 1

@@ -321,8 +321,10 @@ def open_interviews_for(user: Any) -> list[Interview]:
 
 
 def plans_awaiting_release(agency_ids: set[int]) -> list[RecoveryPlan]:
+    """Recovery plans of active freezes whose interview is held: only the release (step 3) is left."""
     return list(
         RecoveryPlan.objects.filter(project__agency_id__in=agency_ids, freeze__released_at__isnull=True)
+        .exclude(freeze__interviews__status=Interview.Status.OPEN)
         .select_related("project", "freeze")
         .order_by("submitted_at")
     )

@@ -167,13 +167,14 @@ def bulk_construction(n: int, tasks_per_project: int, seed: int = 11, cold: bool
 
 def gen_construction(w: Any) -> None:
     """The construction step of ``bench/generate.py`` (a World of projects): for every generated project in
-    施工 — a site (contractor and supervisor when the demo's exist), a five-task schedule with confirmed
+    施工 — a site (its contractor and supervisor are the parties of the generated contracts), a five-task schedule with confirmed
     progress and a pending report, yesterday's light, daily reports (``w.scale.daily_reports`` in all, no
     photos), a rectification notice and a site meeting with an action item. Straight into the tables."""
     from govworks.construction import rules
     from govworks.construction.models import (
         ActionItem,
         DailyReport,
+        DailyReportEntry,
         ProgressReport,
         ProjectSite,
         RectificationNotice,
@@ -181,15 +182,13 @@ def gen_construction(w: Any) -> None:
         SiteMeeting,
     )
     from govworks.construction.services.lights import light_params
-    from govworks.org.models import Agency, ExternalOrganization
+    from govworks.org.models import Agency
     from govworks.projects.models import Project, Stage
 
     ids = [p for p, _agency, _manager in w.projects]
     projects = list(Project.objects.filter(pk__in=ids, stage=Stage.CONSTRUCTION).values_list("pk", "agency_id", "manager_id"))
     if not projects:
         return
-    contractor = ExternalOrganization.objects.filter(kind="contractor").order_by("pk").values_list("pk", flat=True).first()
-    supervisor = ExternalOrganization.objects.filter(kind="supervisor").order_by("pk").values_list("pk", flat=True).first()
     yesterday = w.today - dt.timedelta(days=1)
     params = {a.pk: light_params(a, yesterday) for a in Agency.objects.filter(pk__in={a for _p, a, _m in projects})}
     tasks, sites = [], []
@@ -222,8 +221,6 @@ def gen_construction(w: Any) -> None:
         sites.append(
             ProjectSite(
                 project_id=pid,
-                contractor_org_id=contractor,
-                supervisor_org_id=supervisor,
                 light=decision.light,
                 light_since=yesterday,
                 light_reason=decision.reason_text[:300],
@@ -240,17 +237,7 @@ def gen_construction(w: Any) -> None:
     per_project = max(1, w.scale.daily_reports // len(projects))
     reports, progress, notices, meetings = [], [], [], []
     for n, (pid, _agency, manager) in enumerate(projects):
-        reports += [
-            DailyReport(
-                project_id=pid,
-                report_date=yesterday - dt.timedelta(days=d),
-                weather="sunny",
-                manpower={"普工": 8},
-                work_done="按计划施工",
-                author_id=manager,
-            )
-            for d in range(per_project)
-        ]
+        reports += [DailyReport(project_id=pid, report_date=yesterday - dt.timedelta(days=d)) for d in range(per_project)]
         progress.append(
             ProgressReport(task_id=first_task[pid], project_id=pid, as_of=yesterday, percent=Decimal(100), reported_by_id=manager)
         )
@@ -277,6 +264,24 @@ def gen_construction(w: Any) -> None:
             )
         )
     DailyReport.objects.bulk_create(reports, batch_size=5000, ignore_conflicts=True)
+    author = {pid: manager for pid, _agency, manager in projects}
+    fresh = list(DailyReport.objects.filter(project_id__in=list(author), entries__isnull=True).values_list("pk", "project_id"))
+    batch: list[Any] = []
+    for report_id, pid in fresh:
+        batch.append(
+            DailyReportEntry(
+                report_id=report_id,
+                party="owner",
+                weather="sunny",
+                manpower={"普工": 8},
+                work_done="按计划施工",
+                author_id=author[pid],
+            )
+        )
+        if len(batch) >= 5000:
+            DailyReportEntry.objects.bulk_create(batch)
+            batch = []
+    DailyReportEntry.objects.bulk_create(batch)
     ProgressReport.objects.bulk_create(progress, batch_size=5000)
     RectificationNotice.objects.bulk_create(notices, batch_size=5000)
     made = SiteMeeting.objects.bulk_create(meetings, batch_size=5000)

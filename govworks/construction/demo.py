@@ -1,5 +1,7 @@
 """Demo data of construction supervision (manage.py seed_demo, after procurement): four projects of
-临江市机关事务管理局 under construction, built by 临江建工 (马超) and supervised by 浙临监理 (杨帆):
+临江市机关事务管理局 under construction, built by 临江建工 (马超) and supervised by 浙临监理 (杨帆) — the
+suppliers of each project's signed main construction contract and supervision contract, signed here
+through the procurement services where the procurement demo has not:
 
 * 档案库房消防系统改造 — green: on plan;
 * 机关一号楼外墙及屋面修缮 — yellow: about 15 points behind, and its daily reports stopped three days ago;
@@ -25,7 +27,8 @@ from govworks.construction.models import ProjectSite, RectificationNotice, Sched
 from govworks.construction.photos import demo_photo
 from govworks.construction.reference import checklist
 from govworks.core.registry import register_demo_seeder
-from govworks.org.models import Agency, Department, ExternalOrganization, User
+from govworks.org.models import Agency, Department, User
+from govworks.procurement.models import Supplier
 from govworks.projects.models import Project, Stage
 
 CONTRACTOR = "临江建工集团有限公司"
@@ -119,6 +122,68 @@ def _project(name: str, *, root: Agency, liming: User, dept: Department) -> Proj
     )
 
 
+# project -> amount of its main construction contract with 临江建工 (GREEN's is the procurement demo's)
+MAIN_CONTRACTS = {YELLOW: "860000", RED: "268000", FRESH: "398000"}
+SUPERVISION_AMOUNT = "36000"
+
+
+def _lot(*, actor: User, project: Project, name: str, category: str, amount: Decimal) -> Any:
+    """A lot with its method chosen, through the procurement services (the first method the rules allow)."""
+    from govworks.core.errors import DomainError
+    from govworks.procurement.services import lots as lot_services
+
+    lot = lot_services.lot_create(actor=actor, project=project, name=name, category=category, estimated_amount=amount)
+    for method in ("competitive_consultation", "open_tender"):
+        try:
+            return lot_services.lot_choose_method(actor=actor, lot=lot, method=method)
+        except DomainError:
+            continue
+    return lot_services.lot_choose_method(actor=actor, lot=lot, method="open_tender")
+
+
+def _site_contracts(project: Project, *, people: dict[str, User], contractor: Any, supervisor: Any) -> None:
+    """The parties on site come from the project's signed contracts: sign, through the procurement services
+    (and a collective decision at or above its amount), the main construction contract with 临江建工 when
+    the project has none, and the supervision contract with 浙临监理."""
+    from govworks.construction.selectors.parties import site_parties, site_parties_forget
+    from govworks.procurement.services import contracts as contract_services
+    from govworks.procurement.services.contracts import contract_params
+    from govworks.projects.demo import _decide
+
+    today = timezone.localdate()
+    liming = people["liming"]
+    parties = site_parties(project)
+    wanted = []
+    if parties.contractor is None and project.name in MAIN_CONTRACTS:
+        wanted.append((True, contractor, f"{project.name}施工合同", "works", Decimal(MAIN_CONTRACTS[project.name])))
+    if parties.supervisor is None:
+        wanted.append((False, supervisor, f"{project.name}施工监理服务合同", "services", Decimal(SUPERVISION_AMOUNT)))
+    for main, supplier, title, category, amount in wanted:
+        lot = _lot(actor=liming, project=project, name=title.removesuffix("合同"), category=category, amount=amount)
+        contract = contract_services.contract_create(
+            actor=liming, lot=lot, supplier=supplier, title=title, is_main_construction=main, amount=amount,
+            pricing_type="lump_sum", starts_on=today - dt.timedelta(days=62), ends_on=today + dt.timedelta(days=45),
+            award_notice_on=today - dt.timedelta(days=70), advance_ratio=Decimal("0.10"), progress_ratio=Decimal("0.80"),
+            quality_deposit_ratio=Decimal("0.03") if main else Decimal(0), defect_period_months=12 if main else 0,
+            award_reference="竞争性磋商成交通知书" if main else "监理服务成交通知书",
+            milestones=[
+                {"kind": "advance", "ratio": Decimal("0.10"), "condition": "合同签订后"},
+                {"kind": "progress", "ratio": Decimal("0.80"), "condition": "按月计量"},
+                {"kind": "settlement", "condition": "结算审计后"},
+                {"kind": "retention_return", "ratio": Decimal("0.03"), "condition": "缺陷责任期满"},
+            ] if main else [],
+        )  # fmt: skip
+        if amount >= contract_params(project.agency).large_fund_min_amount:
+            _decide(
+                agency=project.agency, organizer=liming, chair=people["sungp"],
+                members=[people["zhaolx"], people["chenzq"], people["liujing"], people["wuhy"]], subject=contract,
+                title=f"审议{contract.title}签订", category="large_fund", amount=amount,
+                held_on=today - dt.timedelta(days=66), meeting_title="局党组会议（合同审议）",
+            )  # fmt: skip
+        contract_services.contract_sign(actor=liming, contract=contract, signed_on=today - dt.timedelta(days=64))
+    site_parties_forget(project)
+
+
 def _photo(
     name: str, text: str, taken: dt.datetime | None, position: tuple[float, float] | None, colour: tuple[int, int, int]
 ) -> Any:
@@ -133,13 +198,16 @@ def seed_construction() -> str:
         return "已存在，跳过"
     people = {
         u.username: u
-        for u in User.objects.filter(username__in=["liming", "huangwei", "zhaolx", "chenzq", "machao", "yangfan", "lisong"])
+        for u in User.objects.filter(
+            username__in=["liming", "huangwei", "zhaolx", "chenzq", "machao", "yangfan", "lisong", "sungp", "liujing", "wuhy"]
+        )
     }
-    contractor = ExternalOrganization.objects.filter(name=CONTRACTOR).first()
-    supervisor = ExternalOrganization.objects.filter(name=SUPERVISOR).first()
+    contractor = Supplier.objects.filter(name=CONTRACTOR, external_org__isnull=False).first()
+    supervisor = Supplier.objects.filter(name=SUPERVISOR, external_org__isnull=False).first()
     liming = people.get("liming")
-    if liming is None or contractor is None or supervisor is None or "machao" not in people or "yangfan" not in people:
-        return "无演示组织，跳过"
+    needed = {"liming", "zhaolx", "chenzq", "machao", "yangfan", "sungp", "liujing", "wuhy"}
+    if liming is None or contractor is None or supervisor is None or not needed <= set(people):
+        return "无演示组织或供应商，跳过"
     root = liming.agency
     if root is None:
         return "无演示组织，跳过"
@@ -152,10 +220,11 @@ def seed_construction() -> str:
         if p is None:
             continue
         projects[name] = p
+        _site_contracts(p, people=people, contractor=contractor, supervisor=supervisor)
         lat, lon = SITE_POSITIONS[name]
         schedule.site_configure(
             actor=liming, project=p, latitude=Decimal(str(lat)), longitude=Decimal(str(lon)), radius_m=500,
-            contractor_org=contractor, supervisor_org=supervisor, liaison=huangwei, leader=zhaolx,
+            liaison=huangwei, leader=zhaolx,
         )  # fmt: skip
 
     # schedules, and progress week by week with the light evaluated as of each week

@@ -15,9 +15,9 @@ from govworks.construction.models import (
     SafetyIncident,
     ScheduleTask,
     SiteMeeting,
+    StagedPhoto,
 )
-from govworks.org.models import ExternalOrganization, User
-from govworks.org.roles import ExternalKind
+from govworks.org.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT3 = forms.Textarea(attrs={"rows": 3})
@@ -29,16 +29,11 @@ class SiteForm(forms.Form):
     )
     longitude = forms.DecimalField(label="经度", max_digits=9, decimal_places=6, required=False, help_text="如 120.171230")
     radius_m = forms.IntegerField(label="现场范围（米）", initial=500, min_value=50, max_value=20000)
-    contractor_org = forms.ModelChoiceField(label="施工单位", required=False, queryset=ExternalOrganization.objects.none())
-    supervisor_org = forms.ModelChoiceField(label="监理单位", required=False, queryset=ExternalOrganization.objects.none())
     liaison = forms.ModelChoiceField(label="项目联络员", required=False, queryset=User.objects.none())
     leader = forms.ModelChoiceField(label="责任领导（红灯约谈）", required=False, queryset=User.objects.none())
 
     def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        orgs = ExternalOrganization.objects.filter(is_active=True).order_by("name")
-        self.fields["contractor_org"].queryset = orgs.filter(kind=ExternalKind.CONTRACTOR)  # type: ignore[attr-defined]
-        self.fields["supervisor_org"].queryset = orgs.filter(kind=ExternalKind.SUPERVISOR)  # type: ignore[attr-defined]
         people = User.objects.filter(agency_id=project.agency_id, is_active=True).order_by("full_name")
         self.fields["liaison"].queryset = people  # type: ignore[attr-defined]
         self.fields["leader"].queryset = people  # type: ignore[attr-defined]
@@ -104,11 +99,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleImageField(forms.FileField):
+    """Several photos at once, from the gallery or the camera: ``accept="image/*"`` lets the phone offer
+    both (no ``capture`` attribute, which would force the camera)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment", "multiple": True}),
-        )
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> Any:
@@ -127,7 +122,14 @@ class DailyReportForm(forms.Form):
     )
     work_done = forms.CharField(label="当日完成工作", widget=TEXT3)
     problems = forms.CharField(label="存在问题", widget=TEXT3, required=False)
-    photos = MultipleImageField(label="现场照片（可直接拍照）", required=False)
+    photos = MultipleImageField(label="现场照片", required=False, help_text="可从相册选择或直接拍照，可多选；每份记录最多12张")
+    staged = forms.ModelMultipleChoiceField(
+        label="已上传的照片", required=False, queryset=StagedPhoto.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, staged: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staged"].queryset = StagedPhoto.objects.filter(pk__in=[p.pk for p in staged])  # type: ignore[attr-defined]
 
     def clean_manpower(self) -> dict[str, str]:
         crew: dict[str, str] = {}
@@ -205,12 +207,12 @@ class MeetingForm(forms.Form):
     minutes = forms.CharField(label="会议纪要", widget=forms.Textarea(attrs={"rows": 4}))
     decisions = forms.CharField(label="议定事项", widget=TEXT3, required=False)
 
-    def __init__(self, *args: Any, project: Any, site: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Any, parties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from django.db.models import Q
 
         cond = Q(agency_id=project.agency_id)
-        orgs = [o for o in (getattr(site, "contractor_org_id", None), getattr(site, "supervisor_org_id", None)) if o]
+        orgs = [o for o in (parties.contractor_org_id, parties.supervisor_org_id) if o]
         if orgs:
             cond |= Q(external_org_id__in=orgs)
         people = User.objects.filter(cond, is_active=True).order_by("agency_id", "full_name")

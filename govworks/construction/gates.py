@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from govworks.construction.models import PaymentFreeze, ProgressReport, RectificationNotice, ScheduleTask
+from govworks.construction.selectors.freezes import freeze_release_path
 from govworks.core.registry import GateCondition, register_gate_conditions
 from govworks.projects.models import Stage
 
@@ -36,7 +37,7 @@ def construction_gate(project: Any) -> list[GateCondition]:
             "construction.no_freeze",
             "无生效的暂停拨款",
             freeze is None,
-            f"{freeze.get_cause_display()}：{freeze.reason[:60]}" if freeze else "",
+            f"{freeze.get_cause_display()}：{freeze.reason[:60]}。{freeze_release_path(freeze).text}" if freeze else "",
             url("light"),
         ),
     ]

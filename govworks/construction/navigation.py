@@ -38,7 +38,7 @@ def work_items(user: Any) -> list[WorkItem]:
         for p in sel.plans_awaiting_release(release_agencies):
             items.append(
                 WorkItem(f"赶工计划待审定、解除暂停拨款：{p.project}", tab_url(p.project_id, "light"), "暂停拨款", None,
-                         f"{p.target_on:%Y-%m-%d}前追回进度")
+                         f"已提交赶工计划（{p.target_on:%Y-%m-%d}前追回进度）并已约谈，待领导解除")
             )  # fmt: skip
     for f in sel.freezes_without_plan(user, org_perms.agency_ids_where(user, perms.RED_ALERT)):
         items.append(

@@ -1,4 +1,4 @@
-"""The 施工监管 panel of the project workspace: the light with its reason, the numbers, an active freeze,
+"""The 施工监管 panel of the project workspace: the light with its reason, the numbers, an active freeze with its release path,
 open notices and actions, and links to the supervision tabs. A fixed number of queries."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from govworks.construction.models import PaymentFreeze
 from govworks.construction.selectors import supervision as sel
+from govworks.construction.selectors.freezes import active_release_path
 from govworks.core.registry import WorkspacePanel, register_workspace_panel
 from govworks.projects.models import Stage
 
@@ -24,7 +24,7 @@ def render_supervision_panel(request: Any, project: Any) -> str:
         {
             "project": project,
             "site": sel.project_site(project),
-            "freeze": PaymentFreeze.objects.filter(project=project, released_at__isnull=True).first(),
+            "freeze_path": active_release_path(project.pk),
             "counts": sel.open_counts(project),
         },
         request=request,

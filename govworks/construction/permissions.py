@@ -2,11 +2,15 @@
 
 * A project's site is kept (schedule, inspections, notices, meetings, incidents, recovery plan) by
   工程管理岗 and 科室负责人 of the project's agency.
-* Progress is reported by the contractor (users of the site's 施工单位) or by the agency's 项目联络员 /
-  工程管理岗, and confirmed by the supervising engineer (users of the site's 监理单位) or, on a project
-  without a supervisor, by the 科室负责人 — never by the person who reported it.
-* Daily site reports come from the 项目联络员 (or 工程管理岗, or the contractor's people on site); the
-  监理日志 from the supervising engineer.
+* The site's 施工单位 and 监理单位 are the suppliers of the project's signed main construction contract
+  and signed supervision contract (``selectors.parties``), acting through their linked external
+  organisations; a company that is not that party is refused, naming the contract and its supplier.
+* Progress is reported by the contractor or by the agency's 项目联络员 / 工程管理岗, and confirmed by
+  the supervising engineer or, on a project without a supervision contract, by the 科室负责人 — never
+  by the person who reported it.
+* The day's site report is written by every party on site — the 项目联络员 (or 工程管理岗), the
+  contractor's and the supervising engineer's people — each appending its own entry; the 监理日志 is
+  the supervising engineer's.
 * The contractor answers rectification notices addressed to it (or 工程管理岗 on its behalf).
 * Interviews are held, and payment freezes released, by 分管领导 and 主要领导 of the project's agency.
 * Whoever may read the project reads its supervision; the site's contractor and supervisor read the
@@ -17,10 +21,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
-from govworks.construction.models import ProjectSite, RectificationNotice
+from govworks.construction.models import RectificationNotice
+from govworks.construction.selectors.parties import CONTRACTOR, SUPERVISOR, projects_of_party, site_parties
+from govworks.core.errors import DomainError
 from govworks.org import permissions as org_perms
 from govworks.org.roles import Role
 from govworks.projects.models import Project
@@ -55,10 +62,11 @@ def _external_org_id(user: Any) -> int | None:
 
 
 def construction_projects_visible_to(user: Any) -> QuerySet[Project]:
-    """Projects whose supervision ``user`` may read: the agency's readers, or the site's contractor and supervisor."""
+    """Projects whose supervision ``user`` may read: the agency's readers, or the contractor's and the
+    supervisor's people of the project's signed contracts."""
     org_id = _external_org_id(user)
     if org_id is not None:
-        return Project.objects.filter(Q(site__contractor_org_id=org_id) | Q(site__supervisor_org_id=org_id))
+        return projects_of_party(org_id)
     return projects_visible_to(user)
 
 
@@ -79,36 +87,59 @@ def access_notice(user: Any, pk: Any) -> RectificationNotice:
     return _get_or_404(qs.select_related("project", "project__agency", "responsible_org", "escalated_to", "issued_by"), pk)
 
 
-def is_contractor(user: Any, site: ProjectSite | None) -> bool:
+def is_contractor(user: Any, project: Project) -> bool:
+    """The user works for the supplier of the project's signed main construction contract."""
     org_id = _external_org_id(user)
-    return org_id is not None and site is not None and site.contractor_org_id == org_id
+    return org_id is not None and site_parties(project).contractor_org_id == org_id
 
 
-def is_supervisor(user: Any, site: ProjectSite | None) -> bool:
+def is_supervisor(user: Any, project: Project) -> bool:
+    """The user works for the supplier of the project's signed supervision contract."""
     org_id = _external_org_id(user)
-    return org_id is not None and site is not None and site.supervisor_org_id == org_id
+    return org_id is not None and site_parties(project).supervisor_org_id == org_id
 
 
 def may_manage(user: Any, project: Project) -> bool:
     return org_perms.can(user, SITE_MANAGE, project.agency_id)
 
 
-def may_report_progress(user: Any, project: Project, site: ProjectSite | None) -> bool:
-    return is_contractor(user, site) or org_perms.can(user, PROGRESS_REPORT, project.agency_id)
+def may_report_progress(user: Any, project: Project) -> bool:
+    return is_contractor(user, project) or org_perms.can(user, PROGRESS_REPORT, project.agency_id)
 
 
-def may_confirm_progress(user: Any, project: Project, site: ProjectSite | None) -> bool:
-    if site is not None and site.supervisor_org_id is not None:
-        return is_supervisor(user, site)
+def may_confirm_progress(user: Any, project: Project) -> bool:
+    if site_parties(project).supervisor is not None:
+        return is_supervisor(user, project)
     return org_perms.can(user, PROGRESS_CONFIRM, project.agency_id)
 
 
-def may_file_daily_report(user: Any, project: Project, site: ProjectSite | None) -> bool:
-    return is_contractor(user, site) or org_perms.can(user, DAILY_REPORT, project.agency_id)
+def may_file_daily_report(user: Any, project: Project) -> bool:
+    """The day's report is written by every party on site: the agency's liaison or 工程管理岗, the
+    contractor's and the supervisor's people."""
+    return is_contractor(user, project) or is_supervisor(user, project) or org_perms.can(user, DAILY_REPORT, project.agency_id)
 
 
-def may_keep_diary(user: Any, project: Project, site: ProjectSite | None) -> bool:
-    return is_supervisor(user, site) or may_manage(user, project)
+def may_keep_diary(user: Any, project: Project) -> bool:
+    return is_supervisor(user, project) or may_manage(user, project)
+
+
+class ContractPartyRefused(DomainError, PermissionDenied):
+    """A report by a company that is not the project's party of the signed contract: a domain refusal
+    (stable code, message naming the contract and its supplier) that is also a permission denial."""
+
+
+def party_refusal(user: Any, project: Project, *, roles: tuple[str, ...]) -> str | None:
+    """For a person of an external company that is not the project's party in any of ``roles`` (施工单位,
+    监理单位): the refusal naming the contract, its supplier and the company. None for everyone else."""
+    org_id = _external_org_id(user)
+    if org_id is None:
+        return None
+    parties = site_parties(project)
+    ids = {CONTRACTOR: parties.contractor_org_id, SUPERVISOR: parties.supervisor_org_id}
+    if any(ids[r] == org_id for r in roles):
+        return None
+    org = getattr(user, "external_org", None)
+    return "；".join(parties.refusal(role=r, org=org) for r in roles)
 
 
 def may_reply_notice(user: Any, notice: RectificationNotice) -> bool:
@@ -118,9 +149,9 @@ def may_reply_notice(user: Any, notice: RectificationNotice) -> bool:
     return may_manage(user, notice.project)
 
 
-def may_verify_notice(user: Any, project: Project, site: ProjectSite | None) -> bool:
+def may_verify_notice(user: Any, project: Project) -> bool:
     """The inspector's side: the agency's site keepers or the supervisor."""
-    return may_manage(user, project) or is_supervisor(user, site)
+    return may_manage(user, project) or is_supervisor(user, project)
 
 
 def may_release(user: Any, project: Project) -> bool:

@@ -1,5 +1,5 @@
 """The 资金 panel of the project workspace: the project's funds (budget, paid, committed, execution
-rate), its cost deviation rate, an active payment freeze, open wage alerts and the latest payment requests.
+rate), its cost deviation rate, an active payment freeze with its release path, open wage alerts and the latest payment requests.
 A constant number of queries."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from govworks.construction.selectors.freezes import active_payment_freeze
+from govworks.construction.selectors.freezes import active_release_path
 from govworks.core.registry import WorkspacePanel, register_workspace_panel
 from govworks.finance.models import FundingSource, PaymentRequest, WageAlert
 from govworks.finance.selectors.costs import cost_centre
@@ -26,7 +26,7 @@ def render_finance_panel(request: Any, project: Any) -> str:
             "project": project,
             "totals": totals,
             "centre": cost_centre(project),
-            "freeze": active_payment_freeze(project.pk),
+            "freeze_path": active_release_path(project.pk),
             "alerts": WageAlert.objects.filter(project=project, resolved_at__isnull=True).count(),
             "requests": list(PaymentRequest.objects.filter(project=project).select_related("contract").order_by("-id")[:8]),
         },

@@ -9,8 +9,8 @@ value confirmed by the supervising engineer, and before settlement never above
 deposit returned only after the defect-liability period (建质〔2017〕138号第二条); 结算款 only after the
 completion acceptance passed and the settlement amount approved, the final payment capped at 审定金额 less
 the quality deposit (ADR 0010); every cap compared exactly, rounded only where shown; 国库集中支付 from the
-budget indicator and never beyond it; payments stopped while a project is frozen (红灯暂停拨款) unless a
-collective decision lifts the freeze for that payment; never to a blacklisted supplier or to an account
+budget indicator and never beyond it; payments stopped while a project is frozen (红灯暂停拨款) until the
+freeze is released by its one path (赶工计划 → 约谈 → 领导解除); never to a blacklisted supplier or to an account
 other than the contract's.
 """
 
@@ -160,11 +160,11 @@ class SourceFacts:
 
 @dataclass(frozen=True)
 class FreezeFacts:
-    """The project's active payment freeze (None: not frozen) and whether a passed collective decision on
-    this very request lifts it."""
+    """The project's active payment freeze (None: not frozen) and the one path that lifts it, with the
+    state of each step (``construction.selectors.freezes.ReleasePath.text``)."""
 
     description: str | None
-    lifted_by_decision: bool = False
+    release_path: str = ""
 
 
 def advance_offset_due(*, gross: Decimal, advance_ratio: Decimal, outstanding: Decimal, kind: str) -> Decimal:
@@ -289,8 +289,8 @@ def payment_problems(
             f"资金来源余额：本次 {yuan(net)} 超过“{source.label}”可用余额 {yuan(source.balance)}"
             f"（指标 {yuan(source.amount)}，已批复待付 {yuan(source.committed)}，已支付 {yuan(source.paid)}）"
         )
-    if freeze.description and not freeze.lifted_by_decision:
-        problems.append(f"暂停拨款：项目{freeze.description}，付款须经集体决策（三重一大）同意解除后方可办理")
+    if freeze.description:
+        problems.append(f"暂停拨款：项目{freeze.description}，解除暂停拨款后方可办理；{freeze.release_path}")
     if supplier_problem:
         problems.append(f"收款人限制：{supplier_problem}")
     if contract.payee_account_id is None:

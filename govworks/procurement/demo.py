@@ -336,7 +336,8 @@ register_demo_seeder(31, "采购计划", seed_lots)
 
 
 CONTRACT_PROJECT = "档案库房消防系统改造"
-CONTRACT_SUPPLIER = "浙江安泰消防工程有限公司"
+# the party on site is the party of the contract: the company whose people report progress (临江建工, 马超)
+CONTRACT_SUPPLIER = "临江建工集团有限公司"
 
 
 def seed_contracts() -> str:

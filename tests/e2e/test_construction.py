@@ -171,3 +171,58 @@ def test_falling_31_points_behind_freezes_payments_until_recovery_and_release(
     assert page.locator("[data-testid=count-red]").inner_text() == "1"
     desks.shot("liming", "construction-portfolio")
     desks.assert_clean()
+
+
+def test_supervising_engineer_files_the_days_report_with_a_photo_by_clicking(
+    demo: Any, open_page: Any, live_server: Any, tmp_path: Any
+) -> None:
+    """杨帆 of 浙临监理 (the supervision contract's supplier) opens the green project from the portfolio,
+    goes to 现场日报, picks a photo and saves with too short a work note: the form is refused and the photo
+    stays listed and ticked; he writes the work done and saves — his entry, with the photo, joins the
+    contractor's and the liaison's in the same day's report, without picking the photo again."""
+    from govworks.construction.demo import GREEN
+    from govworks.construction.models import DailyReport, DailyReportEntry, StagedPhoto
+    from govworks.construction.photos import demo_photo
+    from govworks.projects.models import Project
+
+    clear_forced_change("yangfan")
+    base = live_server.url
+    desks = Desks(open_page, base)
+    today = timezone.localdate()
+    project = Project.objects.get(name=GREEN)
+    site = (30.245120, 120.171230)
+    shot = tmp_path / "IMG_SUPERVISION.jpg"
+    shot.write_bytes(demo_photo("supervision", taken_at=dt.datetime.combine(today, dt.time(10, 5)), position=site))
+
+    page = desks("yangfan")
+    page.goto(f"{base}/construction/")
+    submit(page, page.locator("[data-testid=portfolio-row] a", has_text=GREEN))
+    submit(page, page.locator("[data-testid=tabs] a", has_text="现场日报"))
+    submit(page, page.locator("[data-testid=daily-new]"))
+    photos = page.locator("#id_photos")
+    assert photos.get_attribute("accept") == "image/*" and photos.get_attribute("capture") is None
+    photos.set_input_files(str(shot))
+    page.fill("#id_work_done", "巡查")  # too short: the service refuses it (不少于4个字)
+    with page.expect_navigation():
+        page.locator("[data-testid=daily-save]").click()
+    assert "已选的照片已保留" in page.locator(".alert-danger").first.inner_text()
+    assert "不少于4个字" in page.locator("[data-testid=form]").inner_text()
+    watch = desks.watches["yangfan"]  # the refused form answers 400 on purpose: Chromium logs that status, nothing else
+    assert watch.console_errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    watch.console_errors.clear()
+    staged = page.locator("[data-testid=staged-photo]")
+    assert staged.count() == 1 and staged.is_checked()
+    assert StagedPhoto.objects.filter(uploader__username="yangfan").count() == 1
+    page.fill("#id_work_done", "旁站监督七氟丙烷灭火装置安装，抽查支吊架间距符合要求")
+    save(page)
+    day = page.locator("[data-testid=daily-report]").first
+    mine = day.locator("[data-testid=daily-entry][data-party=supervisor]")
+    assert mine.count() == 1 and "杨帆" in mine.inner_text()
+    assert mine.locator("[data-testid=photo]").count() == 1
+    desks.shot("yangfan", "construction-daily-supervisor-entry")
+    report = DailyReport.objects.get(project=project, report_date=today)
+    assert sorted(report.entries.values_list("party", flat=True)) == ["owner", "supervisor"]
+    entry = DailyReportEntry.objects.get(report=report, party="supervisor")
+    assert (entry.author.username, entry.photos.count(), entry.photos.get().flagged) == ("yangfan", 1, False)
+    assert StagedPhoto.objects.count() == 0
+    desks.assert_clean()

@@ -11,17 +11,26 @@ from govworks.construction.models.inspections import (
 from govworks.construction.models.lights import Interview, LightEvaluation, RecoveryPlan
 from govworks.construction.models.meetings import ActionItem, SiteMeeting
 from govworks.construction.models.schedule import ProgressReport, ScheduleTask
-from govworks.construction.models.site_reports import DailyReport, SitePhoto, SupervisionDiary
+from govworks.construction.models.site_reports import (
+    DailyReport,
+    DailyReportEntry,
+    Party,
+    SitePhoto,
+    StagedPhoto,
+    SupervisionDiary,
+)
 from govworks.construction.models.sites import Light, ProjectSite
 
 __all__ = [
     "ActionItem",
     "DailyReport",
+    "DailyReportEntry",
     "Inspection",
     "InspectionKind",
     "Interview",
     "Light",
     "LightEvaluation",
+    "Party",
     "PaymentFreeze",
     "ProgressReport",
     "ProjectSite",
@@ -32,5 +41,6 @@ __all__ = [
     "ScheduleTask",
     "SiteMeeting",
     "SitePhoto",
+    "StagedPhoto",
     "SupervisionDiary",
 ]

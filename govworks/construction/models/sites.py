@@ -1,5 +1,6 @@
-"""The construction site of a project (施工现场): where it is (for photo checks), who builds and who
-supervises it, the people on duty, and the project's current traffic light as last evaluated."""
+"""The construction site of a project (施工现场): where it is (for photo checks), the people on duty, and
+the project's current traffic light as last evaluated. Who builds and who supervises it is not stored
+here: they are the parties of the project's signed contracts (``construction.selectors.parties``)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,6 @@ class ProjectSite(models.Model):
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     radius_m = models.PositiveIntegerField("现场范围（米）", default=500)
-    contractor_org = models.ForeignKey(
-        "org.ExternalOrganization", verbose_name="施工单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    supervisor_org = models.ForeignKey(
-        "org.ExternalOrganization", verbose_name="监理单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     liaison = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="项目联络员", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -17,6 +17,7 @@ from govworks.construction import rules
 from govworks.construction.models import (
     ActionItem,
     DailyReport,
+    DailyReportEntry,
     Interview,
     Light,
     LightEvaluation,
@@ -33,17 +34,15 @@ from govworks.construction.models import (
     SupervisionDiary,
 )
 from govworks.construction.permissions import construction_projects_visible_to
+from govworks.construction.selectors.freezes import ReleasePath, freeze_release_path
+from govworks.construction.selectors.parties import projects_supervised_by, projects_with_supervisor
 from govworks.projects.models import Project, Stage
 
 SUPERVISED_STAGES = (Stage.CONTRACT, Stage.CONSTRUCTION, Stage.SUSPENDED)
 
 
 def project_site(project: Project) -> ProjectSite | None:
-    return (
-        ProjectSite.objects.filter(project=project)
-        .select_related("contractor_org", "supervisor_org", "liaison", "leader")
-        .first()
-    )
+    return ProjectSite.objects.filter(project=project).select_related("liaison", "leader").first()
 
 
 def schedule_tasks(project: Project) -> list[ScheduleTask]:
@@ -155,10 +154,11 @@ class FreezeView:
     freeze: PaymentFreeze
     interviews: list[Interview]
     plans: list[RecoveryPlan]
+    path: ReleasePath
 
 
 def freezes(project: Project) -> list[FreezeView]:
-    """Freezes newest first with their interviews and recovery plans (three queries)."""
+    """Freezes newest first with their interviews, recovery plans and release path (three queries)."""
     rows = list(
         PaymentFreeze.objects.filter(project=project)
         .select_related("frozen_by", "released_by")
@@ -168,29 +168,44 @@ def freezes(project: Project) -> list[FreezeView]:
         )
         .order_by("-frozen_at")
     )
-    return [FreezeView(f, list(f.interviews.all()), list(f.recovery_plans.all())) for f in rows]
+    views = []
+    for f in rows:
+        interviews, plans = list(f.interviews.all()), list(f.recovery_plans.all())
+        views.append(FreezeView(f, interviews, plans, freeze_release_path(f, plans=plans, interviews=interviews)))
+    return views
 
 
 @dataclass
 class DayWall:
     report: DailyReport
-    photos: list[SitePhoto]
+    entries: list[DailyReportEntry]
     diaries: list[SupervisionDiary]
+
+    @property
+    def photos(self) -> list[SitePhoto]:
+        return [p for e in self.entries for p in e.photos.all()]
 
 
 def daily_wall(project: Project, limit: int = 14) -> list[DayWall]:
-    """The latest reports, each with its photos and the 监理日志 of the same day (three queries)."""
+    """The latest days' reports, each with every party's entries and their photos, and the 监理日志 of the
+    same day (four queries)."""
     reports = list(
         DailyReport.objects.filter(project=project)
-        .select_related("author")
-        .prefetch_related("photos")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=DailyReportEntry.objects.select_related("author")
+                .prefetch_related("photos")
+                .order_by("submitted_at", "id"),
+            )
+        )
         .order_by("-report_date")[:limit]
     )
     dates = [r.report_date for r in reports]
     diaries: dict[dt.date, list[SupervisionDiary]] = defaultdict(list)
     for d in SupervisionDiary.objects.filter(project=project, diary_date__in=dates).select_related("author"):
         diaries[d.diary_date].append(d)
-    return [DayWall(r, list(r.photos.all()), diaries.get(r.report_date, [])) for r in reports]
+    return [DayWall(r, list(r.entries.all()), diaries.get(r.report_date, [])) for r in reports]
 
 
 def recent_diaries(project: Project, limit: int = 10) -> list[SupervisionDiary]:
@@ -306,8 +321,10 @@ def open_interviews_for(user: Any) -> list[Interview]:
 
 
 def plans_awaiting_release(agency_ids: set[int]) -> list[RecoveryPlan]:
+    """Recovery plans of active freezes whose interview is held: only the release (step 3) is left."""
     return list(
         RecoveryPlan.objects.filter(project__agency_id__in=agency_ids, freeze__released_at__isnull=True)
+        .exclude(freeze__interviews__status=Interview.Status.OPEN)
         .select_related("project", "freeze")
         .order_by("submitted_at")
     )
@@ -347,11 +364,13 @@ def actions_for(user: Any) -> list[ActionItem]:
 
 
 def reports_to_confirm(user: Any, agency_ids: set[int]) -> list[ProgressReport]:
+    """Progress reports waiting for the user's confirmation: as the supervisor of the signed supervision
+    contract, or as 科室负责人 of projects without one."""
     org_id = getattr(user, "external_org_id", None)
     if org_id is not None:
-        cond = Q(project__site__supervisor_org_id=org_id)
+        cond = Q(project__in=projects_supervised_by(org_id))
     else:
-        cond = Q(project__agency_id__in=agency_ids, project__site__supervisor_org__isnull=True)
+        cond = Q(project__agency_id__in=agency_ids) & ~Q(project__in=projects_with_supervisor())
     return list(
         ProgressReport.objects.filter(cond, status=ProgressReport.Status.PENDING)
         .exclude(reported_by=user)

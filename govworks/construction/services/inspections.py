@@ -23,6 +23,7 @@ from govworks.construction.models import (
     RectificationNotice,
     RectificationStep,
 )
+from govworks.construction.selectors.parties import site_parties
 from govworks.construction.services.lights import responsible_leader, site_locked
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
@@ -42,8 +43,8 @@ def default_deadline(project: Project, on: dt.date) -> dt.date:
 
 
 def _inspector(actor: Any, project: Project) -> ProjectSite | None:
-    site = ProjectSite.objects.filter(project=project).select_related("contractor_org").first()
-    if not perms.may_verify_notice(actor, project, site):
+    site = ProjectSite.objects.filter(project=project).first()
+    if not perms.may_verify_notice(actor, project):
         raise PermissionDenied("只有项目所属单位的工程管理岗、科室负责人或本项目监理单位可以巡查和签发整改通知")
     return site
 
@@ -63,7 +64,7 @@ def _issue(
     stop_work: bool = False,
 ) -> RectificationNotice:
     today = timezone.localdate()
-    org = responsible_org or (site.contractor_org if site is not None else None)
+    org = responsible_org or site_parties(project).contractor_org
     party = responsible_party.strip() or (org.name if org is not None else "")
     if not party:
         raise DomainError("construction.notice_party", "请填写整改责任方（或先登记施工单位）", field="responsible_party")

@@ -1,7 +1,8 @@
 """The traffic light (红黄绿灯): evaluation of one project (on every progress change, incident or release)
 and of every project under construction (daily, by the periodic job); and what red sets going — the
 payment freeze finance must respect, the interview (约谈) of the responsible leader, the alert to the
-project's owners — and what lifts it: a recovery plan (赶工计划) and an authorised release.
+project's owners — and the one path that lifts it, whatever its cause: a recovery plan (赶工计划), the
+interview held, and a leader's release.
 
 The facts of a batch of projects are read in a constant number of queries (tasks, freezes, incidents,
 recovery plans), so the daily run over 50,000 projects is a few hundred queries plus the writes."""
@@ -31,6 +32,7 @@ from govworks.construction.models import (
     SafetyIncident,
     ScheduleTask,
 )
+from govworks.construction.selectors.freezes import freeze_release_path
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.rule_parameters import rule_value
@@ -183,13 +185,16 @@ def _turn_red(
         context=project,
         summary=f"{project.code} 红灯，暂停拨款：{decision.reason_text}"[:500],
     )
+    _interview_open(project=project, site=site, freeze=freeze, reason=decision.reason_text, on=on, actor=actor)
+
+
+def _interview_open(
+    *, project: Project, site: ProjectSite | None, freeze: PaymentFreeze, reason: str, on: dt.date, actor: Any | None
+) -> Interview:
+    """Open the 约谈 of a freeze for the responsible leader (step 2 of the one release path)."""
     leader = responsible_leader(project, site)
     interview = Interview.objects.create(
-        project=project,
-        freeze=freeze,
-        leader=leader,
-        reason=decision.reason_text,
-        due_on=on + dt.timedelta(days=INTERVIEW_DUE_DAYS),
+        project=project, freeze=freeze, leader=leader, reason=reason, due_on=on + dt.timedelta(days=INTERVIEW_DUE_DAYS)
     )
     audit_event_record(
         actor=actor,
@@ -197,8 +202,9 @@ def _turn_red(
         obj=interview,
         agency=project.agency,
         context=project,
-        summary=f"{project.code} 红灯约谈：由{leader.display_name}于{interview.due_on:%Y-%m-%d}前约谈责任人",
+        summary=f"{project.code} 暂停拨款约谈：由{leader.display_name}于{interview.due_on:%Y-%m-%d}前约谈责任人",
     )
+    return interview
 
 
 def project_light_evaluate(*, project: Project, trigger: str, actor: Any | None = None, on: dt.date | None = None) -> ProjectSite:
@@ -386,13 +392,15 @@ def recovery_plan_submit(*, actor: User, project: Project, measures: str, target
     if target_on <= today:
         raise DomainError("construction.recovery_target", f"追回进度日期须晚于今天（{today:%Y-%m-%d}）", field="target_on")
     with transaction.atomic():
-        site_locked(project)
+        site = site_locked(project)
         freeze = PaymentFreeze.objects.select_for_update().filter(project=project, released_at__isnull=True).first()
         if freeze is None:
             raise DomainError("construction.recovery_no_freeze", "项目没有生效的暂停拨款，无需提交赶工计划")
         plan = RecoveryPlan.objects.create(
             project=project, freeze=freeze, measures=measures.strip(), target_on=target_on, submitted_by=actor
         )
+        if not freeze.interviews.exists():  # a freeze recorded without its interview still gets step 2
+            _interview_open(project=project, site=site, freeze=freeze, reason=freeze.reason, on=today, actor=actor)
         audit_event_record(
             actor=actor,
             action="construction.recovery.submit",
@@ -406,9 +414,11 @@ def recovery_plan_submit(*, actor: User, project: Project, measures: str, target
 
 
 def freeze_release(*, actor: User, freeze: PaymentFreeze, reason: str) -> PaymentFreeze:
-    """Lift a payment freeze: by a leader of the project's agency, with the reason (依据), and — for a red
-    light or an incident — only once a recovery plan for it has been submitted. The light is re-evaluated:
-    while the plan is in force a schedule red shows yellow."""
+    """Lift a payment freeze — the last step of its one path (提交赶工计划 → 约谈责任人 → 领导解除), whatever
+    its cause: by a leader of the project's agency, with the reason (依据), only once a recovery plan has
+    been submitted and the interview held, and not by whoever submitted the plan. The refusal names the
+    path with the state of each step. The light is re-evaluated: while the plan is in force a schedule red
+    shows yellow."""
     project = freeze.project
     _require_release_right(actor, project)
     if len(reason.strip()) < 4:
@@ -418,9 +428,14 @@ def freeze_release(*, actor: User, freeze: PaymentFreeze, reason: str) -> Paymen
         freeze = PaymentFreeze.objects.select_for_update().get(pk=freeze.pk)
         if freeze.released_at is not None:
             raise DomainError("construction.release_state", "该暂停拨款已解除")
-        plans = list(freeze.recovery_plans.all())
-        if freeze.cause != PaymentFreeze.Cause.MANUAL and not plans:
-            raise DomainError("construction.release_no_plan", "解除暂停拨款须先提交赶工计划")
+        plans = list(freeze.recovery_plans.select_related("submitted_by").order_by("submitted_at"))
+        path = freeze_release_path(
+            freeze, plans=plans, interviews=list(freeze.interviews.select_related("leader").order_by("created_at"))
+        )
+        if not path.steps[0].done:
+            raise DomainError("construction.release_no_plan", f"尚未提交赶工计划，不能解除暂停拨款。{path.text}")
+        if not path.steps[1].done:
+            raise DomainError("construction.release_no_interview", f"尚未约谈责任人，不能解除暂停拨款。{path.text}")
         if any(p.submitted_by_id == actor.pk for p in plans):
             raise DomainError("construction.release_self", "提交赶工计划的人不能解除同一项暂停拨款")
         freeze.released_at, freeze.released_by, freeze.release_reason = timezone.now(), actor, reason.strip()
@@ -439,12 +454,13 @@ def freeze_release(*, actor: User, freeze: PaymentFreeze, reason: str) -> Paymen
 
 
 def freeze_impose_manual(*, actor: User, project: Project, reason: str) -> PaymentFreeze:
-    """A leader freezes payments by decision (领导决定), with the reason."""
+    """A leader freezes payments by decision (领导决定), with the reason; the interview is opened as for a
+    red light, so the freeze is lifted by the same path."""
     _require_release_right(actor, project)
     if len(reason.strip()) < 4:
         raise DomainError("construction.freeze_reason", "请填写暂停拨款原因（不少于4个字）", field="reason")
     with transaction.atomic():
-        site_locked(project)
+        site = site_locked(project)
         if PaymentFreeze.objects.filter(project=project, released_at__isnull=True).exists():
             raise DomainError("construction.freeze_exists", "项目已有生效的暂停拨款")
         freeze = PaymentFreeze.objects.create(
@@ -459,4 +475,5 @@ def freeze_impose_manual(*, actor: User, project: Project, reason: str) -> Payme
             summary=f"{project.code} 领导决定暂停拨款",
             reason=freeze.reason,
         )
+        _interview_open(project=project, site=site, freeze=freeze, reason=freeze.reason, on=timezone.localdate(), actor=actor)
     return freeze

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from govworks.construction import permissions as perms
-from govworks.construction.models import ActionItem, ProjectSite, SiteMeeting
+from govworks.construction.models import ActionItem, SiteMeeting
+from govworks.construction.selectors.parties import site_parties
 from govworks.construction.services.lights import site_locked
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
@@ -20,15 +21,13 @@ from govworks.org.models import User
 from govworks.projects.models import Project
 
 
-def _may_own(user: User, project: Project, site: ProjectSite | None) -> bool:
-    """An action's owner is someone of the project's agency, or of its contractor or supervisor."""
+def _may_own(user: User, project: Project) -> bool:
+    """An action's owner is someone of the project's agency, or of its contractor or supervisor (the
+    parties of its signed contracts)."""
     if user.agency_id == project.agency_id:
         return True
-    return (
-        site is not None
-        and user.external_org_id is not None
-        and user.external_org_id in (site.contractor_org_id, site.supervisor_org_id)
-    )
+    parties = site_parties(project)
+    return user.external_org_id is not None and user.external_org_id in (parties.contractor_org_id, parties.supervisor_org_id)
 
 
 def meeting_record(
@@ -57,12 +56,11 @@ def meeting_record(
     ):
         if len(value.strip()) < 2:
             raise DomainError("construction.meeting_text", f"请填写{label}", field=name)
-    site = ProjectSite.objects.filter(project=project).first()
     for a in actions:
         owner = a["owner"]
         if not str(a.get("text", "")).strip():
             raise DomainError("construction.action_text", "督办事项须写明内容", field="actions")
-        if not _may_own(owner, project, site):
+        if not _may_own(owner, project):
             raise DomainError("construction.action_owner", f"{owner.display_name}不是本项目参建单位人员", field="actions")
         if a["due_on"] < held_on:
             raise DomainError("construction.action_due", f"督办事项“{a['text']}”的期限早于会议日期", field="actions")

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from govworks.construction import permissions as perms
 from govworks.construction.models import ProgressReport, ProjectSite, ScheduleTask
+from govworks.construction.selectors.parties import CONTRACTOR, site_parties
 from govworks.construction.services.lights import project_light_evaluate, site_locked
 from govworks.core.audit import audit_event_record, diff
 from govworks.core.errors import DomainError
-from govworks.org.models import ExternalOrganization, User
-from govworks.org.roles import ExternalKind
+from govworks.org.models import User
 from govworks.projects.models import Project, Stage
 
 HUNDRED = Decimal(100)
@@ -47,19 +47,13 @@ def site_configure(
     latitude: Decimal | None,
     longitude: Decimal | None,
     radius_m: int = 500,
-    contractor_org: ExternalOrganization | None = None,
-    supervisor_org: ExternalOrganization | None = None,
     liaison: User | None = None,
     leader: User | None = None,
 ) -> ProjectSite:
-    """Set the site's position (for photo checks), its contractor and supervisor, the liaison and the
-    responsible leader. The contractor must be a 施工单位 and the supervisor a 监理单位; the liaison and
-    the leader must belong to the project's agency."""
+    """Set the site's position (for photo checks), the liaison and the responsible leader, who must
+    belong to the project's agency. The contractor and the supervisor are not chosen here: they are the
+    parties of the project's signed contracts (``selectors.parties``)."""
     _keeper(actor, project)
-    if contractor_org is not None and contractor_org.kind != ExternalKind.CONTRACTOR:
-        raise DomainError("construction.site_contractor", f"“{contractor_org.name}”不是施工单位", field="contractor_org")
-    if supervisor_org is not None and supervisor_org.kind != ExternalKind.SUPERVISOR:
-        raise DomainError("construction.site_supervisor", f"“{supervisor_org.name}”不是监理单位", field="supervisor_org")
     for who, name in ((liaison, "liaison"), (leader, "leader")):
         if who is not None and who.agency_id != project.agency_id:
             raise DomainError("construction.site_person", f"{who.display_name}不是本单位人员", field=name)
@@ -67,12 +61,13 @@ def site_configure(
         raise DomainError("construction.site_position", "经度和纬度须同时填写", field="latitude")
     if radius_m < 50 or radius_m > 20000:
         raise DomainError("construction.site_radius", f"现场范围须在50至20000米之间，填写为{radius_m}米", field="radius_m")
-    fields = ["latitude", "longitude", "radius_m", "contractor_org", "supervisor_org", "liaison", "leader"]
+    fields = ["latitude", "longitude", "radius_m", "liaison", "leader"]
+    parties = site_parties(project)
     with transaction.atomic():
         site = site_locked(project)
         before = {f: getattr(site, f + ("_id" if f in fields[3:] else "")) for f in fields}
         site.latitude, site.longitude, site.radius_m = latitude, longitude, radius_m
-        site.contractor_org, site.supervisor_org, site.liaison, site.leader = contractor_org, supervisor_org, liaison, leader
+        site.liaison, site.leader = liaison, leader
         site.full_clean()
         site.save()
         after = {f: getattr(site, f + ("_id" if f in fields[3:] else "")) for f in fields}
@@ -82,7 +77,9 @@ def site_configure(
             obj=site,
             agency=project.agency,
             context=project,
-            summary=f"{project.code} 施工现场信息：施工单位 {contractor_org or '—'}，监理单位 {supervisor_org or '—'}",
+            summary=f"{project.code} 施工现场信息（按已签订合同：施工单位 "
+            f"{parties.contractor.supplier.name if parties.contractor else '—'}，"
+            f"监理单位 {parties.supervisor.supplier.name if parties.supervisor else '—'}）",
             changes=diff(before, after),
         )
     return site
@@ -243,11 +240,15 @@ def baseline_set(*, actor: User, project: Project) -> ProjectSite:
 
 
 def progress_report(*, actor: User, task: ScheduleTask, as_of: dt.date, percent: Decimal, note: str = "") -> ProgressReport:
-    """The contractor (or the agency's liaison) reports a task's progress. Refused outside 0–100, for a
-    future date, or below the confirmed progress (progress does not go back without a plan revision)."""
+    """The contractor (the supplier of the signed main construction contract) or the agency's liaison
+    reports a task's progress. Refused for a company that is not that party (naming the contract and its
+    supplier), outside 0–100, for a future date, or below the confirmed progress (progress does not go
+    back without a plan revision)."""
     project = task.project
-    site = ProjectSite.objects.filter(project=project).first()
-    if not perms.may_report_progress(actor, project, site):
+    refusal = perms.party_refusal(actor, project, roles=(CONTRACTOR,))
+    if refusal:
+        raise perms.ContractPartyRefused("construction.not_contract_party", f"形象进度须由本项目施工单位填报：{refusal}")
+    if not perms.may_report_progress(actor, project):
         raise PermissionDenied("只有本项目施工单位或项目联络员、工程管理岗可以填报进度")
     check_stage(project)
     if percent < 0 or percent > HUNDRED:
@@ -279,8 +280,7 @@ def progress_confirm(
     a batch of confirmations of past reports (history entry) that is evaluated once, by its caller, as of
     its own date. Nobody confirms their own report."""
     project = report.project
-    site = ProjectSite.objects.filter(project=project).first()
-    if not perms.may_confirm_progress(actor, project, site):
+    if not perms.may_confirm_progress(actor, project):
         raise PermissionDenied("只有本项目监理单位（无监理时为科室负责人）可以确认进度")
     if report.reported_by_id == actor.pk:
         raise DomainError("construction.progress_self", "不能确认本人填报的进度")

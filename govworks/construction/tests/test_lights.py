@@ -21,6 +21,17 @@ from govworks.core.registry import work_items_for
 pytestmark = pytest.mark.django_db
 
 
+def hold_interview(cw: Any, project: Any) -> Interview:
+    """The leader records the open interview of the project's active freeze as held."""
+    return lights.interview_hold(
+        actor=cw.leader,
+        interview=Interview.objects.get(project=project, status="open"),
+        held_on=days(0),
+        interviewees="施工单位项目经理马超",
+        minutes="要求一周内增加两个作业班组，每日报送进度。",
+    )
+
+
 def state(project: Any) -> tuple[Any, ...]:
     site = ProjectSite.objects.get(project=project)
     return (
@@ -168,6 +179,9 @@ def test_manual_freeze_keeps_the_light_red_until_released(cw: Any, site_project:
     assert ProjectSite.objects.get(project=site_project).light == "red"
     with pytest.raises(DomainError):
         lights.freeze_impose_manual(actor=cw.leader, project=site_project, reason="重复冻结")
+    # the same one path as a red light: recovery plan, interview held, release
+    lights.recovery_plan_submit(actor=cw.pm, project=site_project, measures="核减不实计量并重新报审", target_on=days(7))
+    hold_interview(cw, site_project)
     lights.freeze_release(actor=cw.leader, freeze=freeze, reason="计量已核减")
     assert ProjectSite.objects.get(project=site_project).light == "green"
 
@@ -179,7 +193,46 @@ def test_gate_of_construction(cw: Any, site_project: Any, one_task: Any) -> None
     gate = {c.code: c.ok for c in construction_gate(site_project)}
     assert gate == {"construction.tasks_done": False, "construction.no_open_notice": True, "construction.no_freeze": False}
     lights.recovery_plan_submit(actor=cw.pm, project=site_project, measures="增加班组夜间施工确保进度", target_on=days(7))
+    hold_interview(cw, site_project)
     lights.freeze_release(actor=cw.leader, freeze=active_payment_freeze(site_project.pk), reason="同意恢复拨款")  # type: ignore[arg-type]
     confirm_progress(cw, one_task, "100")
     assert all(c.ok for c in construction_gate(site_project))
     _ = dt
+
+
+def test_release_needs_the_held_interview_and_names_the_one_path(cw: Any, site_project: Any, one_task: Any) -> None:
+    """Given a red freeze with its recovery plan submitted but the interview not held: the release is
+    refused naming the path with each step's state, and changes nothing; once held, it is released."""
+    confirm_progress(cw, one_task, "60")
+    freeze = active_payment_freeze(site_project.pk)
+    assert freeze is not None
+    lights.recovery_plan_submit(
+        actor=cw.pm, project=site_project, measures="增加两个班组，夜间加班，周末不休", target_on=days(14)
+    )
+    before = state(site_project)
+    with pytest.raises(DomainError) as err:
+        lights.freeze_release(actor=cw.leader, freeze=freeze, reason="同意恢复拨款")
+    assert err.value.code == "construction.release_no_interview"
+    assert err.value.message == (
+        "尚未约谈责任人，不能解除暂停拨款。解除须依次完成“提交赶工计划 → 约谈责任人 → 分管领导或主要领导解除暂停拨款”："
+        f"1. 提交赶工计划（李四已提交，{days(14):%Y-%m-%d}前追回进度）；"
+        f"2. 约谈责任人（待约谈（{cw.leader.display_name}，{days(5):%Y-%m-%d}前））；"
+        "3. 分管领导或主要领导解除暂停拨款（未解除）"
+    ).replace("李四", cw.pm.display_name)
+    assert "集体决策" not in err.value.message
+    assert state(site_project) == before
+    hold_interview(cw, site_project)
+    lights.freeze_release(actor=cw.leader, freeze=freeze, reason="已约谈并审定赶工计划")
+    assert active_payment_freeze(site_project.pk) is None
+
+
+def test_manual_freeze_opens_the_interview_of_the_same_path(cw: Any, site_project: Any) -> None:
+    freeze = lights.freeze_impose_manual(actor=cw.leader, project=site_project, reason="审计发现计量不实")
+    interview = Interview.objects.get(freeze=freeze)
+    assert (interview.status, interview.leader) == ("open", cw.leader)
+    before = state(site_project)
+    with pytest.raises(DomainError) as err:
+        lights.freeze_release(actor=cw.leader, freeze=freeze, reason="计量已核减")
+    assert err.value.code == "construction.release_no_plan"
+    assert "1. 提交赶工计划（未提交）" in err.value.message
+    assert state(site_project) == before

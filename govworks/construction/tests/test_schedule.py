@@ -133,3 +133,79 @@ def test_supervision_refused_outside_the_construction_stages(cw: Any, make_proje
         schedule.task_create(actor=cw.pm, project=early, code="T1", name="拆除", planned_start=days(0), planned_end=days(3))
     assert err.value.code == "construction.stage" and "“计划”阶段" in err.value.message
     assert not ScheduleTask.objects.exists()
+
+
+def test_the_party_on_site_is_the_party_of_the_signed_contract(cw: Any, site_project: Any, one_task: Any) -> None:
+    """Given the main construction contract with 马超's company and the supervision contract with 杨帆's: a
+    report by another company is refused naming the contract and its supplier, and changes nothing; once a
+    later main contract is signed with that company, it is the contractor and the former one is refused."""
+    from govworks.construction.models import DailyReport
+    from govworks.construction.permissions import ContractPartyRefused, construction_projects_visible_to
+    from govworks.construction.services.site_reports import daily_report_submit
+    from govworks.construction.tests.conftest import sign_contract, supplier_of
+    from govworks.core.models import AuditEvent
+    from govworks.procurement.models import Contract
+
+    main = Contract.objects.get(project=site_project, is_main_construction=True)
+
+    def snapshot() -> tuple[int, int, int]:
+        return ProgressReport.objects.count(), DailyReport.objects.count(), AuditEvent.objects.count()
+
+    before = snapshot()
+    with pytest.raises(ContractPartyRefused) as err:
+        schedule.progress_report(actor=cw.supervisor, task=one_task, as_of=days(0), percent=Decimal(10))
+    assert err.value.code == "construction.not_contract_party"
+    assert err.value.message == (
+        f"形象进度须由本项目施工单位填报：本项目施工单位为已签订的主体施工合同{main}的乙方“临江建工集团有限公司”，"
+        "“浙临工程监理咨询有限公司”不是该合同的当事方"
+    )
+    with pytest.raises(ContractPartyRefused) as err:
+        daily_report_submit(
+            actor=cw.stranger, project=site_project, report_date=days(0), weather="sunny", work_done="冒名填报内容", manpower={}
+        )
+    assert "“外地建设有限公司”不是该合同的当事方" in err.value.message and str(main) in err.value.message
+    assert "监理合同" in err.value.message
+    assert snapshot() == before
+    assert site_project not in construction_projects_visible_to(cw.stranger)
+
+    # a later main construction contract with 外地建设: the site's contractor follows the contracts
+    sign_contract(
+        cw, site_project, supplier_of(cw, cw.stranger_org, category="general_contracting"), title="续建施工合同", main=True
+    )
+    task = ScheduleTask.objects.select_related("project").get(pk=one_task.pk)  # as the next request reads it
+    assert schedule.progress_report(actor=cw.stranger, task=task, as_of=days(0), percent=Decimal(10)).reported_by == cw.stranger
+    assert site_project in construction_projects_visible_to(cw.stranger)
+    with pytest.raises(ContractPartyRefused) as err:
+        schedule.progress_report(actor=cw.contractor, task=task, as_of=days(0), percent=Decimal(20))
+    assert "“外地建设有限公司”" in err.value.message and "“临江建工集团有限公司”不是该合同的当事方" in err.value.message
+
+
+def test_a_project_without_a_signed_main_contract_has_no_contractor(cw: Any, make_project: Any) -> None:
+    from govworks.construction.permissions import ContractPartyRefused
+    from govworks.construction.services.schedule import task_create
+    from govworks.projects.services.projects import project_import_at_stage
+
+    project = project_import_at_stage(
+        actor=cw.pm, project=make_project(name="礼堂屋面修缮"), stage="construction", note="前期手续已线下办理：临机事〔2025〕9号"
+    )
+    task = task_create(actor=cw.pm, project=project, code="T1", name="屋面", planned_start=days(-3), planned_end=days(3))
+    with pytest.raises(ContractPartyRefused) as err:
+        schedule.progress_report(actor=cw.contractor, task=task, as_of=days(0), percent=Decimal(10))
+    assert err.value.message == (
+        "形象进度须由本项目施工单位填报：本项目尚无已签订的主体施工合同，“临江建工集团有限公司”不是本项目的施工单位"
+    )
+
+
+def test_site_page_names_the_contract_parties_and_the_site_form_picks_no_company(client: Any, cw: Any, site_project: Any) -> None:
+    from django.urls import reverse
+
+    from govworks.procurement.models import Contract
+
+    main = Contract.objects.get(project=site_project, is_main_construction=True)
+    supervision = Contract.objects.get(project=site_project, is_main_construction=False)
+    client.force_login(cw.pm)
+    page = client.get(reverse("construction:project_tab", args=[site_project.pk, "schedule"])).content.decode()
+    assert f"施工单位：临江建工集团有限公司（{main.number}）" in page
+    assert f"监理单位：浙临工程监理咨询有限公司（{supervision.number}）" in page
+    form = client.get(reverse("construction:site_edit", args=[site_project.pk])).content.decode()
+    assert 'name="contractor_org"' not in form and 'name="supervisor_org"' not in form

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from govworks.construction.models import PaymentFreeze, ProgressReport, ScheduleTask
 from govworks.construction.services import inspections, lights, meetings, schedule, site_reports
-from govworks.construction.tests.conftest import SITE, confirm_progress, days
+from govworks.construction.tests.conftest import SITE, confirm_progress, days, sign_site_contracts
 from govworks.construction.tests.test_site_reports import jpeg
 from govworks.core.testing.role_matrix import assert_role_matrix
 
@@ -70,6 +70,10 @@ def test_role_matrix_releasing_a_freeze(client: Client, cw: Any, site_project: A
     confirm_progress(cw, one_task, "50")
     lights.recovery_plan_submit(actor=cw.pm, project=site_project, measures="增加两个班组夜间施工", target_on=days(10))
     freeze = PaymentFreeze.objects.get()
+    lights.interview_hold(
+        actor=cw.leader, interview=freeze.interviews.get(), held_on=days(0), interviewees="施工单位项目经理",
+        minutes="要求增加班组，每日报送进度。",
+    )  # fmt: skip
     url = reverse("construction:freeze_release", args=[freeze.pk])
     assert_role_matrix(
         client, "post", url, data={"reason": "已约谈，同意恢复拨款"}, actors=actors(cw),
@@ -86,14 +90,8 @@ def _more_construction_projects(cw: Any, make_project: Any, n: int, start: int) 
     for i in range(n):
         p = make_project(name=f"在建项目{start + i}")
         p = project_import_at_stage(actor=cw.pm, project=p, stage="construction", note="前期手续已线下办理：临机事〔2025〕1号")
-        schedule.site_configure(
-            actor=cw.pm,
-            project=p,
-            latitude=SITE[0],
-            longitude=SITE[1],
-            contractor_org=cw.contractor_org,
-            supervisor_org=cw.supervisor_org,
-        )
+        sign_site_contracts(cw, p)
+        schedule.site_configure(actor=cw.pm, project=p, latitude=SITE[0], longitude=SITE[1])
         t = schedule.task_create(actor=cw.pm, project=p, code="T1", name="施工", planned_start=days(-10), planned_end=days(-1))
         confirm_progress(cw, t, str(50 + i * 10))
 
@@ -183,6 +181,11 @@ def test_done_when_through_the_pages(client: Client, cw: Any, site_project: Any,
     assert r.status_code == 302
     client.force_login(cw.leader)
     r = client.post(
+        reverse("construction:interview_hold", args=[PaymentFreeze.objects.get().interviews.get().pk]),
+        {"held_on": days(0).isoformat(), "interviewees": "施工单位项目经理", "minutes": "要求增加两个班组并夜间施工。"},
+    )
+    assert r.status_code == 302
+    r = client.post(
         reverse("construction:freeze_release", args=[PaymentFreeze.objects.get().pk]), {"reason": "已约谈，赶工计划可行"}
     )
     assert r.status_code == 302
@@ -232,7 +235,7 @@ def test_planned_progress_for_any_date(client: Client, cw: Any, site_project: An
 
 
 def test_role_matrix_filing_a_daily_report_with_a_photo(client: Client, cw: Any, site_project: Any) -> None:
-    from govworks.construction.models import DailyReport
+    from govworks.construction.models import DailyReport, StagedPhoto
 
     url = reverse("construction:daily_create", args=[site_project.pk])
 
@@ -246,12 +249,18 @@ def test_role_matrix_filing_a_daily_report_with_a_photo(client: Client, cw: Any,
             "photos": [photo],
         }
 
-    expected = {"anonymous": 302, "other_agency": 404, "no_role": 404, "external": 404, "supervisor": 403, "leader": 403}
+    expected = {"anonymous": 302, "other_agency": 404, "no_role": 404, "external": 404, "leader": 403}
     for name, status in expected.items():
         assert_role_matrix(
             client, "post", url, data=data(), actors=actors(cw), expected={name: status},
-            snapshot=lambda: DailyReport.objects.count(),
+            snapshot=lambda: (DailyReport.objects.count(), StagedPhoto.objects.count()),
         )  # fmt: skip
     assert_role_matrix(client, "post", url, data=data(), actors=actors(cw), expected={"contractor": 302})
+    assert_role_matrix(client, "post", url, data=data(), actors=actors(cw), expected={"supervisor": 302})
     report = DailyReport.objects.get()
-    assert (report.author, report.manpower, report.photos.count()) == (cw.contractor, {"木工": 4, "普工": 6}, 1)
+    contractor, supervisor = report.entries.order_by("id")
+    assert (contractor.author, contractor.party, contractor.manpower, contractor.photos.count()) == (
+        cw.contractor, "contractor", {"木工": 4, "普工": 6}, 1,
+    )  # fmt: skip
+    assert (supervisor.author, supervisor.party, supervisor.photos.count()) == (cw.supervisor, "supervisor", 1)
+    assert StagedPhoto.objects.count() == 0

@@ -10,8 +10,8 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
@@ -23,9 +23,11 @@ from govworks.construction.models import (
     PaymentFreeze,
     ProgressReport,
     ScheduleTask,
+    StagedPhoto,
 )
 from govworks.construction.schedule_excel import schedule_import
 from govworks.construction.selectors import supervision as sel
+from govworks.construction.selectors.parties import CONTRACTOR, site_parties
 from govworks.construction.services import incidents, inspections, lights, meetings, schedule, site_reports
 from govworks.core.errors import DomainError
 from govworks.core.pages import form_page, signed_in_user
@@ -70,16 +72,13 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     site = sel.project_site(project)
     initial = {}
     if site is not None:
-        initial = {
-            f: getattr(site, f)
-            for f in ("latitude", "longitude", "radius_m", "contractor_org", "supervisor_org", "liaison", "leader")
-        }
+        initial = {f: getattr(site, f) for f in ("latitude", "longitude", "radius_m", "liaison", "leader")}
     form = forms.SiteForm(request.POST or None, project=project, initial=initial)
     back = _tab(pk, "schedule")
     return _form(
         request, form, call=lambda d: schedule.site_configure(actor=me, project=project, **d),
         title=f"施工现场设置：{project.name}", back=back, done=back, success="施工现场信息已保存。",
-        note="经纬度用于核验现场照片的拍摄位置；施工单位、监理单位的人员可填报进度、日报并确认进度。",
+        note="经纬度用于核验现场照片的拍摄位置。施工单位、监理单位不在此指定：分别为本项目已签订的主体施工合同、监理合同的乙方。",
     )  # fmt: skip
 
 
@@ -142,8 +141,9 @@ def schedule_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def progress_report(request: HttpRequest, pk: int) -> HttpResponse:
     me, project = _project(request, pk)
-    if not perms.may_report_progress(me, project, sel.project_site(project)):
-        raise PermissionDenied("只有本项目施工单位或项目联络员、工程管理岗可以填报进度")
+    refusal = perms.party_refusal(me, project, roles=(CONTRACTOR,))
+    if refusal or not perms.may_report_progress(me, project):
+        raise PermissionDenied(refusal or "只有本项目施工单位或项目联络员、工程管理岗可以填报进度")
     form = forms.ProgressForm(request.POST or None, project=project, initial={"task": request.GET.get("task")})
     back = _tab(pk, "progress")
     return _form(
@@ -232,22 +232,56 @@ def freeze_manual(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def daily_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Append the person's entry to the day's report. Photos chosen are first put in the person's pending
+    area, so when the form is refused they stay listed (ticked) and need not be picked again."""
     me, project = _project(request, pk)
-    if not perms.may_file_daily_report(me, project, sel.project_site(project)):
-        raise PermissionDenied("只有本项目的项目联络员、工程管理岗或施工单位可以填报现场日报")
-    form = forms.DailyReportForm(request.POST or None, request.FILES or None)
+    if not perms.may_file_daily_report(me, project):
+        raise PermissionDenied(site_reports.DAILY_DENIED)
     back = _tab(pk, "daily")
-    return _form(
-        request, form, call=lambda d: site_reports.daily_report_submit(actor=me, project=project, **d),
-        title=f"现场日报：{project.name}", back=back, done=back, success="现场日报已提交。", multipart=True,
-        note="照片读取拍摄时间和位置：与日报日期相差超过1天或不在现场范围内的照片将标记为存疑。",
+    stage_error = ""
+    data: Any = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        uploads = request.FILES.getlist("photos")
+        if uploads:
+            try:
+                new = site_reports.daily_photos_stage(actor=me, project=project, uploads=uploads)
+                data.setlist("staged", [*data.getlist("staged"), *(str(p.pk) for p in new)])
+            except DomainError as err:
+                stage_error = err.message
+    staged = site_reports.staged_photos_of(actor=me, project=project)
+    form = forms.DailyReportForm(data, staged=staged)
+    if data is not None and form.is_valid() and not stage_error:
+        d = dict(form.cleaned_data)
+        d["staged"] = list(d["staged"])
+        if call_service(form, lambda: site_reports.daily_report_submit(actor=me, project=project, **d)) is not None:
+            messages.success(request, "现场日报记录已提交。")
+            return redirect(back)
+    if stage_error:
+        form.add_error("photos", stage_error)
+    return render(
+        request,
+        "construction/daily_form.html",
+        {"form": form, "title": f"现场日报：{project.name}", "back": back, "pretitle": PRETITLE, "project": project,
+         "staged": staged, "selected": {str(v) for v in (form["staged"].value() or [])}},
+        status=400 if form.is_bound and form.errors else 200,
     )  # fmt: skip
+
+
+@login_required
+def staged_thumb(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo waiting in the pending area, for its uploader only (anyone else: 404)."""
+    me = signed_in_user(request)
+    photo = StagedPhoto.objects.filter(pk=pk, uploader=me).first()
+    if photo is None:
+        raise Http404("记录不存在或您无权查看")
+    return FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
 
 
 @login_required
 def diary_create(request: HttpRequest, pk: int) -> HttpResponse:
     me, project = _project(request, pk)
-    if not perms.may_keep_diary(me, project, sel.project_site(project)):
+    if not perms.may_keep_diary(me, project):
         raise PermissionDenied("只有本项目监理单位可以记录监理日志")
     form = forms.DiaryForm(request.POST or None)
     back = _tab(pk, "daily")
@@ -262,7 +296,7 @@ def inspection_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     me, project = _project(request, pk)
     if kind not in forms.KINDS:
         raise Http404("没有这类巡查")
-    if not perms.may_verify_notice(me, project, sel.project_site(project)):
+    if not perms.may_verify_notice(me, project):
         raise PermissionDenied("只有工程管理岗、科室负责人或本项目监理单位可以巡查")
     form = forms.InspectionForm(request.POST or None, project=project, kind=kind)
     back = _tab(pk, "inspections")
@@ -288,7 +322,7 @@ def inspection_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 def notice_create(request: HttpRequest, pk: int) -> HttpResponse:
     me, project = _project(request, pk)
-    if not perms.may_verify_notice(me, project, sel.project_site(project)):
+    if not perms.may_verify_notice(me, project):
         raise PermissionDenied("只有工程管理岗、科室负责人或本项目监理单位可以签发整改通知")
     form = forms.NoticeForm(request.POST or None)
     back = _tab(pk, "inspections")
@@ -316,7 +350,7 @@ def notice_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_verify(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
     notice = perms.access_notice(me, pk)
-    if not perms.may_verify_notice(me, notice.project, sel.project_site(notice.project)):
+    if not perms.may_verify_notice(me, notice.project):
         raise PermissionDenied("只有工程管理岗、科室负责人或本项目监理单位可以复查")
     form = forms.VerifyForm(request.POST or None)
     back = reverse("construction:notice_detail", args=[pk])
@@ -331,7 +365,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     me, project = _project(request, pk)
     if not perms.may_manage(me, project):
         raise PermissionDenied("只有项目所属单位的工程管理岗或科室负责人可以记录工地会议")
-    form = forms.MeetingForm(request.POST or None, project=project, site=sel.project_site(project))
+    form = forms.MeetingForm(request.POST or None, project=project, parties=site_parties(project))
     back = _tab(pk, "meetings")
 
     def call(d: dict[str, Any]) -> Any:
@@ -383,6 +417,7 @@ urlpatterns = [
     path("freezes/<int:pk>/release/", freeze_release, name="freeze_release"),
     path("projects/<int:pk>/freeze/", freeze_manual, name="freeze_manual"),
     path("projects/<int:pk>/daily/new/", daily_create, name="daily_create"),
+    path("staged/<int:pk>/thumb.jpg", staged_thumb, name="staged_thumb"),
     path("projects/<int:pk>/diary/new/", diary_create, name="diary_create"),
     path("projects/<int:pk>/inspections/<slug:kind>/new/", inspection_create, name="inspection_create"),
     path("projects/<int:pk>/notices/new/", notice_create, name="notice_create"),

@@ -20,9 +20,11 @@ from django.utils.functional import cached_property
 from govworks.construction import permissions as perms
 from govworks.construction import photos as photo_tools
 from govworks.construction import rules
-from govworks.construction.models import Light, PaymentFreeze, RectificationStep, SitePhoto
+from govworks.construction.models import Light, RectificationStep, SitePhoto
 from govworks.construction.schedule_excel import XLSX, schedule_export
 from govworks.construction.selectors import supervision as sel
+from govworks.construction.selectors.freezes import active_release_path
+from govworks.construction.selectors.parties import site_parties
 from govworks.core.pages import PAGE_SIZE, query_int, signed_in_user
 from govworks.org import permissions as org_perms
 
@@ -83,21 +85,23 @@ def _context(request: HttpRequest, pk: int, tab: str) -> tuple[Any, dict[str, An
     me = signed_in_user(request)
     project = perms.access_project(me, pk)
     site = sel.project_site(project)
-    freeze = PaymentFreeze.objects.filter(project=project, released_at__isnull=True).first()
+    freeze_path = active_release_path(project.pk)
     return project, {
         "project": project,
         "site": site,
-        "freeze": freeze,
+        "freeze": freeze_path.freeze if freeze_path else None,
+        "freeze_path": freeze_path,
         "tabs": TABS,
         "tab": tab,
         "today": timezone.localdate(),
         "can_manage": perms.may_manage(me, project),
-        "can_report": perms.may_report_progress(me, project, site),
-        "can_confirm": perms.may_confirm_progress(me, project, site),
-        "can_daily": perms.may_file_daily_report(me, project, site),
-        "can_diary": perms.may_keep_diary(me, project, site),
+        "parties": site_parties(project),
+        "can_report": perms.may_report_progress(me, project),
+        "can_confirm": perms.may_confirm_progress(me, project),
+        "can_daily": perms.may_file_daily_report(me, project),
+        "can_diary": perms.may_keep_diary(me, project),
         "can_release": perms.may_release(me, project),
-        "can_verify": perms.may_verify_notice(me, project, site),
+        "can_verify": perms.may_verify_notice(me, project),
         "me": me,
     }
 
@@ -146,7 +150,6 @@ def project_tab(request: HttpRequest, pk: int, tab: str = "schedule") -> HttpRes
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
     notice = perms.access_notice(me, pk)
-    site = sel.project_site(notice.project)
     return render(
         request,
         "construction/notice_detail.html",
@@ -155,7 +158,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": list(notice.steps.select_related("actor")),
             "today": timezone.localdate(),
             "can_reply": perms.may_reply_notice(me, notice),
-            "can_verify": perms.may_verify_notice(me, notice.project, site),
+            "can_verify": perms.may_verify_notice(me, notice.project),
         },
     )
 

@@ -10,7 +10,8 @@ event, never a change of the request).
 
 Approval: the chain "finance.payment" chosen by the amount (科室负责人→财务→分管领导, and →主要领导 at
 ``tzyd.large_fund_min_amount`` and above), and a passed collective decision on the request when its amount
-reaches that parameter; the same decision lifts a payment freeze for that payment.
+reaches that parameter. A payment freeze is lifted only by its one path in construction (赶工计划 → 约谈 →
+领导解除), never by a decision on a payment.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from govworks.construction.selectors.freezes import active_payment_freeze
+from govworks.construction.selectors.freezes import active_payment_freeze, freeze_release_path
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.money import amount_in_words
@@ -127,8 +128,7 @@ def _freeze(project_id: int, request: PaymentRequest | None) -> rules.FreezeFact
     description = (
         f"自 {timezone.localtime(freeze.frozen_at):%Y-%m-%d} 起暂停拨款（{freeze.get_cause_display()}：{freeze.reason}）"
     )
-    lifted = request is not None and request.pk is not None and passed_decision_for(request) is not None
-    return rules.FreezeFacts(description, lifted)
+    return rules.FreezeFacts(description, freeze_release_path(freeze).text)
 
 
 def _check(

@@ -129,18 +129,22 @@ def test_a_request_that_would_pass_the_contract_ceiling_is_refused(fin: Any, set
     )
 
 
-def test_a_request_on_a_red_project_is_refused_until_a_decision_lifts_the_freeze(fin: Any) -> None:
+def test_a_request_on_a_red_project_is_refused_naming_the_one_release_path(fin: Any) -> None:
+    """Given a red freeze: the refusal names the one path (赶工计划 → 约谈 → 领导解除) with each step's
+    state, never 集体决策; a passed collective decision on the request no longer lifts the freeze."""
     request = draft(fin, "advance", "200000")
     PaymentFreeze.objects.create(project=fin.project, cause="red_light", reason="进度滞后32个百分点", frozen_at=timezone.now())
-    refused(
+    err = refused(
         lambda: payments.payment_request_submit(actor=fin.pm, request=request),
         "finance.payment_refused",
-        "暂停拨款",
+        "暂停拨款：项目自 ",
         "进度滞后32个百分点",
-        "集体决策",
+        "解除暂停拨款后方可办理；解除须依次完成“提交赶工计划 → 约谈责任人 → 分管领导或主要领导解除暂停拨款”："
+        "1. 提交赶工计划（未提交）；2. 约谈责任人（尚未发起约谈）；3. 分管领导或主要领导解除暂停拨款（未解除）",
     )
-    pass_decision(fin, request)  # the leadership decides this payment may go ahead
-    assert payments.payment_request_submit(actor=fin.pm, request=request).status == PaymentRequest.Status.SUBMITTED
+    assert "集体决策" not in err.message
+    pass_decision(fin, request)  # a decision on the payment is not a way around the freeze
+    refused(lambda: payments.payment_request_submit(actor=fin.pm, request=request), "finance.payment_refused", "暂停拨款")
 
 
 def test_a_freeze_imposed_after_submission_stops_the_final_approval(fin: Any) -> None:
@@ -429,3 +433,41 @@ def test_a_request_returned_by_the_chain_may_be_submitted_again(fin: Any) -> Non
     assert ApprovalRequest.objects.filter(kind=payments.PAYMENT_KIND, subject_id=request.pk).count() == 2
     approve_chain(fin, again)
     payments.payment_request_finalize(actor=fin.finance, request=again)
+
+
+def test_the_release_path_walked_through_the_pages_unfreezes_the_payment(client: Any, fin: Any) -> None:
+    """Given a request refused because the leader froze payments: 李明 submits the recovery plan, the leader
+    holds the interview and releases the freeze — all through the pages — and the request goes through."""
+    from django.urls import reverse
+
+    from govworks.construction.models import Interview
+    from govworks.construction.selectors.freezes import active_payment_freeze
+
+    request = draft(fin, "advance", "200000")
+    client.force_login(fin.leader)
+    response = client.post(reverse("construction:freeze_manual", args=[fin.project.pk]), {"reason": "审计发现计量不实"})
+    assert response.status_code == 302
+    freeze = active_payment_freeze(fin.project.pk)
+    assert freeze is not None
+    refused(lambda: payments.payment_request_submit(actor=fin.pm, request=request), "finance.payment_refused", "暂停拨款")
+
+    client.force_login(fin.pm)
+    response = client.post(
+        reverse("construction:recovery_submit", args=[fin.project.pk]),
+        {"measures": "核减不实计量，重新编制计量报审资料", "target_on": (TODAY + dt.timedelta(days=10)).isoformat()},
+    )
+    assert response.status_code == 302
+    client.force_login(fin.leader)
+    release = reverse("construction:freeze_release", args=[freeze.pk])
+    response = client.post(release, {"reason": "同意恢复拨款"})
+    assert response.status_code == 400 and "尚未约谈责任人" in response.content.decode()
+    assert active_payment_freeze(fin.project.pk) is not None
+    interview = Interview.objects.get(freeze=freeze)
+    response = client.post(
+        reverse("construction:interview_hold", args=[interview.pk]),
+        {"held_on": TODAY.isoformat(), "interviewees": "施工单位项目经理", "minutes": "要求核减不实计量并完善计量审核程序。"},
+    )
+    assert response.status_code == 302
+    assert client.post(release, {"reason": "计量已核减，同意恢复拨款"}).status_code == 302
+    assert active_payment_freeze(fin.project.pk) is None
+    assert payments.payment_request_submit(actor=fin.pm, request=request).status == PaymentRequest.Status.SUBMITTED

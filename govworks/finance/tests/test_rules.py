@@ -73,10 +73,13 @@ def test_ceiling_includes_approved_changes() -> None:
     assert "累计付款上限" in problems(contract=c2, kind="retention_return", gross_amount=D("50000.01"))[0]
 
 
-def test_frozen_unless_lifted_and_account_and_supplier() -> None:
-    frozen = rules.FreezeFacts("自 2026-11-01 起暂停拨款")
-    assert any("暂停拨款" in m for m in problems(gross_amount=D(1000), freeze=frozen))
-    assert problems(gross_amount=D(1000), freeze=replace(frozen, lifted_by_decision=True)) == []
+def test_frozen_until_released_and_account_and_supplier() -> None:
+    path = "解除须依次完成“提交赶工计划 → 约谈责任人 → 分管领导或主要领导解除暂停拨款”"
+    frozen = rules.FreezeFacts("自 2026-11-01 起暂停拨款", path)
+    assert problems(gross_amount=D(1000), freeze=frozen) == [
+        f"暂停拨款：项目自 2026-11-01 起暂停拨款，解除暂停拨款后方可办理；{path}"
+    ]
+    assert problems(gross_amount=D(1000), freeze=NOT_FROZEN) == []
     assert any("收款账户" in m for m in problems(gross_amount=D(1000), payee_account_id=8))
     assert any("收款人限制" in m for m in problems(gross_amount=D(1000), supplier="已列入黑名单"))
 

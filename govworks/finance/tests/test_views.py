@@ -517,3 +517,22 @@ def test_the_day_labour_recorder_refused_is_recorded(fin: Any) -> None:
     assert (row.status, row.confirmed_by_id) == (DayLabour.Status.RECORDED, None)
     event = AuditEvent.objects.get(action="projects.approval.sod_refused")
     assert (event.actor_id, event.object_type, event.object_id) == (fin.pm.pk, "finance.daylabour", str(row.pk))
+
+
+def test_a_frozen_request_page_offers_no_submission_and_shows_the_release_path(client: Client, fin: Any) -> None:
+    """Given a draft request: the page offers 提交审批; once the project is frozen it offers none and shows
+    the three steps of the release path with their state instead (the workspace panel too)."""
+    row = draft(fin, "advance", "100000")
+    client.force_login(fin.pm)
+    url = reverse("finance:request_detail", args=[row.pk])
+    assert 'data-testid="request-submit"' in client.get(url).content.decode()
+    PaymentFreeze.objects.create(project=fin.project, cause="red_light", reason="进度滞后31个百分点", frozen_at=timezone.now())
+    page = client.get(url).content.decode()
+    assert 'data-testid="request-submit"' not in page and "提交审批" not in page
+    assert 'data-testid="request-freeze"' in page
+    assert page.count('data-testid="freeze-step" data-done="0"') == 3
+    for step in ("提交赶工计划 — ", "约谈责任人 — ", "分管领导或主要领导解除暂停拨款 — "):
+        assert step in page
+    assert "集体决策" not in page.split('data-testid="request-freeze"')[1].split("</ol>")[0]
+    panel = client.get(reverse("projects:project_detail", args=[fin.project.pk])).content.decode()
+    assert panel.count('data-testid="panel-freeze"') == 2  # the 施工监管 and the 资金 panels, the same path

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from govworks.construction.selectors.freezes import active_release_path
 from govworks.core.errors import DomainError
 from govworks.core.exports import export_job_request
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
@@ -219,6 +220,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "instruction": instruction,
             "waiting": payment_services.payment_request_pending(row) if row.status == PaymentRequest.Status.SUBMITTED else [],
             "returned": payment_services._returned(row),
+            "freeze_path": active_release_path(row.project_id),
             "trail": payment_selectors.request_trail(row),
             "approvals": payment_selectors.request_approvals(row),
             "refusals": payment_selectors.request_refusals(row),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,19 +12,6 @@ from govworks.org import permissions as perms
 from govworks.org import selectors, services
 from govworks.org.models import Agency, Department, ExternalOrganization, Position, RoleGrant, User
 from govworks.org.roles import Role
-
-
-class BusinessOrExternalUser(drf_permissions.IsAuthenticated):
-    """Business records over the API: staff with a business role, or an external party (who then sees only
-    what they are assigned). The three administrators (三员) manage the platform and read no business records."""
-
-    message = "三员不查看业务记录；业务数据仅向担任业务岗位的人员和项目参建单位开放"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        user = request.user
-        if not super().has_permission(request, view):
-            return False
-        return bool(getattr(user, "external_org_id", None)) or bool(perms.business_readable_agency_ids(user))
 
 
 class AgencySerializer(serializers.ModelSerializer):

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 
 from govworks.core.registry import decision_subject_kind
 from govworks.org import permissions as org_perms
-from govworks.org.api import BusinessOrExternalUser
 from govworks.org.roles import Role
 from govworks.projects import permissions as perms
 from govworks.projects.models import (
@@ -210,7 +209,6 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """项目库: visible projects (filters as on the register page); one project with its stage gate;
     办结本阶段 (advance)."""
 
-    permission_classes = [BusinessOrExternalUser]
     queryset = Project.objects.none()  # for the schema; requests use get_queryset() / get_object()
     serializer_class = ProjectSerializer
 
@@ -403,7 +401,6 @@ class PlanDetailSerializer(serializers.ModelSerializer):
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """年度工程建设计划: visible plans (a subordinate's only once filed) and one plan with its items."""
 
-    permission_classes = [BusinessOrExternalUser]
     queryset = AnnualPlan.objects.none()  # for the schema; requests use get_queryset() / get_object()
     serializer_class = PlanSerializer
 
@@ -573,7 +570,6 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """待我审批: pending requests whose current step the caller may decide (as holder of the step's role or
     by delegation, never their own submissions), oldest deadline first; one request with its chain; decide."""
 
-    permission_classes = [BusinessOrExternalUser]
     queryset = ApprovalRequest.objects.none()  # for the schema; requests use get_queryset() / get_object()
     serializer_class = ApprovalInboxSerializer
 

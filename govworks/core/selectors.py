@@ -13,9 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from govworks.core.access import access_policy
-from govworks.core.models import AuditEvent, ExportJob
+from govworks.core.models import AuditArchive, AuditCheckpoint, AuditEvent, ExportJob
 
 AUDIT_VIEW = "core.view_audit_log"
+#: archive and prune the audit log (the 安全审计员 of a top agency: the chain spans every agency)
+AUDIT_PRUNE = "core.prune_audit_log"
 
 
 def audit_events_visible_to(*, user: Any) -> QuerySet[AuditEvent]:
@@ -101,3 +103,35 @@ def access_export_job(*, user: Any, pk: Any) -> ExportJob:
         return ExportJob.objects.get(pk=pk, requested_by=user)
     except (ExportJob.DoesNotExist, ValueError):
         raise Http404("导出任务不存在") from None
+
+
+def is_chain_auditor(*, user: Any, action: str = AUDIT_VIEW) -> bool:
+    """True for a 安全审计员 appointed in a top agency: the chain, its checkpoints and archives span every agency,
+    so only the platform's auditor lists, exports, archives and prunes them."""
+    own = access_policy().agency_ids_where(user, action)
+    if not own:
+        return False
+    agency_model = apps.get_model("org", "Agency")
+    return agency_model.objects.filter(id__in=own, parent__isnull=True).exists()
+
+
+def audit_checkpoints_for(*, user: Any) -> QuerySet[AuditCheckpoint]:
+    """Every signed checkpoint, newest first, for the platform's 安全审计员 (none for anyone else)."""
+    if not is_chain_auditor(user=user):
+        return AuditCheckpoint.objects.none()
+    return AuditCheckpoint.objects.order_by("-last_seq", "-id")
+
+
+def audit_archives_for(*, user: Any) -> QuerySet[AuditArchive]:
+    """The audit log's archives, newest first, for the platform's 安全审计员 (none for anyone else)."""
+    if not is_chain_auditor(user=user):
+        return AuditArchive.objects.none()
+    return AuditArchive.objects.select_related("created_by", "pruned_by").order_by("-last_seq")
+
+
+def access_audit_archive(*, user: Any, pk: Any) -> AuditArchive:
+    """One archive the user may handle; 404 for forbidden like missing."""
+    archive = audit_archives_for(user=user).filter(pk=pk).first()
+    if archive is None:
+        raise Http404("没有该归档")
+    return archive

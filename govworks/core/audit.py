@@ -61,8 +61,12 @@ def normalised_ip(raw: str | None) -> str | None:
         return None
 
 
-def _canonical_time(value: dt.datetime) -> str:
+def canonical_time(value: dt.datetime) -> str:
+    """A moment as hashed and signed: UTC with microseconds, e.g. 2026-12-07T05:00:00.000000Z."""
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_canonical_time = canonical_time
 
 
 def canonical_payload(
@@ -322,7 +326,8 @@ class CheckpointClaim:
         }
 
 
-def _claim_of(cp: AuditCheckpoint, origin: str = "数据库") -> CheckpointClaim:
+def checkpoint_claim(cp: AuditCheckpoint, origin: str = "数据库") -> CheckpointClaim:
+    """A stored checkpoint as a claim to check (``origin`` names it in messages)."""
     return CheckpointClaim(
         kind=cp.kind,
         created_at=_canonical_time(cp.created_at),
@@ -405,7 +410,7 @@ def checkpoint_file_content(*, checkpoints: list[AuditCheckpoint], exported_by: 
         "format": CHECKPOINT_FORMAT,
         "exported_at": _canonical_time(timezone.now()),
         "exported_by": exported_by,
-        "checkpoints": [_claim_of(cp).as_json() for cp in checkpoints],
+        "checkpoints": [checkpoint_claim(cp).as_json() for cp in checkpoints],
         "key_id": ring.current_id,
     }
     body["signature"] = ring.mac(ring.current_id, _canonical_json(body))
@@ -510,7 +515,7 @@ def audit_chain_verify(
        event (a cut tail is named from its first missing event).
     """
     ring = audit_keyring()
-    claims = [_claim_of(cp) for cp in AuditCheckpoint.objects.order_by("last_seq", "id")]
+    claims = [checkpoint_claim(cp) for cp in AuditCheckpoint.objects.order_by("last_seq", "id")]
     claims += exported or []
     for claim in claims:
         if not claim_mac_ok(claim, ring):
@@ -604,9 +609,9 @@ def audit_chain_verify(
         recomputed = h.finalize().hex()
         if recomputed != stored_hash:
             return fail(seq, f"内容已被改动：记录哈希 {stored_hash}，按内容和密钥 {key_id} 重算为 {recomputed}")
-        claim = pinned.get(seq)
-        if claim is not None and claim.last_hash != stored_hash:
-            return fail(seq, f"与{claim.origin}不符：检查点签署的哈希为 {claim.last_hash}，日志为 {stored_hash}")
+        pin = pinned.get(seq)
+        if pin is not None and pin.last_hash != stored_hash:
+            return fail(seq, f"与{pin.origin}不符：检查点签署的哈希为 {pin.last_hash}，日志为 {stored_hash}")
         prev_hash = stored_hash
         prev_key = key_id
         expected_seq += 1
@@ -629,8 +634,7 @@ def audit_chain_verify(
             return fail(last_seq + 1, "链头记录缺失：无法确认末尾事件是否完整")
         return VerifyResult(True, checked, first_seq=start_seq, checkpoints=len(claims))
     if head.last_seq and not (
-        head.key_id in ring.keys
-        and hmac_equal(head_mac(head.last_seq, head.last_hash, key_id=head.key_id, ring=ring), head.mac)
+        head.key_id in ring.keys and hmac_equal(head_mac(head.last_seq, head.last_hash, key_id=head.key_id, ring=ring), head.mac)
     ):
         return fail(
             min(head.last_seq, last_seq) + 1,

@@ -142,9 +142,7 @@ def check_audit_chain_key(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     """``check --deploy``: the chain key is configured, loadable, not created on the fly, and private."""
     problems: list[Any] = []
     if getattr(settings, "AUDIT_CHAIN_KEY_AUTOCREATE", False):
-        problems.append(
-            Error("生产环境不得自动生成审计链密钥", hint="AUDIT_CHAIN_KEY_AUTOCREATE = False", id="govworks.E011")
-        )
+        problems.append(Error("生产环境不得自动生成审计链密钥", hint="AUDIT_CHAIN_KEY_AUTOCREATE = False", id="govworks.E011"))
     try:
         audit_keyring()
     except ImproperlyConfigured as err:

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from govworks.core.audit import (
     GENESIS_HASH,
-    _canonical_time,
-    _claim_of,
     audit_chain_verify,
     audit_checkpoint_write,
     audit_event_record,
+    canonical_time,
+    checkpoint_claim,
     checkpoint_file_content,
 )
 from govworks.core.audit_keys import audit_keyring
@@ -103,9 +103,9 @@ def audit_archive_create(*, actor: Any) -> AuditArchive:
     now = timezone.now()
     cutoff = audit_prune_cutoff(now=now, retention_days=days)
     first = _first_online_seq()
-    last_seq = AuditEvent.objects.filter(seq__gte=first, occurred_at__lt=cutoff).order_by("-seq").values_list(
-        "seq", flat=True
-    ).first()
+    last_seq = (
+        AuditEvent.objects.filter(seq__gte=first, occurred_at__lt=cutoff).order_by("-seq").values_list("seq", flat=True).first()
+    )
     if last_seq is None:
         raise DomainError(
             "audit.nothing_to_archive",
@@ -139,18 +139,18 @@ def audit_archive_create(*, actor: Any) -> AuditArchive:
                         "first_seq": first,
                         "last_seq": last_seq,
                         "prev_hash": prev_of_first,
-                        "created_at": _canonical_time(now),
-                        "cutoff": _canonical_time(cutoff),
+                        "created_at": canonical_time(now),
+                        "cutoff": canonical_time(cutoff),
                     }
                 )
                 events = AuditEvent.objects.filter(seq__gte=first, seq__lte=last_seq).order_by("seq")
                 for row in events.values_list(*_ARCHIVE_FIELDS).iterator(chunk_size=5000):
                     record = dict(zip(_ARCHIVE_FIELDS, row, strict=True))
-                    record["occurred_at"] = _canonical_time(record["occurred_at"])
+                    record["occurred_at"] = canonical_time(record["occurred_at"])
                     emit(record)
                 body_sm3 = digest.copy().finalize().hex()
                 trailer = {
-                    "checkpoint": _claim_of(checkpoint).as_json(),
+                    "checkpoint": checkpoint_claim(checkpoint).as_json(),
                     "sm3": body_sm3,
                     "key_id": ring.current_id,
                     "signature": ring.mac(ring.current_id, f"govworks-audit-archive|{body_sm3}".encode()),
@@ -167,8 +167,8 @@ def audit_archive_create(*, actor: Any) -> AuditArchive:
                 created_by=actor,
                 created_at=now,
             )
-            with open(tmp_path, "rb") as fh:
-                archive.file.save(f"audit-archive-{first}-{last_seq}.jsonl", File(fh), save=False)
+            with open(tmp_path, "rb") as stored:
+                archive.file.save(f"audit-archive-{first}-{last_seq}.jsonl", File(stored), save=False)
             archive.save()
         finally:
             os.unlink(tmp_path)

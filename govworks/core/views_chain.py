@@ -99,5 +99,7 @@ def audit_archive_prune(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as err:
         messages.error(request, err.message)
     else:
-        messages.success(request, f"已清理在线日志中序号 {archive.first_seq}–{archive.last_seq} 的 {count} 条事件；清理锚点已签署。")
+        messages.success(
+            request, f"已清理在线日志中序号 {archive.first_seq}–{archive.last_seq} 的 {count} 条事件；清理锚点已签署。"
+        )
     return redirect("core:audit_checkpoints")

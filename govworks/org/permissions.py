@@ -57,9 +57,7 @@ for _role in BUSINESS_ROLES:
     _ROLE_ACTIONS[_role] |= {ORG_VIEW, RULE_PARAMETER_VIEW}
 
 #: actions only administrators may hold (三员分立 keeps business roles out of them and vice versa)
-ADMIN_ACTIONS = frozenset(
-    {ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, AUDIT_PRUNE, RULE_PARAMETER_EDIT}
-)
+ADMIN_ACTIONS = frozenset({ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, AUDIT_PRUNE, RULE_PARAMETER_EDIT})
 
 
 def register_role_actions(role: str, actions: set[str], labels: dict[str, str] | None = None) -> None:

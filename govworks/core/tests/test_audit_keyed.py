@@ -19,13 +19,14 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from govworks.core.audit import (
     GENESIS_HASH,
+    CheckpointFileError,
     audit_chain_verify,
     audit_checkpoint_write,
     audit_event_record,
@@ -33,7 +34,6 @@ from govworks.core.audit import (
     chain_hash,
     checkpoint_file_content,
     checkpoint_file_read,
-    CheckpointFileError,
 )
 from govworks.core.audit_keys import audit_keyring, check_audit_chain_key
 from govworks.core.errors import DomainError
@@ -391,9 +391,7 @@ def test_changed_environment_key_is_recorded_before_the_next_event(monkeypatch: 
     """Given 1 event under the env key "test-1", when the operator sets a keyring whose current key is "e2" (keeping
     test-1) and an event is recorded, then an ``audit.key_rotated`` event comes first and the chain verifies."""
     record_chain(1)
-    monkeypatch.setenv(
-        "GOVWORKS_TEST_AUDIT_KEYS", json.dumps({"current": "e2", "keys": {"test-1": "5a" * 32, "e2": "77" * 32}})
-    )
+    monkeypatch.setenv("GOVWORKS_TEST_AUDIT_KEYS", json.dumps({"current": "e2", "keys": {"test-1": "5a" * 32, "e2": "77" * 32}}))
 
     audit_event_record(actor=None, action="test.next", summary="下一条")
 

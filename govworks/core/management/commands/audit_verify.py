@@ -41,8 +41,7 @@ class Command(BaseCommand):
             start = f"自清理锚点后的序号 {result.first_seq} 起，" if result.first_seq > 1 else ""
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"OK：审计链完整，{start}共校验 {result.checked} 条事件、{result.checkpoints} 个检查点，"
-                    f"用时 {elapsed:.1f} 秒"
+                    f"OK：审计链完整，{start}共校验 {result.checked} 条事件、{result.checkpoints} 个检查点，用时 {elapsed:.1f} 秒"
                 )
             )
             return

@@ -101,7 +101,11 @@ def audit_keyring() -> Keyring:
     With ``AUDIT_CHAIN_KEY_AUTOCREATE`` (development settings only) a missing key file is created; production
     refuses to start without a key (system check ``govworks.E010``).
     """
-    source = _source()
+    return keyring_from(_source(), autocreate=getattr(settings, "AUDIT_CHAIN_KEY_AUTOCREATE", False))
+
+
+def keyring_from(source: str, *, autocreate: bool) -> Keyring:
+    """The keyring at ``source`` (``file:…`` or ``env:…``), cached until the file or the variable changes."""
     kind, _, where = source.partition(":")
     if kind == "env":
         text = os.environ.get(where, "")
@@ -110,7 +114,7 @@ def audit_keyring() -> Keyring:
         stamp: Any = text
     elif kind == "file":
         path = Path(where)
-        if not path.exists() and getattr(settings, "AUDIT_CHAIN_KEY_AUTOCREATE", False):
+        if not path.exists() and autocreate:
             write_key_file(path, new_keyring_json()[0])
         try:
             st = path.stat()
@@ -122,7 +126,7 @@ def audit_keyring() -> Keyring:
             return cached[1]
         text = path.read_text()
     else:
-        raise ImproperlyConfigured(f"AUDIT_CHAIN_KEY_SOURCE 应为 file:路径 或 env:变量名，现为 {source!r}")
+        raise ImproperlyConfigured(f"密钥来源应为 file:路径 或 env:变量名，现为 {source!r}")
     cached = _cache.get(source)
     if cached and cached[0] == stamp:
         return cached[1]

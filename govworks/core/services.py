@@ -27,7 +27,7 @@ from govworks.core.errors import DomainError
 from govworks.core.models import AuditArchive, AuditCheckpoint, AuditEvent
 from govworks.core.rule_parameters import rule_value
 from govworks.core.rules import audit_prune_cutoff, audit_prune_too_recent, audit_retention_refusal
-from govworks.core.selectors import AUDIT_PRUNE, AUDIT_VIEW, is_chain_auditor
+from govworks.core.selectors import AUDIT_PRUNE, is_chain_auditor, may_read_checkpoints
 
 ARCHIVE_FORMAT = "govworks-audit-archive/1"
 _ARCHIVE_FIELDS = (
@@ -53,9 +53,9 @@ _ARCHIVE_FIELDS = (
 )
 
 
-def _require(actor: Any, action: str, what: str) -> None:
-    if not is_chain_auditor(user=actor, action=action):
-        raise DomainError("audit.forbidden", f"只有上级机关的安全审计员可以{what}")
+def _require(actor: Any, what: str) -> None:
+    if not is_chain_auditor(user=actor, action=AUDIT_PRUNE):
+        raise DomainError("audit.forbidden", f"只有审计范围覆盖全部单位的安全审计员可以{what}")
 
 
 def audit_checkpoints_export(*, actor: Any) -> tuple[str, bytes]:
@@ -63,7 +63,8 @@ def audit_checkpoints_export(*, actor: Any) -> tuple[str, bytes]:
 
     Returns (file name, content). The export is itself an audited event.
     """
-    _require(actor, AUDIT_VIEW, "导出审计检查点")
+    if not may_read_checkpoints(user=actor):
+        raise DomainError("audit.forbidden", "只有安全审计员可以导出审计检查点")
     with transaction.atomic():
         checkpoints = list(AuditCheckpoint.objects.order_by("last_seq", "id"))
         last = checkpoints[-1].last_seq if checkpoints else 0
@@ -98,7 +99,7 @@ def audit_archive_create(*, actor: Any) -> AuditArchive:
     checkpoint and the file's SM3, and stored with the archive. Pruning (:func:`audit_events_prune`) needs this
     archive and its download. Refused when the retention parameter is below 180 days or nothing is old enough.
     """
-    _require(actor, AUDIT_PRUNE, "归档审计日志")
+    _require(actor, "归档审计日志")
     days = _retention_days()
     now = timezone.now()
     cutoff = audit_prune_cutoff(now=now, retention_days=days)
@@ -185,7 +186,7 @@ def audit_archive_create(*, actor: Any) -> AuditArchive:
 def audit_archive_download(*, actor: Any, archive: AuditArchive) -> File:  # type: ignore[type-arg]
     """Open the archive file for the 安全审计员 to keep off the server; the first download is recorded (pruning
     requires it) and every download is an audited event."""
-    _require(actor, AUDIT_PRUNE, "下载审计日志归档")
+    _require(actor, "下载审计日志归档")
     with transaction.atomic():
         locked = AuditArchive.objects.select_for_update().get(pk=archive.pk)
         if locked.downloaded_at is None:
@@ -217,7 +218,7 @@ def audit_events_prune(*, actor: Any, archive: AuditArchive) -> int:
     (``audit.pruned``), a signed prune anchor is written at the archive's last event (verification starts from it; the
     database trigger lets only anchored events be deleted), the events are deleted and the archive marked pruned.
     """
-    _require(actor, AUDIT_PRUNE, "清理审计日志")
+    _require(actor, "清理审计日志")
     days = _retention_days()
     with transaction.atomic():
         archive = AuditArchive.objects.select_for_update().get(pk=archive.pk)

@@ -15,11 +15,11 @@ from govworks.core.models import AuditChainHead
 from govworks.core.rule_parameters import rule_value
 from govworks.core.rules import AUDIT_RETENTION_MIN_DAYS
 from govworks.core.selectors import (
-    AUDIT_PRUNE,
     access_audit_archive,
     audit_archives_for,
     audit_checkpoints_for,
     is_chain_auditor,
+    may_read_checkpoints,
 )
 from govworks.core.services import (
     audit_archive_create,
@@ -29,15 +29,20 @@ from govworks.core.services import (
 )
 
 
+def _require_auditor(request: HttpRequest) -> None:
+    if not may_read_checkpoints(user=request.user):
+        raise PermissionDenied("只有安全审计员可以查看审计检查点")
+
+
 def _require_chain_auditor(request: HttpRequest) -> None:
     if not is_chain_auditor(user=request.user):
-        raise PermissionDenied("只有上级机关的安全审计员可以管理审计检查点与归档")
+        raise PermissionDenied("只有审计范围覆盖全部单位的安全审计员可以归档和清理审计日志")
 
 
 @login_required
 def audit_checkpoints(request: HttpRequest) -> HttpResponse:
     """Checkpoints (daily, archive, prune anchors) and archives of the audit log, with export, archive and prune."""
-    _require_chain_auditor(request)
+    _require_auditor(request)
     head = AuditChainHead.objects.filter(pk=1).first()
     context = {
         "checkpoints": list(audit_checkpoints_for(user=request.user)[:200]),
@@ -45,7 +50,7 @@ def audit_checkpoints(request: HttpRequest) -> HttpResponse:
         "head": head,
         "retention_days": rule_value("security.log_retention_days"),
         "retention_min": AUDIT_RETENTION_MIN_DAYS,
-        "can_prune": is_chain_auditor(user=request.user, action=AUDIT_PRUNE),
+        "can_prune": is_chain_auditor(user=request.user),
     }
     return render(request, "core/audit_checkpoints.html", context)
 
@@ -54,7 +59,7 @@ def audit_checkpoints(request: HttpRequest) -> HttpResponse:
 @require_POST
 def audit_checkpoints_download(request: HttpRequest) -> HttpResponse:
     """The signed JSON file of every checkpoint, as an attachment."""
-    _require_chain_auditor(request)
+    _require_auditor(request)
     try:
         name, content = audit_checkpoints_export(actor=request.user)
     except DomainError as err:

@@ -160,6 +160,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # file that ./run creates) or "env:VARIABLE". Production refuses to start without it (check --deploy, govworks.E010).
 AUDIT_CHAIN_KEY_SOURCE = env("AUDIT_CHAIN_KEY_SOURCE", default="file:" + str(VAR_DIR / "audit-chain.key"))
 AUDIT_CHAIN_KEY_AUTOCREATE = False
+# SM4 for sensitive fields (bank accounts, identity numbers): a different keyring, same forms (govworks.core.encryption)
+FIELD_ENCRYPTION_KEY_SOURCE = env("FIELD_ENCRYPTION_KEY_SOURCE", default="file:" + str(VAR_DIR / "field-encryption.key"))
+FIELD_ENCRYPTION_KEY_AUTOCREATE = False
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

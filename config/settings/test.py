@@ -25,6 +25,11 @@ os.environ.setdefault(
     '{"current": "test-1", "keys": {"test-1": "' + "5a" * 32 + '"}}',
 )
 AUDIT_CHAIN_KEY_SOURCE = "env:GOVWORKS_TEST_AUDIT_KEYS"
+os.environ.setdefault(
+    "GOVWORKS_TEST_FIELD_KEYS",
+    '{"current": "ftest-1", "keys": {"ftest-1": "' + "3c" * 32 + '"}}',
+)
+FIELD_ENCRYPTION_KEY_SOURCE = "env:GOVWORKS_TEST_FIELD_KEYS"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
 # whitenoise looks for STATIC_ROOT at start-up; tests serve static files through the finders instead

@@ -658,3 +658,38 @@ def test_prune_and_guards_on_a_committed_database():
     call_command("flush", interactive=False, verbosity=0)
     assert (AuditEvent.objects.count(), AuditCheckpoint.objects.count(), AuditChainHead.objects.count()) == (0, 0, 0)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# ---------------------------------------------------------------------------------------- upgrade
+
+
+class _Editor:
+    """The part of a schema editor the data step of migration 0006 uses."""
+
+    connection = connection
+
+    def execute(self, sql: str, params: Any = None) -> None:
+        raw(sql, params)
+
+
+def test_upgrade_migration_re_signs_an_existing_unkeyed_chain():
+    """Given a chain of 4 as it was before the key (plain SM3, no key ids, a head without HMAC), when the data step of
+    migration core 0006 runs, then every event is signed with the current key, the head carries its HMAC, the guards
+    are back, and the chain verifies (it did not before)."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    record_chain(4)
+    rehash_everything_with_plain_sm3(key_id="")
+    tamper("UPDATE core_auditchainhead SET key_id = '', mac = '' WHERE id = 1", [])
+    assert audit_chain_verify().ok is False
+    summaries = [r[0] for r in AuditEvent.objects.order_by("seq").values_list("summary")]
+
+    migration = importlib.import_module("govworks.core.migrations.0006_audit_keyed_chain_checkpoints_archives")
+    migration.rechain_with_key(django_apps, _Editor())
+
+    assert list(AuditEvent.objects.order_by("seq").values_list("summary", "key_id")) == [(s, "test-1") for s in summaries]
+    assert head_row()[2] == "test-1"
+    assert audit_chain_verify().ok
+    assert "append-only" in raw_refused("UPDATE core_auditevent SET summary = %s WHERE seq = %s", ["改", 1])

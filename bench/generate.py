@@ -518,11 +518,12 @@ def gen_procurement(w: World) -> None:
 
 
 def gen_audit(w: World) -> None:
-    """Continue the SM3 chain from its head with ``audit_events`` events on the generated projects, then
-    move the head, so ``audit_verify`` checks every one of them."""
+    """Continue the keyed chain (HMAC-SM3 with the configured key) from its head with ``audit_events`` events on the
+    generated projects, then move the head (with its HMAC), so ``audit_verify`` checks every one of them."""
     from django.db import transaction
 
-    from govworks.core.audit import canonical_payload, chain_hash
+    from govworks.core.audit import audit_head_move, canonical_payload
+    from govworks.core.audit_keys import audit_keyring
     from govworks.core.models import AuditChainHead, AuditEvent
 
     actions = [
@@ -538,8 +539,11 @@ def gen_audit(w: World) -> None:
     spacing = (700 * 86400) / n
     columns = [
         "seq", "occurred_at", "actor", "actor_name", "agency", "action", "object_type", "object_id", "object_repr",
-        "context_type", "context_id", "summary", "changes", "reason", "request_id", "ip", "prev_hash", "hash",
+        "context_type", "context_id", "summary", "changes", "reason", "request_id", "ip", "prev_hash", "hash", "key_id",
     ]  # fmt: skip
+    ring = audit_keyring()
+    key_id = ring.current_id
+    hasher = ring.hasher(key_id)
     from django.db import connection
 
     with transaction.atomic():
@@ -560,18 +564,21 @@ def gen_audit(w: World) -> None:
                     seq=seq, occurred_at=at, actor_id=manager, agency_id=agency, action=action,
                     object_type="projects.project", object_id=str(project), object_repr=f"项目{project}",
                     actor_name=name, context_type="projects.project", context_id=str(project), summary=summary,
-                    changes=changes, reason="", request_id="", ip="127.0.0.1",
+                    changes=changes, reason="", request_id="", ip="127.0.0.1", key_id=key_id,
                 )  # fmt: skip
-                digest = chain_hash(prev, payload)
+                h = hasher.copy()
+                h.update(prev.encode("ascii"))
+                h.update(payload)
+                digest = h.finalize().hex()
                 changes_value: Any = json.dumps(changes, ensure_ascii=False) if connection.vendor == "postgresql" else changes
                 yield (
                     seq, at, manager, name, agency, action, "projects.project", str(project), f"项目{project}",
-                    "projects.project", str(project), summary, changes_value, "", "", "127.0.0.1", prev, digest,
+                    "projects.project", str(project), summary, changes_value, "", "", "127.0.0.1", prev, digest, key_id,
                 )  # fmt: skip
                 prev = digest
 
         copy_rows(AuditEvent, columns, rows(), n, "审计事件")
-        AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+        audit_head_move(last_seq=seq, last_hash=prev, ring=ring)
 
 
 # ------------------------------------------------------------------------------------------ modules

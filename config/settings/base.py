@@ -157,6 +157,13 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The audit chain's HMAC-SM3 keyring lives outside the database (govworks.core.audit_keys): "file:/path" (a 0600 JSON
+# file that ./run creates) or "env:VARIABLE". Production refuses to start without it (check --deploy, govworks.E010).
+AUDIT_CHAIN_KEY_SOURCE = env("AUDIT_CHAIN_KEY_SOURCE", default="file:" + str(VAR_DIR / "audit-chain.key"))
+AUDIT_CHAIN_KEY_AUTOCREATE = False
+# SM4 for sensitive fields (bank accounts, identity numbers): a different keyring, same forms (govworks.core.encryption)
+FIELD_ENCRYPTION_KEY_SOURCE = env("FIELD_ENCRYPTION_KEY_SOURCE", default="file:" + str(VAR_DIR / "field-encryption.key"))
+FIELD_ENCRYPTION_KEY_AUTOCREATE = False
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from govworks.core import audit_exports, periodic  # noqa: F401  (registers the kernel's jobs and exports)
+        from govworks.core import audit_exports, audit_keys, encryption, periodic  # noqa: F401  (registers jobs, exports, checks)
 
         post_migrate.connect(_guard_audit_table, sender=self)
 

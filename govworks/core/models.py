@@ -33,7 +33,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One business or security action (留痕). ``hash = SM3(prev_hash ‖ canonical payload)``.
+    """One business or security action (留痕). ``hash = HMAC-SM3(key[key_id], prev_hash ‖ canonical payload)``,
+    the key kept outside the database (``govworks.core.audit_keys``).
 
     Rows are written only by :func:`govworks.core.audit.audit_event_record` and never changed: the ORM
     refuses (``save`` of an existing row, ``delete``, queryset ``update``/``delete``) and so does a
@@ -62,6 +63,7 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     prev_hash = models.CharField("前一哈希", max_length=64)
     hash = models.CharField("哈希", max_length=64, unique=True)
+    key_id = models.CharField("密钥编号", max_length=32, blank=True, default="")
 
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -100,12 +102,81 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    key_id = models.CharField("密钥编号", max_length=32, blank=True, default="")
+    mac = models.CharField("校验码", max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = "审计链头"
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement "the chain reached ``last_seq`` with ``last_hash``" (HMAC-SM3 with the chain key).
+
+    Written daily by the periodic job ``core.audit_checkpoint`` and when the log is archived or pruned; append-only
+    like the events (database triggers). A ``prune`` checkpoint is the anchor verification starts from once the
+    events up to it have been archived and removed. The 安全审计员 exports checkpoints to keep them off the server;
+    ``audit_verify --checkpoints FILE`` compares the database with such a file.
+    """
+
+    class Kind(models.TextChoices):
+        DAILY = "daily", "每日检查点"
+        ARCHIVE = "archive", "归档检查点"
+        PRUNE = "prune", "清理锚点"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField("生成时间")
+    last_seq = models.BigIntegerField("截至序号")
+    last_hash = models.CharField("截至哈希", max_length=64)
+    first_seq = models.BigIntegerField("起始序号", default=1)
+    key_id = models.CharField("密钥编号", max_length=32)
+    mac = models.CharField("签名", max_length=64)
+
+    class Meta:
+        verbose_name = "审计检查点"
+        verbose_name_plural = "审计检查点"
+        ordering = ["-last_seq", "-id"]
+        indexes = [models.Index(fields=["kind", "last_seq"], name="core_checkpoint_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.last_seq}"
+
+
+def audit_archive_upload_to(instance: AuditArchive, filename: str) -> str:
+    return f"audit-archives/{filename}"
+
+
+class AuditArchive(models.Model):
+    """The events ``first_seq``..``last_seq`` written to a signed JSON file before they may be pruned.
+
+    The file ends with the archive checkpoint; ``downloaded_at`` records that the 安全审计员 took a copy off the
+    server, which pruning requires.
+    """
+
+    first_seq = models.BigIntegerField("起始序号")
+    last_seq = models.BigIntegerField("截至序号")
+    last_hash = models.CharField("截至哈希", max_length=64)
+    cutoff = models.DateTimeField("早于此时间的事件")
+    checkpoint = models.ForeignKey(AuditCheckpoint, verbose_name="检查点", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField("归档文件", upload_to=audit_archive_upload_to)
+    file_sm3 = models.CharField("文件 SM3", max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="归档人", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("归档时间")
+    downloaded_at = models.DateTimeField("下载时间", null=True, blank=True)
+    pruned_at = models.DateTimeField("清理时间", null=True, blank=True)
+    pruned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="清理人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "审计日志归档"
+        verbose_name_plural = "审计日志归档"
+        ordering = ["-last_seq"]
+
+    def __str__(self) -> str:
+        return f"审计日志归档 #{self.first_seq}–#{self.last_seq}"
 
 
 class RuleParameter(models.Model):

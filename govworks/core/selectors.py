@@ -13,9 +13,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from govworks.core.access import access_policy
-from govworks.core.models import AuditEvent, ExportJob
+from govworks.core.models import AuditArchive, AuditCheckpoint, AuditEvent, ExportJob
 
 AUDIT_VIEW = "core.view_audit_log"
+#: archive and prune the audit log (the 安全审计员 of a top agency: the chain spans every agency)
+AUDIT_PRUNE = "core.prune_audit_log"
 
 
 def audit_events_visible_to(*, user: Any) -> QuerySet[AuditEvent]:
@@ -101,3 +103,42 @@ def access_export_job(*, user: Any, pk: Any) -> ExportJob:
         return ExportJob.objects.get(pk=pk, requested_by=user)
     except (ExportJob.DoesNotExist, ValueError):
         raise Http404("导出任务不存在") from None
+
+
+def is_chain_auditor(*, user: Any, action: str = AUDIT_PRUNE) -> bool:
+    """True for a 安全审计员 whose audit scope covers every agency of the deployment (the top of the tree; where
+    there are several top agencies, an appointment in each): the chain's archives hold every agency's events, so
+    only such an auditor archives, downloads and prunes them."""
+    own = access_policy().agency_ids_where(user, action)
+    if not own:
+        return False
+    agency_model = apps.get_model("org", "Agency")
+    return not agency_model.objects.exclude(id__in=own).exists()
+
+
+def may_read_checkpoints(*, user: Any) -> bool:
+    """Any 安全审计员 may list and export the signed checkpoints (sequence numbers and hashes, no business data):
+    every copy kept off the server makes a silent rewrite harder."""
+    return access_policy().can_anywhere(user, AUDIT_VIEW)
+
+
+def audit_checkpoints_for(*, user: Any) -> QuerySet[AuditCheckpoint]:
+    """Every signed checkpoint, newest first, for a 安全审计员 (none for anyone else)."""
+    if not may_read_checkpoints(user=user):
+        return AuditCheckpoint.objects.none()
+    return AuditCheckpoint.objects.order_by("-last_seq", "-id")
+
+
+def audit_archives_for(*, user: Any) -> QuerySet[AuditArchive]:
+    """The audit log's archives, newest first, for the 安全审计员 who covers every agency (none for anyone else)."""
+    if not is_chain_auditor(user=user):
+        return AuditArchive.objects.none()
+    return AuditArchive.objects.select_related("created_by", "pruned_by").order_by("-last_seq")
+
+
+def access_audit_archive(*, user: Any, pk: Any) -> AuditArchive:
+    """One archive the user may handle; 404 for forbidden like missing."""
+    archive = audit_archives_for(user=user).filter(pk=pk).first()
+    if archive is None:
+        raise Http404("没有该归档")
+    return archive

@@ -43,6 +43,14 @@ for _item in [
     ),
     NavItem(ADMIN, _("审计日志"), "core:audit_list", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 53),
     NavItem(ADMIN, _("审计链校验"), "core:audit_verify", "ti-settings", lambda u: perms.can_anywhere(u, perms.AUDIT_VIEW), 54),
+    NavItem(
+        ADMIN,
+        _("审计检查点与归档"),
+        "core:audit_checkpoints",
+        "ti-settings",
+        lambda u: perms.can_anywhere(u, perms.AUDIT_PRUNE),
+        55,
+    ),
 ]:
     register_nav(_item)
 

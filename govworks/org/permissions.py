@@ -33,6 +33,7 @@ ROLE_GRANT = "org.grant_role"
 ACCOUNT_UNLOCK = "org.unlock_account"
 PLEDGE_RECORD = "org.record_pledge"
 AUDIT_VIEW = "core.view_audit_log"
+AUDIT_PRUNE = "core.prune_audit_log"
 RULE_PARAMETER_EDIT = "core.edit_rule_parameter"
 RULE_PARAMETER_VIEW = "core.view_rule_parameter"
 CALENDAR_EDIT = "core.edit_working_calendar"
@@ -44,6 +45,7 @@ ACTION_LABELS: dict[str, str] = {
     ACCOUNT_UNLOCK: "解锁账号",
     PLEDGE_RECORD: "登记廉政承诺书",
     AUDIT_VIEW: "查看审计日志",
+    AUDIT_PRUNE: "归档与清理审计日志",
     RULE_PARAMETER_EDIT: "修改规则参数",
     RULE_PARAMETER_VIEW: "查看规则参数",
     CALENDAR_EDIT: "维护工作日历（法定节假日与调休上班）",
@@ -59,12 +61,14 @@ _ROLE_ACTIONS[Role.SYSTEM_ADMIN] |= {
     CALENDAR_EDIT,
 }
 _ROLE_ACTIONS[Role.SECURITY_ADMIN] |= {ORG_VIEW, ROLE_GRANT, ACCOUNT_UNLOCK}
-_ROLE_ACTIONS[Role.AUDIT_ADMIN] |= {ORG_VIEW, AUDIT_VIEW}
+_ROLE_ACTIONS[Role.AUDIT_ADMIN] |= {ORG_VIEW, AUDIT_VIEW, AUDIT_PRUNE}
 for _role in BUSINESS_ROLES:
     _ROLE_ACTIONS[_role] |= {ORG_VIEW, RULE_PARAMETER_VIEW}
 
 #: actions only administrators may hold (三员分立 keeps business roles out of them and vice versa)
-ADMIN_ACTIONS = frozenset({ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, RULE_PARAMETER_EDIT, CALENDAR_EDIT})
+ADMIN_ACTIONS = frozenset(
+    {ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, AUDIT_PRUNE, RULE_PARAMETER_EDIT, CALENDAR_EDIT}
+)
 
 
 def register_role_actions(role: str, actions: set[str], labels: dict[str, str] | None = None) -> None:

@@ -84,7 +84,7 @@ ADMIN_PAGES = {
         "/org/parameters/tender.mandatory.construction/",
     ],
     "secadmin": ["/org/grants/", "/org/lockouts/", "/org/users/"],
-    "auditadmin": ["/core/audit/", "/core/audit/verify/"],
+    "auditadmin": ["/core/audit/", "/core/audit/verify/", "/core/audit/checkpoints/"],
 }
 
 

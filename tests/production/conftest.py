@@ -183,6 +183,11 @@ def production_env(**extra: str) -> dict[str, str]:
             "PYTHONDONTWRITEBYTECODE": "1",
             "NO_PROXY": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
+            # the keys kept outside the database (issue 12): a fixed test keyring for the audit chain and the fields
+            "AUDIT_CHAIN_KEY_SOURCE": "env:GOVWORKS_PROD_TEST_AUDIT_KEYS",
+            "GOVWORKS_PROD_TEST_AUDIT_KEYS": '{"current": "pt-1", "keys": {"pt-1": "' + "4b" * 32 + '"}}',
+            "FIELD_ENCRYPTION_KEY_SOURCE": "env:GOVWORKS_PROD_TEST_FIELD_KEYS",
+            "GOVWORKS_PROD_TEST_FIELD_KEYS": '{"current": "pf-1", "keys": {"pf-1": "' + "6d" * 32 + '"}}',
         }
     )
     env.update(extra)

@@ -3,7 +3,37 @@ head row, and the seed of every rule parameter of DOMAIN.md §5."""
 
 from django.db import migrations
 
-from govworks.core.db.triggers import POSTGRES_CREATE, POSTGRES_DROP, SQLITE_CREATE, SQLITE_DROP
+# the guards as they were at this migration (later migrations replace them; core.db.triggers holds the current ones)
+SQLITE_CREATE = [
+    "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only: update refused'); END;",
+    "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent "
+    "BEGIN SELECT RAISE(ABORT, 'core_auditevent is append-only: delete refused'); END;",
+]
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
+    "DROP TRIGGER IF EXISTS core_auditevent_no_delete;",
+]
+
+POSTGRES_CREATE = [
+    """
+    CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'core_auditevent is append-only: % refused', TG_OP;
+    END;
+    $$ LANGUAGE plpgsql;
+    """,
+    "DROP TRIGGER IF EXISTS core_auditevent_no_change ON core_auditevent;",
+    "CREATE TRIGGER core_auditevent_no_change BEFORE UPDATE OR DELETE ON core_auditevent "
+    "FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();",
+]
+
+POSTGRES_DROP = [
+    "DROP TRIGGER IF EXISTS core_auditevent_no_change ON core_auditevent;",
+    "DROP FUNCTION IF EXISTS core_auditevent_append_only();",
+]
+
 
 
 def create_triggers(apps, schema_editor):

@@ -18,7 +18,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hmac
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -94,6 +94,8 @@ def guard_off() -> None:
         # PostgreSQL refuses ALTER TABLE while they are; run them now (an owner in a fresh session has none).
         raw("SET CONSTRAINTS ALL IMMEDIATE")
         raw("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_change")
+        raw("ALTER TABLE core_auditchainhead DISABLE TRIGGER core_auditchainhead_guard")
+        raw("ALTER TABLE core_auditcheckpoint DISABLE TRIGGER core_auditcheckpoint_no_change")
     else:
         for sql in SQLITE_DROP:
             raw(sql)
@@ -102,6 +104,8 @@ def guard_off() -> None:
 def guard_on() -> None:
     if connection.vendor == "postgresql":
         raw("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_no_change")
+        raw("ALTER TABLE core_auditchainhead ENABLE TRIGGER core_auditchainhead_guard")
+        raw("ALTER TABLE core_auditcheckpoint ENABLE TRIGGER core_auditcheckpoint_no_change")
         raw("SET CONSTRAINTS ALL DEFERRED")
     else:
         for sql in SQLITE_CREATE:
@@ -210,9 +214,10 @@ def test_system_event_has_no_actor():
     assert audit_chain_verify().ok
 
 
-def test_hash_is_sm3_of_previous_hash_and_canonical_json():
-    """The stored hash is SM3(prev_hash ‖ sorted-key compact JSON of the hashed fields), computed here by hand,
-    so a change of algorithm or payload format (which would orphan every stored chain) is noticed."""
+def test_hash_is_hmac_sm3_of_previous_hash_and_canonical_json():
+    """The stored hash is HMAC-SM3(test key, prev_hash ‖ sorted-key compact JSON of the hashed fields and the key id),
+    computed here by hand, so a change of algorithm or payload format (which would orphan every stored chain) is
+    noticed. (Item 5 of issue 12 keyed the chain: it was plain SM3.)"""
     # SM3 standard test vector (GB/T 32905-2016, example 1): proves the digest really is SM3.
     assert chain_hash("", b"abc") == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
 
@@ -250,9 +255,14 @@ def test_hash_is_sm3_of_previous_hash_and_canonical_json():
         "reason": "复核",
         "request_id": "req-1",
         "ip": "10.0.0.8",
+        "key": "test-1",
     }
     by_hand = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    assert stored.hash == sm3(stored.prev_hash.encode("ascii") + by_hand)
+    mac = hmac.HMAC(bytes.fromhex("5a" * 32), hashes.SM3())
+    mac.update(stored.prev_hash.encode("ascii") + by_hand)
+    assert stored.key_id == "test-1"
+    assert stored.hash == mac.finalize().hex()
+    assert stored.hash != sm3(stored.prev_hash.encode("ascii") + by_hand)
 
 
 def test_request_id_and_ip_come_from_the_request_context():
@@ -340,8 +350,9 @@ def test_event_in_a_rolled_back_transaction_leaves_no_trace_and_no_gap():
 
 
 def test_missing_head_row_is_recreated():
-    """Given the head row is gone (e.g. after a flush), when an event is recorded, then the chain starts at 1."""
-    AuditChainHead.objects.all().delete()
+    """Given the head row is gone (e.g. after a flush; the trigger refuses deleting it otherwise, so the owner
+    switches the guard off), when an event is recorded, then the chain starts at 1."""
+    tamper("DELETE FROM core_auditchainhead", [])
 
     event = audit_event_record(actor=None, action="test.head", summary="重建链头")
 
@@ -596,9 +607,10 @@ def test_context_of_an_event_is_stored_and_covered_by_the_hash():
     assert (result.ok, result.broken_seq) == (False, event.seq)
 
 
-def test_rewritten_event_with_recomputed_hash_breaks_the_next_link():
-    """Given a chain of 4, when the owner rewrites #2 AND recomputes #2's own hash so it is self-consistent,
-    then #3's prev_hash no longer matches and verification names seq 3."""
+def test_rewritten_event_with_recomputed_hash_is_named_itself():
+    """Given a chain of 4, when the owner rewrites #2 AND recomputes #2's own hash with plain SM3 (he has no key),
+    then verification names seq 2 itself (the keyed hash does not match; before the chain was keyed it named #3,
+    whose prev_hash no longer matched)."""
     record_chain(4)
     e = AuditEvent.objects.get(seq=2)
     forged_summary = "第2条：支付进度款 1.00 元"
@@ -627,8 +639,8 @@ def test_rewritten_event_with_recomputed_hash_breaks_the_next_link():
     tamper("UPDATE core_auditevent SET summary = %s, hash = %s WHERE seq = %s", [forged_summary, forged_hash, 2])
 
     result = audit_chain_verify()
-    assert (result.ok, result.broken_seq) == (False, 3)
-    assert "前一哈希不符" in result.problem
+    assert (result.ok, result.broken_seq) == (False, 2)
+    assert "内容已被改动" in result.problem
 
 
 def test_deleting_the_last_event_is_detected_through_the_chain_head():

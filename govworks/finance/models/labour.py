@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from govworks.core.encryption import SM4EncryptedCharField, masked
+
 
 class DayLabour(models.Model):
     class Status(models.TextChoices):
@@ -54,7 +56,7 @@ class WageAccount(models.Model):
     )
     bank_name = models.CharField("开户银行", max_length=80)
     account_name = models.CharField("账户名称", max_length=120)
-    account_number = models.CharField("专用账号", max_length=40)
+    account_number = SM4EncryptedCharField("专用账号", max_length=40)  # SM4 at rest (issue 12, item 11)
     labour_cost_ratio = models.DecimalField("人工费用占合同价比例", max_digits=5, decimal_places=4)
     opened_on = models.DateField("开户日期")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+")
@@ -68,8 +70,8 @@ class WageAccount(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.bank_name} {self.account_number}"
+    def __str__(self) -> str:  # the number masked: this text reaches the audit trail and pages
+        return f"{self.bank_name} {masked(self.account_number)}"
 
 
 class WageTransfer(models.Model):

@@ -1295,6 +1295,56 @@ def test_audit_export_matrix(client, world):
     assert responses["with_role"]["Location"] == f"/core/exports/{job.pk}/"
 
 
+def test_audit_checkpoints_matrix(client, world):
+    from govworks.core.periodic import write_audit_checkpoint
+
+    audit_event_record(actor=world.sysadmin, action="org.test", summary="临江市的事件", agency=world.city)
+    write_audit_checkpoint(timezone.localdate())
+    responses = matrix(client, "get", "/core/audit/checkpoints/", expected=AUDIT_EXPECTED, actors=audit_actors(world))
+    assert "每日检查点" in text(responses["with_role"])
+    assert "日志归档与清理" not in text(responses["with_role"])  # city's auditor does not cover the other top agency
+
+
+def test_audit_checkpoints_export_matrix(client, world):
+    responses = matrix(
+        client, "post", "/core/audit/checkpoints/export/", data={}, expected=AUDIT_EXPECTED, actors=audit_actors(world)
+    )
+    assert responses["with_role"]["Content-Type"] == "application/json; charset=utf-8"
+    assert AuditEvent.objects.filter(action="audit.checkpoints_exported", actor=world.auditadmin).count() == 1
+
+
+def _old_events(world: Any) -> None:
+    from unittest import mock
+
+    moment = timezone.now() - dt.timedelta(days=200)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        for i in range(3):
+            audit_event_record(actor=world.sysadmin, action="org.test", summary=f"旧事件{i}", agency=world.city)
+
+
+def test_audit_archive_and_prune_matrix(client, world):
+    """Only an auditor whose scope covers every agency (here: city's auditor, also appointed in the other top agency)
+    archives, downloads and prunes; others get 403 (archive) or 404 (an archive they may not see)."""
+    from govworks.core.models import AuditArchive
+
+    RoleGrantFactory(user=world.auditadmin, agency=world.other, role="audit_admin")
+    _old_events(world)
+    expected = {**AUDIT_EXPECTED, "other_agency": 403, "with_role": 302}
+    matrix(client, "post", "/core/audit/archives/new/", data={}, expected=expected, actors=audit_actors(world))
+    archive = AuditArchive.objects.get()
+    assert (archive.first_seq, archive.last_seq, archive.created_by_id) == (1, 3, world.auditadmin.pk)
+
+    hidden = {**AUDIT_EXPECTED, "other_agency": 404, "no_role": 404, "superior": 404, "external": 404}
+    hidden |= {"system_admin": 404, "security_admin": 404}
+    url = f"/core/audit/archives/{archive.pk}/download/"
+    matrix(client, "post", url, data={}, expected={**hidden, "with_role": 200}, actors=audit_actors(world))
+    url = f"/core/audit/archives/{archive.pk}/prune/"
+    matrix(client, "post", url, data={}, expected={**hidden, "with_role": 302}, actors=audit_actors(world))
+    archive.refresh_from_db()
+    assert archive.pruned_by_id == world.auditadmin.pk
+    assert not AuditEvent.objects.filter(seq__lte=3).exists()
+
+
 def test_audit_export_needs_post(client, world):
     client.force_login(world.auditadmin)
     before = snapshot()
@@ -1355,6 +1405,8 @@ MATRIX_COVERED = {
     "org:pledge_download", "org:lockout_list", "org:parameter_list", "org:parameter_edit",
     "org:working_calendar", "org:working_day_remove",  # govworks/core/tests/test_workdays.py
     "core:audit_list", "core:audit_export", "core:audit_verify", "core:export_detail", "core:export_download",
+    "core:audit_checkpoints", "core:audit_checkpoints_export", "core:audit_archive_new", "core:audit_archive_download",
+    "core:audit_archive_prune",
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", views_auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", views_auth.password_change, name="password_change"),
+    path("accounts/activate/", views_auth.account_activate, name="account_activate"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("govworks.core.urls")),
     path("org/", include("govworks.org.urls")),

@@ -34,6 +34,7 @@ urlpatterns = [
     path("pledges/new/", views.pledge_create, name="pledge_create"),
     path("pledges/<int:pk>/file/", views.pledge_download, name="pledge_download"),
     path("lockouts/", views.lockout_list, name="lockout_list"),
+    path("notices/", views.notice_list, name="notice_list"),
     path("parameters/", views.parameter_list, name="parameter_list"),
     path("parameters/<str:key>/", views.parameter_edit, name="parameter_edit"),
 ]

@@ -13,13 +13,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
 from govworks.core.errors import DomainError
+from govworks.core.middleware import client_ip
 from govworks.core.rule_parameters import rule_value
+from govworks.core.service_forms import call_service
 from govworks.org.models import User
 from govworks.org.passwords import PolicyPasswordValidator
-from govworks.org.security import lockout_failure_limit
-from govworks.org.services import user_password_change
+from govworks.org.security import lockout_failure_limit, signin_throttle
+from govworks.org.services import account_code_redeem, user_password_change
 
 
 class ChineseAuthenticationForm(AuthenticationForm):
@@ -51,6 +54,62 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), **security_limits()}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        problem = signin_throttle(ip=client_ip(request), username=str(request.POST.get("username", "")))
+        if problem:
+            form = ChineseAuthenticationForm(request, data=None)
+            context = {"form": form, "throttled": problem, "next": "", **security_limits()}
+            return render(request, "registration/login.html", context, status=429)
+        return super().post(request, *args, **kwargs)
+
+
+class AccountCodeForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    code = forms.CharField(label="激活码/重置码", max_length=40, help_text="密封单上的12位码，可带或不带短横线")
+    otp_token = forms.CharField(label="动态验证码", max_length=8, required=False, help_text="已启用双因素认证的账号须填写")
+    new_password1 = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False, max_length=128)
+    new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput, strip=False, max_length=128)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PolicyPasswordValidator().get_help_text(None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
+            self.add_error("new_password2", "两次输入的新密码不一致")
+        return data
+
+
+@never_cache
+def account_activate(request: HttpRequest) -> HttpResponse:
+    """The public “激活账户/重置密码” page: user name + the code of the sealed slip → the holder's own password."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = AccountCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        problem = signin_throttle(ip=client_ip(request), username=str(request.POST.get("username", "")), kind="activate")
+        if problem:
+            form = AccountCodeForm(None)
+            return render(request, "registration/activate.html", {"form": form, "throttled": problem}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            done = call_service(
+                form,
+                lambda: account_code_redeem(
+                    username=data["username"],
+                    code=data["code"],
+                    new_password=data["new_password1"],
+                    otp_token=data.get("otp_token", ""),
+                ),
+            )
+            if done:
+                messages.success(request, "密码已设置，请用新密码登录。")
+                return redirect("login")
+        status = 400
+    return render(request, "registration/activate.html", {"form": form}, status=status)
 
 
 def lockout_response(

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "govworks.core.middleware.RequestContextMiddleware",
     "govworks.org.middleware.IdleTimeoutMiddleware",
     "govworks.org.middleware.ForcePasswordChangeMiddleware",
+    "govworks.org.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -163,6 +164,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# uploads are readable by the service account only (issue 12): files 0600, directories 0700
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -101,3 +101,14 @@ def signin_throttle_problem(
     if account_count > account_limit:
         return f"登录尝试过于频繁：同一账号{window_minutes}分钟内超过{account_limit}次，请稍后再试"
     return None
+
+
+def two_factor_required(*, is_administrator: bool, business_required: bool, enrolled: bool) -> bool:
+    """Must this person pass the second factor (L3-CES1-04)? Always for the three administrators; for everyone
+    else when the rule parameter ``security.mfa_required_business`` says so; and for anyone who has enrolled."""
+    return is_administrator or business_required or enrolled
+
+
+def base32_grouped(secret: str) -> str:
+    """A base32 secret in groups of four for typing into an authenticator app by hand."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

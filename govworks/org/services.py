@@ -32,6 +32,7 @@ from govworks.org.models import (
     ExternalOrganization,
     IntegrityPledge,
     Position,
+    RecoveryCode,
     RoleGrant,
     SecurityNotice,
     User,
@@ -43,6 +44,7 @@ from govworks.org.rules import (
     credit_code_problem,
     security_parameter_problem,
     separation_of_duties_problem,
+    two_factor_required,
 )
 
 
@@ -468,6 +470,131 @@ def account_unlock_on_server(*, username: str, operator: str, reason: str) -> in
         )
         _notify(subject=user, actor=None, title=f"账号 {username} 已在服务器命令行解锁（操作系统用户 {operator}）")
     return removed
+
+
+# ---------------------------------------------------------------------------------------- two-factor (TOTP)
+
+RECOVERY_CODE_COUNT = 10
+
+
+def two_factor_needed(*, user: User) -> bool:
+    """Does ``user`` have to pass the second factor? (See :func:`rules.two_factor_required`; three queries.)"""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    try:
+        business = bool(rule_value("security.mfa_required_business", agency=user.owner_agency))
+    except DomainError:
+        business = False
+    return two_factor_required(
+        is_administrator=perms.is_administrator(user),
+        business_required=business,
+        enrolled=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    )
+
+
+def two_factor_enrol_start(*, user: User) -> Any:
+    """Begin enrolment: a fresh unconfirmed TOTP device with a random secret (earlier unconfirmed ones go).
+    Refused when the person already has a confirmed device (the 安全管理员 resets it first)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise DomainError("org.two_factor_enrolled", "您已启用双因素认证；如更换手机，请联系安全管理员重置")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="动态口令（TOTP）", confirmed=False)
+
+
+def two_factor_enrol_confirm(*, user: User, token: str) -> list[str]:
+    """Finish enrolment with the first dynamic code the app shows. Returns ten one-time recovery codes,
+    shown once; only their hashes are kept."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-id").first()
+        if device is None:
+            raise DomainError("org.two_factor_no_enrolment", "请先打开“启用双因素认证”页面获取密钥", field="token")
+        if not device.verify_token(token.strip()):
+            raise DomainError("org.two_factor_token", "动态验证码不正确，请核对手机时间后输入当前显示的6位数字", field="token")
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        RecoveryCode.objects.filter(user=user).delete()
+        codes = ["".join(secrets.choice(ACCOUNT_CODE_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]
+        RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=make_password(c)) for c in codes])
+        audit_event_record(
+            actor=user, action="auth.two_factor_enrol", obj=user, agency=user.owner_agency, summary="启用双因素认证（TOTP）"
+        )
+        _notify(subject=user, actor=user, title=f"账号 {user.username}（{user.display_name}）启用了双因素认证")
+    return [f"{c[:5]}-{c[5:]}" for c in codes]
+
+
+def two_factor_verify(*, user: User, token: str) -> Any:
+    """Check the second factor at sign-in: the current TOTP code, or one unused recovery code (then spent).
+    Returns the device to mark the session verified with; refuses a wrong code (the device throttles
+    repeated failures)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        raise DomainError("org.two_factor_not_enrolled", "您尚未启用双因素认证", field="token")
+    token = token.strip()
+    if token.isdigit() and len(token) == 6:
+        if device.verify_token(token):
+            audit_event_record(
+                actor=user, action="auth.two_factor_pass", obj=user, agency=user.owner_agency, summary="通过双因素认证"
+            )
+            return device
+    else:
+        normalised = account_code_normalised(token)
+        with transaction.atomic():
+            for row in RecoveryCode.objects.select_for_update().filter(user=user, used_at__isnull=True):
+                if check_password(normalised, row.code_hash):
+                    row.used_at = timezone.now()
+                    row.save(update_fields=["used_at"])
+                    left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+                    audit_event_record(
+                        actor=user,
+                        action="auth.two_factor_recovery",
+                        obj=user,
+                        agency=user.owner_agency,
+                        summary=f"使用恢复码通过双因素认证（剩余 {left} 个）",
+                    )
+                    _notify(subject=user, actor=user, title=f"账号 {user.username} 使用了一个双因素恢复码（剩余 {left} 个）")
+                    return device
+    audit_event_record(
+        actor=user,
+        action="auth.two_factor_failed",
+        obj=user,
+        agency=user.owner_agency,
+        summary="双因素认证失败（动态验证码错误）",
+    )
+    raise DomainError("org.two_factor_token", "动态验证码或恢复码不正确", field="token")
+
+
+def two_factor_reset(*, actor: User, user: User, reason: str) -> int:
+    """Remove a person's TOTP device and recovery codes (lost phone): the 安全管理员 of the account's agency
+    only, never their own, with a reason; the person enrols again at next sign-in. Returns devices removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if user.pk == actor.pk:
+        raise DomainError("org.two_factor_self_reset", "不能重置自己的双因素认证，请由其他安全管理员办理")
+    perms.require(actor, perms.TWO_FACTOR_RESET, user.owner_agency_id)
+    if not reason.strip():
+        raise DomainError("org.two_factor_reason", "请填写重置原因（如手机遗失）", field="reason")
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        audit_event_record(
+            actor=actor,
+            action="auth.two_factor_reset",
+            obj=user,
+            agency=user.owner_agency,
+            summary=f"重置账号 {user.username} 的双因素认证",
+            reason=reason,
+        )
+        _notify(
+            subject=user, actor=actor, title=f"{actor.display_name} 重置了账号 {user.username}（{user.display_name}）的双因素认证"
+        )
+    return int(removed)
 
 
 # ---------------------------------------------------------------------------------------- positions

@@ -23,6 +23,7 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/reset-password/", views.user_password_reset, name="user_password_reset"),
     path("users/<int:pk>/unlock/", views.account_unlock, name="account_unlock"),
+    path("users/<int:pk>/reset-two-factor/", views.two_factor_reset, name="two_factor_reset"),
     path("external/", views.external_org_list, name="external_org_list"),
     path("external/new/", views.external_org_create, name="external_org_create"),
     path("external/<int:pk>/", views.external_org_detail, name="external_org_detail"),

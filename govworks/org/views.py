@@ -275,6 +275,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "positions": list(person.positions.select_related("agency", "department")),
             "recent": duties_record_of(user=person, limit=15),
             "can_manage": perms.can(request.user, perms.ORG_MANAGE, owner_agency),
+            "can_reset": perms.can(
+                request.user,
+                perms.ADMIN_ACCOUNT_RESET if perms.is_administrator(person) else perms.ORG_MANAGE,
+                owner_agency,
+            ),
+            "can_reset_2fa": perms.can(request.user, perms.TWO_FACTOR_RESET, owner_agency),
             "can_unlock": perms.can(request.user, perms.ACCOUNT_UNLOCK, owner_agency),
             "attempt": locked,
         },
@@ -341,6 +347,21 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, err.message)
         return redirect("org:user_detail", pk=person.pk)
     return render(request, "org/user_created.html", {"person": person, "slip": slip, "reset": True})
+
+
+@never_cache
+@login_required
+@require_POST
+def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """安全管理员: remove a person's TOTP device and recovery codes (lost phone), with a reason."""
+    person = perms.access_user(request.user, pk)
+    try:
+        services.two_factor_reset(actor=_me(request), user=person, reason=str(request.POST.get("reason", ""))[:200])
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"已重置 {person.display_name} 的双因素认证，本人下次登录须重新启用。")
+    return redirect("org:user_detail", pk=person.pk)
 
 
 # ---------------------------------------------------------------------------------------- security notices

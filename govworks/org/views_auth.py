@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django import forms
@@ -13,6 +14,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from govworks.core.errors import DomainError
@@ -21,8 +24,15 @@ from govworks.core.rule_parameters import rule_value
 from govworks.core.service_forms import call_service
 from govworks.org.models import User
 from govworks.org.passwords import PolicyPasswordValidator
+from govworks.org.rules import base32_grouped
 from govworks.org.security import lockout_failure_limit, signin_throttle
-from govworks.org.services import account_code_redeem, user_password_change
+from govworks.org.services import (
+    account_code_redeem,
+    two_factor_enrol_confirm,
+    two_factor_enrol_start,
+    user_password_change,
+)
+from govworks.org.services import two_factor_verify as two_factor_verify_service
 
 
 class ChineseAuthenticationForm(AuthenticationForm):
@@ -163,3 +173,74 @@ def password_change(request: HttpRequest) -> HttpResponse:
             messages.success(request, "密码已修改。")
             return redirect("home")
     return render(request, "registration/password_change.html", {"form": form})
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="动态验证码或恢复码", max_length=20, help_text="手机验证器显示的6位数字；手机不在身边时可用一个恢复码"
+    )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@never_cache
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of sign-in: the TOTP code (or a recovery code). Without a device: on to enrolment."""
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    assert isinstance(user, User)
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("two_factor_enrol")
+    form = TokenForm(request.POST or None, prefix=None)
+    if request.method == "POST" and form.is_valid():
+        device = call_service(form, lambda: two_factor_verify_service(user=user, token=form.cleaned_data["token"]))
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": _safe_next(request)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@never_cache
+@login_required
+def two_factor_enrol(request: HttpRequest) -> HttpResponse:
+    """Enrolment: the secret for the authenticator app (grouped base32 and the otpauth address; no QR image,
+    as no QR library is installed), then the first code confirms it and the recovery codes are shown once."""
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    assert isinstance(user, User)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        messages.info(request, "您已启用双因素认证。")
+        return redirect("two_factor_verify")
+    form = forms.Form(request.POST or None)
+    form.fields["token"] = forms.CharField(label="动态验证码", max_length=6, min_length=6)
+    if request.method == "POST" and form.is_valid():
+        codes = call_service(form, lambda: two_factor_enrol_confirm(user=user, token=form.cleaned_data["token"]))
+        if codes:
+            device = TOTPDevice.objects.get(user=user, confirmed=True)
+            otp_login(request, device)
+            return render(request, "registration/two_factor_codes.html", {"codes": codes})
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    else:
+        device = two_factor_enrol_start(user=user)
+    secret = base64.b32encode(device.bin_key).decode() if device else ""
+    return render(
+        request,
+        "registration/two_factor_enrol.html",
+        {"form": form, "secret": base32_grouped(secret), "uri": device.config_url if device else ""},
+        status=400 if form.is_bound and form.errors else 200,
+    )

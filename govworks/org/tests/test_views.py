@@ -1358,6 +1358,7 @@ MATRIX_COVERED = {
     "org:external_org_list", "org:external_org_create", "org:external_org_detail", "org:external_org_edit",
     "org:external_user_create", "org:grant_list", "org:grant_revoke", "org:pledge_list", "org:pledge_create",
     "org:pledge_download", "org:lockout_list", "org:parameter_list", "org:parameter_edit", "org:notice_list",
+    "org:two_factor_reset",
     "core:audit_list", "core:audit_export", "core:audit_verify", "core:export_detail", "core:export_download",
 }  # fmt: skip
 

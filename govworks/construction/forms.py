@@ -17,6 +17,7 @@ from govworks.construction.models import (
     SiteMeeting,
 )
 from govworks.org.models import ExternalOrganization, User
+from govworks.org.permissions import business_people
 from govworks.org.roles import ExternalKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -39,7 +40,7 @@ class SiteForm(forms.Form):
         orgs = ExternalOrganization.objects.filter(is_active=True).order_by("name")
         self.fields["contractor_org"].queryset = orgs.filter(kind=ExternalKind.CONTRACTOR)  # type: ignore[attr-defined]
         self.fields["supervisor_org"].queryset = orgs.filter(kind=ExternalKind.SUPERVISOR)  # type: ignore[attr-defined]
-        people = User.objects.filter(agency_id=project.agency_id, is_active=True).order_by("full_name")
+        people = business_people(User.objects.filter(agency_id=project.agency_id, is_active=True)).order_by("full_name")
         self.fields["liaison"].queryset = people  # type: ignore[attr-defined]
         self.fields["leader"].queryset = people  # type: ignore[attr-defined]
         for name in ("liaison", "leader"):
@@ -213,7 +214,7 @@ class MeetingForm(forms.Form):
         orgs = [o for o in (getattr(site, "contractor_org_id", None), getattr(site, "supervisor_org_id", None)) if o]
         if orgs:
             cond |= Q(external_org_id__in=orgs)
-        people = User.objects.filter(cond, is_active=True).order_by("agency_id", "full_name")
+        people = business_people(User.objects.filter(cond, is_active=True)).order_by("agency_id", "full_name")
         for i in range(self.ROWS):
             self.fields[f"action_text_{i}"] = forms.CharField(label=f"督办事项{i + 1}", required=False, max_length=200)
             self.fields[f"action_owner_{i}"] = forms.ModelChoiceField(label="责任人", required=False, queryset=people)

@@ -20,6 +20,7 @@ from govworks.construction.services.lights import project_light_evaluate, site_l
 from govworks.core.audit import audit_event_record, diff
 from govworks.core.errors import DomainError
 from govworks.org.models import ExternalOrganization, User
+from govworks.org.permissions import require_business_person
 from govworks.org.roles import ExternalKind
 from govworks.projects.models import Project, Stage
 
@@ -60,9 +61,11 @@ def site_configure(
         raise DomainError("construction.site_contractor", f"“{contractor_org.name}”不是施工单位", field="contractor_org")
     if supervisor_org is not None and supervisor_org.kind != ExternalKind.SUPERVISOR:
         raise DomainError("construction.site_supervisor", f"“{supervisor_org.name}”不是监理单位", field="supervisor_org")
-    for who, name in ((liaison, "liaison"), (leader, "leader")):
+    for who, name, duty in ((liaison, "liaison", "项目联络员"), (leader, "leader", "责任领导（红灯约谈）")):
         if who is not None and who.agency_id != project.agency_id:
             raise DomainError("construction.site_person", f"{who.display_name}不是本单位人员", field=name)
+        if who is not None:
+            require_business_person(who, duty=duty, field=name)
     if (latitude is None) != (longitude is None):
         raise DomainError("construction.site_position", "经度和纬度须同时填写", field="latitude")
     if radius_m < 50 or radius_m > 20000:

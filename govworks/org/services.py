@@ -397,15 +397,15 @@ def account_code_redeem(*, username: str, code: str, new_password: str, otp_toke
         user.must_change_password = False
         user.password_changed_at = now
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        label = row.get_purpose_display()
+        label = "激活码" if row.purpose == AccountCode.Purpose.ACTIVATE else "重置码"
         audit_event_record(
             actor=user,
             action="auth.account_code_redeem",
             obj=user,
             agency=user.owner_agency,
-            summary=f"{user.display_name} 使用{label}码设置了本人密码",
+            summary=f"{user.display_name} 使用{label}设置了本人密码",
         )
-        _notify(subject=user, actor=user, title=f"账号 {user.username}（{user.display_name}）已使用{label}码设置本人密码")
+        _notify(subject=user, actor=user, title=f"账号 {user.username}（{user.display_name}）已使用{label}设置本人密码")
     return user
 
 

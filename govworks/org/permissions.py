@@ -254,9 +254,10 @@ def _administrator_grant() -> Any:
 
 def is_administrator(person: User | AnonymousUser | None) -> bool:
     """Does ``person`` hold an active 系统管理员/安全管理员/安全审计员 grant anywhere? (One query.)"""
-    if person is None or not getattr(person, "pk", None):
+    pk = getattr(person, "pk", None)
+    if pk is None:
         return False
-    return RoleGrant.objects.active().filter(user_id=person.pk, role__in=ADMIN_ROLES).exists()
+    return RoleGrant.objects.active().filter(user_id=pk, role__in=ADMIN_ROLES).exists()
 
 
 def business_people(queryset: QuerySet[User]) -> QuerySet[User]:

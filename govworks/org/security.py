@@ -30,6 +30,11 @@ def _user_by_name(username: str | None) -> Any:
 
 @receiver(user_logged_in)
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        from govworks.org.middleware import SESSION_TWO_FACTOR
+        from govworks.org.services import two_factor_needed
+
+        request.session[SESSION_TWO_FACTOR] = [two_factor_needed(user=user), int(time.time())]  # asked once per sign-in
     audit_event_record(actor=user, action="auth.login", obj=user, agency=user.owner_agency, summary=f"{user.display_name} 登录")
 
 

@@ -652,6 +652,34 @@ def lock(username: str) -> None:
     )
 
 
+def test_two_factor_reset_matrix(client, world, rec):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=rec.clerk, name="手机", confirmed=True)
+    url = f"/org/users/{rec.clerk.pk}/reset-two-factor/"
+    actors = {
+        **world.actors(with_role=world.secadmin, other=world.other_sysadmin),
+        "system_admin": world.sysadmin,
+        "sub_system_admin": world.sub_sysadmin,
+        "audit_admin": world.auditadmin,
+    }
+    expected = {
+        "anonymous": 302,
+        "other_agency": 404,
+        "no_role": 404,
+        "superior": 403,
+        "system_admin": 403,
+        "sub_system_admin": 403,
+        "audit_admin": 403,
+        "external": 404,
+        "with_role": 302,
+    }
+    responses = matrix(client, "post", url, data={"reason": "手机遗失"}, expected=expected, actors=actors)
+    assert responses["with_role"]["Location"] == f"/org/users/{rec.clerk.pk}/"
+    assert not TOTPDevice.objects.filter(user=rec.clerk).exists()
+    assert AuditEvent.objects.filter(action="auth.two_factor_reset", actor=world.secadmin).count() == 1
+
+
 def test_account_unlock_matrix(client, world, rec):
     lock(rec.clerk.username)
     url = f"/org/users/{rec.clerk.pk}/unlock/"

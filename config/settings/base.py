@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "govworks.core.middleware.RefusalMiddleware",
     "govworks.org.middleware.IdleTimeoutMiddleware",
     "govworks.org.middleware.ForcePasswordChangeMiddleware",
+    "govworks.org.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -118,7 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "govworks.org.security.LockoutAwareBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "govworks.org.security.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -171,6 +172,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# uploads are readable by the service account only (issue 12): files 0600, directories 0700
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

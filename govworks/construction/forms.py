@@ -18,6 +18,7 @@ from govworks.construction.models import (
     StagedPhoto,
 )
 from govworks.org.models import User
+from govworks.org.permissions import business_people
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT3 = forms.Textarea(attrs={"rows": 3})
@@ -34,7 +35,7 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = User.objects.filter(agency_id=project.agency_id, is_active=True).order_by("full_name")
+        people = business_people(User.objects.filter(agency_id=project.agency_id, is_active=True)).order_by("full_name")
         self.fields["liaison"].queryset = people  # type: ignore[attr-defined]
         self.fields["leader"].queryset = people  # type: ignore[attr-defined]
         for name in ("liaison", "leader"):
@@ -215,7 +216,7 @@ class MeetingForm(forms.Form):
         orgs = [o for o in (parties.contractor_org_id, parties.supervisor_org_id) if o]
         if orgs:
             cond |= Q(external_org_id__in=orgs)
-        people = User.objects.filter(cond, is_active=True).order_by("agency_id", "full_name")
+        people = business_people(User.objects.filter(cond, is_active=True)).order_by("agency_id", "full_name")
         for i in range(self.ROWS):
             self.fields[f"action_text_{i}"] = forms.CharField(label=f"督办事项{i + 1}", required=False, max_length=200)
             self.fields[f"action_owner_{i}"] = forms.ModelChoiceField(label="责任人", required=False, queryset=people)

@@ -405,6 +405,35 @@ SEED: list[SeedParameter] = [
         "《网络安全法》第二十一条（不少于六个月）",
         "S",
     ),
+    SeedParameter(
+        "security.lockout_minutes", "管理员账号锁定自动解除时间", "安全", "30", INT, "分钟", _DJBH + "（锁定10–30分钟）", "S"
+    ),
+    SeedParameter(
+        "security.account_code_hours", "激活码/重置码有效期", "安全", "24", INT, "小时", "本平台设计值（密封单当面交付）", "D"
+    ),
+    SeedParameter(
+        "security.signin_limit_per_ip", "同一地址10分钟内登录尝试上限", "安全", "60", INT, "次", "本平台设计值（应用内限流）", "D"
+    ),
+    SeedParameter(
+        "security.signin_limit_per_account",
+        "同一账号10分钟内登录尝试上限",
+        "安全",
+        "10",
+        INT,
+        "次",
+        "本平台设计值（应用内限流）",
+        "D",
+    ),
+    SeedParameter(
+        "security.mfa_required_business",
+        "业务人员须启用双因素认证",
+        "安全",
+        "false",
+        BOOL,
+        "",
+        "GB/T 22239-2019 L3-CES1-04（三员始终强制；业务人员按本参数）",
+        "V",
+    ),
 ]
 
 

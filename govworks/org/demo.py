@@ -221,6 +221,17 @@ POSITIONS = [
 ]
 
 
+def _demo_password(user: User) -> None:
+    """Demo data only: give the account the published demo password (to be changed at first sign-in)
+    instead of the activation code a real opening issues; the unused code is voided."""
+    from govworks.org.models import AccountCode
+
+    user.set_password(DEMO_PASSWORD)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    AccountCode.objects.filter(user=user, used_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def seed_organisation() -> str:
     """Idempotent: does nothing when the demo root agency exists."""
     if Agency.objects.filter(name=ROOT_NAME).exists():
@@ -249,11 +260,11 @@ def seed_organisation() -> str:
             agency=root,
             username=username,
             full_name=full_name,
-            password=DEMO_PASSWORD,
             department=departments[(root.pk, dept)],
             title=title,
             phone=phone,
         )
+        _demo_password(user)
         services.role_grant(actor=secadmin, user=user, agency=root, role=role, note="临机事〔2026〕3号 任职通知")
         people[username] = user
     for sub_name, short, serial, prefix, sub_people in SUBORDINATES:
@@ -278,10 +289,10 @@ def seed_organisation() -> str:
                 agency=sub,
                 username=username,
                 full_name=full_name,
-                password=DEMO_PASSWORD,
                 department=departments[(sub.pk, dept)],
                 title=title,
             )
+            _demo_password(user)
             services.role_grant(actor=secadmin, user=user, agency=sub, role=role, note="任职通知")
             people[username] = user
     positions: dict[str, Any] = {}
@@ -311,9 +322,10 @@ def seed_organisation() -> str:
             address=address,
         )
         for username, full_name, title in staff:
-            services.user_create(
-                actor=sysadmin, external_org=org, username=username, full_name=full_name, password=DEMO_PASSWORD, title=title
+            external_user, _ = services.user_create(
+                actor=sysadmin, external_org=org, username=username, full_name=full_name, title=title
             )
+            _demo_password(external_user)
     signed_on = dt.date(year, 1, 8) if timezone.localdate() >= dt.date(year, 1, 8) else timezone.localdate()
     # everyone signs this year's pledge except 周涛, whose missing pledge is a red flag for 纪检监察
     for username, user in people.items():

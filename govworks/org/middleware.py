@@ -78,3 +78,36 @@ class ForcePasswordChangeMiddleware:
                 return HttpResponse('{"detail": "请先修改初始密码"}', status=403, content_type="application/json")
             return redirect("password_change")
         return self.get_response(request)
+
+
+SESSION_TWO_FACTOR = "gw_2fa_needed"
+TWO_FACTOR_RECHECK_SECONDS = 300
+_TWO_FACTOR_EXEMPT = ("/accounts/2fa/", "/accounts/logout/", "/accounts/password/", "/static/", "/i18n/")
+
+
+class TwoFactorMiddleware:
+    """L3-CES1-04: the three administrators (and others when ``security.mfa_required_business`` says so, or
+    once they have enrolled) can do nothing but enrol or pass the second factor until the session is
+    verified by django-otp. Whether it is needed is rechecked every five minutes, not on every request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(_TWO_FACTOR_EXEMPT):
+            return self.get_response(request)
+        if user.is_verified():
+            return self.get_response(request)
+        now = int(time.time())
+        cached = request.session.get(SESSION_TWO_FACTOR)
+        if cached is None or now - int(cached[1]) > TWO_FACTOR_RECHECK_SECONDS:
+            from govworks.org.services import two_factor_needed
+
+            cached = [two_factor_needed(user=user), now]  # type: ignore[arg-type]
+            request.session[SESSION_TWO_FACTOR] = cached
+        if not cached[0]:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return HttpResponse('{"detail": "请先完成双因素认证"}', status=403, content_type="application/json")
+        return redirect(f"{reverse('two_factor_verify')}?next={request.path}")

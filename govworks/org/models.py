@@ -271,3 +271,80 @@ class IntegrityPledge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.year}年廉政承诺书"
+
+
+class AccountCode(models.Model):
+    """A one-time activation or reset code (等保: no administrator learns a password). Only its hash is kept;
+    the plain code is printed once on a sealed slip and used by the account holder on the public
+    “激活账户/重置密码” page. It expires after ``security.account_code_hours`` and works once."""
+
+    class Purpose(models.TextChoices):
+        ACTIVATE = "activate", "激活账户"
+        RESET = "reset", "重置密码"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT, related_name="account_codes"
+    )
+    purpose = models.CharField("用途", max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField("激活码摘要", max_length=200)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="开具人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("开具时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "激活码"
+        verbose_name_plural = "激活码"
+        ordering = ["-issued_at"]
+        indexes = [models.Index(fields=["user", "used_at", "revoked_at"], name="org_accountcode_open")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_purpose_display()}"
+
+
+class SecurityNotice(models.Model):
+    """An account-security fact put on a person's workbench (我的工作台) until read: an account opened, a
+    reset code issued or used, a role granted or revoked, two-factor reset. Sent to the account holder and
+    to the 安全审计员 of the account's agency and its superiors."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.PROTECT, related_name="security_notices"
+    )
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="涉及账号", on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="办理人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("事项", max_length=200)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已阅时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "账号安全提醒"
+        verbose_name_plural = "账号安全提醒"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="org_notice_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RecoveryCode(models.Model):
+    """A one-time two-factor recovery code (shown once at enrolment, stored hashed)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.PROTECT, related_name="recovery_codes"
+    )
+    code_hash = models.CharField("恢复码摘要", max_length=200)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "双因素恢复码"
+        verbose_name_plural = "双因素恢复码"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} 恢复码"

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from govworks.core.registry import NavItem, WorkItem, register_nav, register_workbench_provider
 from govworks.org import permissions as perms
-from govworks.org.models import IntegrityPledge, User
+from govworks.org.models import IntegrityPledge, SecurityNotice, User
 from govworks.org.roles import ADMIN_ROLES
 
 ORG = _("组织机构")
@@ -92,5 +92,23 @@ def lockout_work_items(user: User) -> list[WorkItem]:
     return [WorkItem(title=f"账号 {name} 已锁定，待核实解锁", url=reverse("org:lockout_list"), kind="安全") for name in locked]
 
 
+def security_notice_work_items(user: User) -> list[WorkItem]:
+    """Unread account-security notices (an account opened, a reset code issued or used, a role granted or
+    revoked): the account holder's and the 安全审计员's (one query)."""
+    if not user.is_authenticated:
+        return []
+    notices = list(SecurityNotice.objects.filter(recipient_id=user.pk, read_at__isnull=True).order_by("-created_at", "-id")[:20])
+    return [
+        WorkItem(
+            title=n.title,
+            url=reverse("org:notice_list"),
+            kind="账号安全",
+            detail=f"{timezone.localtime(n.created_at):%Y-%m-%d %H:%M}",
+        )
+        for n in notices
+    ]
+
+
 register_workbench_provider(pledge_work_items)
+register_workbench_provider(security_notice_work_items)
 register_workbench_provider(lockout_work_items)

@@ -18,9 +18,10 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from govworks.core.errors import DomainError
 from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
 from govworks.org.roles import ADMIN_ROLES, BUSINESS_ROLES, Role
 
@@ -37,6 +38,9 @@ AUDIT_PRUNE = "core.prune_audit_log"
 RULE_PARAMETER_EDIT = "core.edit_rule_parameter"
 RULE_PARAMETER_VIEW = "core.view_rule_parameter"
 CALENDAR_EDIT = "core.edit_working_calendar"
+ADMIN_ACCOUNT_RESET = "org.reset_admin_account"
+SECURITY_PARAMETER_EDIT = "org.edit_security_parameter"
+TWO_FACTOR_RESET = "org.reset_two_factor"
 
 ACTION_LABELS: dict[str, str] = {
     ORG_VIEW: "查看组织机构",
@@ -49,6 +53,9 @@ ACTION_LABELS: dict[str, str] = {
     RULE_PARAMETER_EDIT: "修改规则参数",
     RULE_PARAMETER_VIEW: "查看规则参数",
     CALENDAR_EDIT: "维护工作日历（法定节假日与调休上班）",
+    ADMIN_ACCOUNT_RESET: "重置管理员账号",
+    SECURITY_PARAMETER_EDIT: "修改安全参数",
+    TWO_FACTOR_RESET: "重置双因素认证",
 }
 
 _ROLE_ACTIONS: dict[str, set[str]] = defaultdict(set)
@@ -60,14 +67,34 @@ _ROLE_ACTIONS[Role.SYSTEM_ADMIN] |= {
     RULE_PARAMETER_VIEW,
     CALENDAR_EDIT,
 }
-_ROLE_ACTIONS[Role.SECURITY_ADMIN] |= {ORG_VIEW, ROLE_GRANT, ACCOUNT_UNLOCK}
+_ROLE_ACTIONS[Role.SECURITY_ADMIN] |= {
+    ORG_VIEW,
+    ROLE_GRANT,
+    ACCOUNT_UNLOCK,
+    ADMIN_ACCOUNT_RESET,
+    SECURITY_PARAMETER_EDIT,
+    TWO_FACTOR_RESET,
+    RULE_PARAMETER_VIEW,
+}
 _ROLE_ACTIONS[Role.AUDIT_ADMIN] |= {ORG_VIEW, AUDIT_VIEW, AUDIT_PRUNE}
 for _role in BUSINESS_ROLES:
     _ROLE_ACTIONS[_role] |= {ORG_VIEW, RULE_PARAMETER_VIEW}
 
 #: actions only administrators may hold (三员分立 keeps business roles out of them and vice versa)
 ADMIN_ACTIONS = frozenset(
-    {ORG_MANAGE, ROLE_GRANT, ACCOUNT_UNLOCK, PLEDGE_RECORD, AUDIT_VIEW, AUDIT_PRUNE, RULE_PARAMETER_EDIT, CALENDAR_EDIT}
+    {
+        ORG_MANAGE,
+        ROLE_GRANT,
+        ACCOUNT_UNLOCK,
+        PLEDGE_RECORD,
+        AUDIT_VIEW,
+        AUDIT_PRUNE,
+        RULE_PARAMETER_EDIT,
+        CALENDAR_EDIT,
+        ADMIN_ACCOUNT_RESET,
+        SECURITY_PARAMETER_EDIT,
+        TWO_FACTOR_RESET,
+    }
 )
 
 
@@ -229,6 +256,38 @@ def require(user: User | AnonymousUser | None, action: str, agency_id: int | Non
     if not can(user, action, agency_id):
         label = ACTION_LABELS.get(action, action)
         raise PermissionDenied(f"您在该单位没有“{label}”的权限")
+
+
+# ---------------------------------------------------------------- 三员分立: administrators do no business
+
+
+def _administrator_grant() -> Any:
+    return RoleGrant.objects.active().filter(user=OuterRef("pk"), role__in=ADMIN_ROLES)
+
+
+def is_administrator(person: User | AnonymousUser | None) -> bool:
+    """Does ``person`` hold an active 系统管理员/安全管理员/安全审计员 grant anywhere? (One query.)"""
+    pk = getattr(person, "pk", None)
+    if pk is None:
+        return False
+    return RoleGrant.objects.active().filter(user_id=pk, role__in=ADMIN_ROLES).exists()
+
+
+def business_people(queryset: QuerySet[User]) -> QuerySet[User]:
+    """``queryset`` without the three administrators: the one predicate every person picker for business
+    work (meeting members and chair, 责任人, approvers, leaders …) starts from."""
+    return queryset.exclude(Exists(_administrator_grant()))
+
+
+def require_business_person(person: User, *, duty: str, field: str | None = None) -> None:
+    """Refuse to assign ``person`` to business work (``duty``, e.g. “会议主持人”) when they are one of the
+    three administrators (三员分立). Services that put a person on business work call this."""
+    if is_administrator(person):
+        raise DomainError(
+            "org.administrator_no_business",
+            f"三员分立：{person.display_name} 是系统管理员/安全管理员/安全审计员，不能担任{duty}",
+            field=field,
+        )
 
 
 # ---------------------------------------------------------------- visible_to / access_* for this module

@@ -8,7 +8,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from govworks.org import permissions as perms
-from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
+from govworks.org.models import (
+    Agency,
+    Department,
+    ExternalOrganization,
+    IntegrityPledge,
+    Position,
+    RoleGrant,
+    SecurityNotice,
+    User,
+)
 
 
 def agency_list_visible_to(*, user: Any) -> QuerySet[Agency]:
@@ -116,3 +125,8 @@ def staff_without_pledge(*, user: Any, year: int, agency_id: int | None = None) 
     if agency_id:
         qs = qs.filter(agency_id=agency_id)
     return qs.order_by("agency__path", "username")
+
+
+def security_notices_of(*, user: Any) -> QuerySet[SecurityNotice]:
+    """The person's own account-security notices, newest first (nobody reads another's)."""
+    return SecurityNotice.objects.filter(recipient_id=user.pk).select_related("subject", "actor").order_by("-created_at", "-id")

@@ -7,24 +7,46 @@ import math
 import secrets
 import string
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from govworks.core.audit import audit_event_record, diff
 from govworks.core.audited import audited_create, audited_update, snapshot
 from govworks.core.errors import DomainError
 from govworks.core.models import NumberSequence, RuleParameter, WorkingCalendarDay
-from govworks.core.rule_parameters import parse_value
+from govworks.core.rule_parameters import parse_value, rule_value
 from govworks.org import permissions as perms
-from govworks.org.models import Agency, Department, ExternalOrganization, IntegrityPledge, Position, RoleGrant, User
+from govworks.org.models import (
+    AccountCode,
+    Agency,
+    Department,
+    ExternalOrganization,
+    IntegrityPledge,
+    Position,
+    RecoveryCode,
+    RoleGrant,
+    SecurityNotice,
+    User,
+)
 from govworks.org.roles import ADMIN_ROLES, Role
-from govworks.org.rules import agency_code_default, credit_code_problem, separation_of_duties_problem
+from govworks.org.rules import (
+    SECURITY_PARAMETER_BOUNDS,
+    account_code_normalised,
+    agency_code_default,
+    credit_code_problem,
+    security_parameter_problem,
+    separation_of_duties_problem,
+    two_factor_required,
+)
 
 
 def _validated(instance: Any, *, exclude: list[str] | None = None) -> None:
@@ -186,10 +208,72 @@ USER_FIELDS = ["username", "full_name", "phone", "email", "title", "department",
 
 
 def temporary_password() -> str:
-    """A random password that satisfies the policy (it must be changed at first sign-in)."""
+    """A random password that satisfies the policy (installation only: the three administrators' first
+    password, set by whoever installs the platform, changed at first sign-in)."""
     alphabet = string.ascii_letters + string.digits
     core = "".join(secrets.choice(alphabet) for _ in range(10))
     return f"Gw{core}#{secrets.randbelow(90) + 10}"
+
+
+#: letters and digits that cannot be misread on paper (no 0/O, 1/I/L)
+ACCOUNT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+ACCOUNT_CODE_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class AccountSlip:
+    """What the sealed print slip (密封单) carries. ``code`` exists only in this object: the database keeps
+    its hash, so the slip can be shown once and never again."""
+
+    user: User
+    purpose: str
+    code: str
+    expires_at: dt.datetime
+    issued_by: User | None
+
+    @property
+    def purpose_label(self) -> str:
+        return str(AccountCode.Purpose(self.purpose).label)
+
+
+def _account_code_hours(user: User) -> int:
+    try:
+        return int(rule_value("security.account_code_hours", agency=user.owner_agency))
+    except DomainError:
+        return 24
+
+
+def _auditors_of(user: User) -> list[User]:
+    """The 安全审计员 who watch ``user``'s account: of its agency and of every superior agency."""
+    agency = user.owner_agency
+    if agency is None:
+        return []
+    agency_ids = [agency.pk, *agency.ancestor_ids()]
+    return list(
+        User.objects.filter(
+            Exists(RoleGrant.objects.active().filter(user=OuterRef("pk"), role=Role.AUDIT_ADMIN, agency_id__in=agency_ids)),
+            is_active=True,
+        )
+    )
+
+
+def _notify(*, subject: User, actor: User | None, title: str) -> None:
+    """Put ``title`` on the workbench of the account holder and of the 安全审计员 who watch the account."""
+    recipients = {subject.pk: subject, **{a.pk: a for a in _auditors_of(subject)}}
+    SecurityNotice.objects.bulk_create(
+        [SecurityNotice(recipient=r, subject=subject, actor=actor, title=title[:200]) for r in recipients.values()]
+    )
+
+
+def _account_code_issue(*, actor: User | None, user: User, purpose: str) -> AccountSlip:
+    """Void the account's open codes and issue a new one; only its hash is stored."""
+    now = timezone.now()
+    AccountCode.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    code = "".join(secrets.choice(ACCOUNT_CODE_ALPHABET) for _ in range(ACCOUNT_CODE_LENGTH))
+    expires_at = now + dt.timedelta(hours=_account_code_hours(user))
+    AccountCode.objects.create(user=user, purpose=purpose, code_hash=make_password(code), issued_by=actor, expires_at=expires_at)
+    grouped = "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    return AccountSlip(user=user, purpose=purpose, code=grouped, expires_at=expires_at, issued_by=actor)
 
 
 def user_create(
@@ -199,14 +283,18 @@ def user_create(
     external_org: ExternalOrganization | None = None,
     username: str,
     full_name: str,
-    password: str | None = None,
     **fields: Any,
-) -> tuple[User, str]:
-    """Open an account for an agency's staff member or an external company's. Returns (user, initial password).
+) -> tuple[User, AccountSlip]:
+    """Open an account for an agency's staff member or an external company's. Returns (user, sealed slip).
 
-    The account must change its password at first sign-in. The 系统管理员 of the agency (or of the agency
-    that registered the external company) opens it.
+    Nobody but the account holder ever knows its password: the account starts with none (unusable), and
+    the slip carries a one-time activation code with which the holder chooses a password on the public
+    “激活账户” page. The 系统管理员 of the agency (or of the agency that registered the company) opens it;
+    the opening is put on the workbench of the holder and of the 安全审计员.
     """
+    unexpected = sorted(set(fields) - set(USER_FIELDS))
+    if unexpected:  # above all no ``password``: an administrator never chooses another person's password
+        raise TypeError(f"user_create() got unexpected fields: {', '.join(unexpected)}")
     owner_agency_id = agency.pk if agency is not None else (external_org.registered_by_id if external_org else None)
     perms.require(actor, perms.ORG_MANAGE, owner_agency_id)
     if (agency is None) == (external_org is None):
@@ -214,23 +302,23 @@ def user_create(
     department = fields.get("department")
     if department is not None and (agency is None or department.agency_id != agency.pk):
         raise DomainError("org.user_department", "所选科室不属于该单位", field="department")
-    initial = password or temporary_password()
     with transaction.atomic():
         user = User(username=username, full_name=full_name, agency=agency, external_org=external_org, **fields)
         user.must_change_password = True
-        validate_password(initial, user)
-        user.set_password(initial)
+        user.set_unusable_password()
         _validated(user, exclude=["password"])
         user.save()
+        slip = _account_code_issue(actor=actor, user=user, purpose=AccountCode.Purpose.ACTIVATE)
         audit_event_record(
             actor=actor,
             action="org.user.create",
             obj=user,
             agency=agency or (external_org.registered_by if external_org else None),
-            summary=f"开设账号 {username}（{full_name}）",
+            summary=f"开设账号 {username}（{full_name}），开具并显示激活码密封单，有效至 {timezone.localtime(slip.expires_at):%Y-%m-%d %H:%M}",
             changes=diff({}, snapshot(user, USER_FIELDS)),
         )
-    return user, initial
+        _notify(subject=user, actor=actor, title=f"{actor.display_name} 开设了账号 {username}（{full_name}），已开具激活码密封单")
+    return user, slip
 
 
 def _check_user_department(user: User) -> None:
@@ -256,25 +344,101 @@ def user_update(*, actor: User, user: User, **fields: Any) -> User:
     )
 
 
-def user_password_reset(*, actor: User, user: User) -> str:
-    """Give an account a new temporary password (must be changed at next sign-in). Returns it once."""
-    perms.require(actor, perms.ORG_MANAGE, user.owner_agency_id)
+def user_password_reset(*, actor: User, user: User) -> AccountSlip:
+    """Issue a one-time reset code (sealed slip) for an account; nobody is shown a password.
+
+    A business account is reset by the 系统管理员 of its agency; an administrator's account (三员) only by
+    the 安全管理员, and the 安全审计员 are told. The current password keeps working until the holder uses
+    the code, so a reset neither lets the person who made it in nor locks the holder out. Nobody resets
+    their own account (they use “修改密码”). Every reset goes on the holder's and the auditors' workbench.
+    """
     if user.pk == actor.pk:
         raise DomainError("org.password_self_reset", "不能重置自己的密码，请使用“修改密码”")
-    initial = temporary_password()
+    target_is_admin = perms.is_administrator(user)
+    if target_is_admin:
+        if not perms.can(actor, perms.ADMIN_ACCOUNT_RESET, user.owner_agency_id):
+            raise PermissionDenied("管理员账号（系统管理员、安全管理员、安全审计员）只能由安全管理员重置")
+    else:
+        perms.require(actor, perms.ORG_MANAGE, user.owner_agency_id)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        user.set_password(initial)
-        user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
+        slip = _account_code_issue(actor=actor, user=user, purpose=AccountCode.Purpose.RESET)
+        kind = "管理员账号" if target_is_admin else "账号"
         audit_event_record(
             actor=actor,
             action="org.user.password_reset",
             obj=user,
             agency=user.owner_agency,
-            summary=f"重置账号 {user.username} 的密码",
+            summary=f"为{kind} {user.username} 开具并显示密码重置码密封单，有效至 {timezone.localtime(slip.expires_at):%Y-%m-%d %H:%M}",
         )
-    return initial
+        _notify(
+            subject=user,
+            actor=actor,
+            title=f"{actor.display_name} 为{kind} {user.username}（{user.display_name}）开具了密码重置码",
+        )
+    return slip
+
+
+ACCOUNT_CODE_REFUSED = "用户名或激活码不正确，或激活码已使用、已作废、已过期"
+
+
+def account_code_redeem(*, username: str, code: str, new_password: str, otp_token: str = "") -> User:
+    """The account holder uses the code of a sealed slip to choose their own password (public page).
+
+    Refuses, with one message that reveals nothing about the account: an unknown or disabled account, a
+    wrong, used, voided or expired code. An account with two-factor authentication also needs its current
+    dynamic code: a reset restores the password, never the second factor. The password policy applies.
+    The code works once; every attempt is in the audit trail.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    normalised = account_code_normalised(code)
+    now = timezone.now()
+    user = User.objects.filter(username=username, is_active=True).select_related("agency").first()
+    match: AccountCode | None = None
+    if user is not None and normalised:
+        for row in AccountCode.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now):
+            if check_password(normalised, row.code_hash):
+                match = row
+                break
+    if user is None or match is None:
+        audit_event_record(
+            actor=None,
+            action="auth.account_code_failed",
+            obj=user,
+            agency=user.owner_agency if user else None,
+            summary=f"账号 {username[:150]} 激活/重置失败（激活码不正确或已失效）",
+        )
+        raise DomainError("org.account_code_invalid", ACCOUNT_CODE_REFUSED, field="code")
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    if devices and not any(d.verify_token(otp_token.strip()) for d in devices):
+        raise DomainError("org.account_code_otp", "该账号已启用双因素认证，请同时输入动态验证码（6位）", field="otp_token")
+    validate_password(new_password, user)
+    with transaction.atomic():
+        row = AccountCode.objects.select_for_update().get(pk=match.pk)
+        if row.used_at is not None or row.revoked_at is not None:
+            raise DomainError("org.account_code_invalid", ACCOUNT_CODE_REFUSED, field="code")
+        row.used_at = now
+        row.save(update_fields=["used_at"])
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.password_changed_at = now
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        label = "激活码" if row.purpose == AccountCode.Purpose.ACTIVATE else "重置码"
+        audit_event_record(
+            actor=user,
+            action="auth.account_code_redeem",
+            obj=user,
+            agency=user.owner_agency,
+            summary=f"{user.display_name} 使用{label}设置了本人密码",
+        )
+        _notify(subject=user, actor=user, title=f"账号 {user.username}（{user.display_name}）已使用{label}设置本人密码")
+    return user
+
+
+def security_notice_read(*, actor: User) -> int:
+    """The person marks every security notice on their workbench as read. Returns how many."""
+    return SecurityNotice.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def user_password_change(*, user: User, old_password: str, new_password: str) -> None:
@@ -306,6 +470,156 @@ def account_unlock(*, actor: User, user: User) -> int:
             agency=user.owner_agency,
             summary=f"解锁账号 {user.username}",
             changes={"cleared_attempts": removed},
+        )
+    return int(removed)
+
+
+def account_unlock_on_server(*, username: str, operator: str, reason: str) -> int:
+    """Lift a lockout from the server console (``manage.py unlock_account``): the way back in when the
+    安全管理员 themselves are locked out. Needs a reason; recorded with the operating-system user."""
+    from axes.utils import reset
+
+    if not reason.strip():
+        raise DomainError("org.unlock_reason", "请用 --reason 说明解锁原因")
+    user = User.objects.filter(username=username).select_related("agency").first()
+    if user is None:
+        raise DomainError("org.unlock_unknown", f"没有账号 {username}")
+    with transaction.atomic():
+        removed = int(reset(username=username))
+        audit_event_record(
+            actor=None,
+            action="auth.unlock_on_server",
+            obj=user,
+            agency=user.owner_agency,
+            summary=f"服务器命令行解锁账号 {username}（操作系统用户 {operator}）",
+            changes={"cleared_attempts": removed},
+            reason=reason,
+        )
+        _notify(subject=user, actor=None, title=f"账号 {username} 已在服务器命令行解锁（操作系统用户 {operator}）")
+    return removed
+
+
+# ---------------------------------------------------------------------------------------- two-factor (TOTP)
+
+RECOVERY_CODE_COUNT = 10
+
+
+def two_factor_needed(*, user: User) -> bool:
+    """Does ``user`` have to pass the second factor? (See :func:`rules.two_factor_required`; three queries.)"""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    try:
+        business = bool(rule_value("security.mfa_required_business", agency=user.owner_agency))
+    except DomainError:
+        business = False
+    return two_factor_required(
+        is_administrator=perms.is_administrator(user),
+        business_required=business,
+        enrolled=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    )
+
+
+def two_factor_enrol_start(*, user: User) -> Any:
+    """Begin enrolment: a fresh unconfirmed TOTP device with a random secret (earlier unconfirmed ones go).
+    Refused when the person already has a confirmed device (the 安全管理员 resets it first)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise DomainError("org.two_factor_enrolled", "您已启用双因素认证；如更换手机，请联系安全管理员重置")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="动态口令（TOTP）", confirmed=False)
+
+
+def two_factor_enrol_confirm(*, user: User, token: str) -> list[str]:
+    """Finish enrolment with the first dynamic code the app shows. Returns ten one-time recovery codes,
+    shown once; only their hashes are kept."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-id").first()
+        if device is None:
+            raise DomainError("org.two_factor_no_enrolment", "请先打开“启用双因素认证”页面获取密钥", field="token")
+        if not device.verify_token(token.strip()):
+            raise DomainError("org.two_factor_token", "动态验证码不正确，请核对手机时间后输入当前显示的6位数字", field="token")
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        RecoveryCode.objects.filter(user=user).delete()
+        codes = ["".join(secrets.choice(ACCOUNT_CODE_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]
+        RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=make_password(c)) for c in codes])
+        audit_event_record(
+            actor=user, action="auth.two_factor_enrol", obj=user, agency=user.owner_agency, summary="启用双因素认证（TOTP）"
+        )
+        _notify(subject=user, actor=user, title=f"账号 {user.username}（{user.display_name}）启用了双因素认证")
+    return [f"{c[:5]}-{c[5:]}" for c in codes]
+
+
+def two_factor_verify(*, user: User, token: str) -> Any:
+    """Check the second factor at sign-in: the current TOTP code, or one unused recovery code (then spent).
+    Returns the device to mark the session verified with; refuses a wrong code (the device throttles
+    repeated failures)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        raise DomainError("org.two_factor_not_enrolled", "您尚未启用双因素认证", field="token")
+    token = token.strip()
+    if token.isdigit() and len(token) == 6:
+        if device.verify_token(token):
+            audit_event_record(
+                actor=user, action="auth.two_factor_pass", obj=user, agency=user.owner_agency, summary="通过双因素认证"
+            )
+            return device
+    else:
+        normalised = account_code_normalised(token)
+        with transaction.atomic():
+            for row in RecoveryCode.objects.select_for_update().filter(user=user, used_at__isnull=True):
+                if check_password(normalised, row.code_hash):
+                    row.used_at = timezone.now()
+                    row.save(update_fields=["used_at"])
+                    left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+                    audit_event_record(
+                        actor=user,
+                        action="auth.two_factor_recovery",
+                        obj=user,
+                        agency=user.owner_agency,
+                        summary=f"使用恢复码通过双因素认证（剩余 {left} 个）",
+                    )
+                    _notify(subject=user, actor=user, title=f"账号 {user.username} 使用了一个双因素恢复码（剩余 {left} 个）")
+                    return device
+    audit_event_record(
+        actor=user,
+        action="auth.two_factor_failed",
+        obj=user,
+        agency=user.owner_agency,
+        summary="双因素认证失败（动态验证码错误）",
+    )
+    raise DomainError("org.two_factor_token", "动态验证码或恢复码不正确", field="token")
+
+
+def two_factor_reset(*, actor: User, user: User, reason: str) -> int:
+    """Remove a person's TOTP device and recovery codes (lost phone): the 安全管理员 of the account's agency
+    only, never their own, with a reason; the person enrols again at next sign-in. Returns devices removed."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if user.pk == actor.pk:
+        raise DomainError("org.two_factor_self_reset", "不能重置自己的双因素认证，请由其他安全管理员办理")
+    perms.require(actor, perms.TWO_FACTOR_RESET, user.owner_agency_id)
+    if not reason.strip():
+        raise DomainError("org.two_factor_reason", "请填写重置原因（如手机遗失）", field="reason")
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        audit_event_record(
+            actor=actor,
+            action="auth.two_factor_reset",
+            obj=user,
+            agency=user.owner_agency,
+            summary=f"重置账号 {user.username} 的双因素认证",
+            reason=reason,
+        )
+        _notify(
+            subject=user, actor=actor, title=f"{actor.display_name} 重置了账号 {user.username}（{user.display_name}）的双因素认证"
         )
     return int(removed)
 
@@ -404,6 +718,11 @@ def role_grant(*, actor: User, user: User, agency: Agency, role: str, note: str 
             changes={"role": {"before": None, "after": role}},
             reason=note,
         )
+        _notify(
+            subject=user,
+            actor=actor,
+            title=f"{actor.display_name} 授予 {user.display_name} {agency.name}“{Role(role).label}”角色",
+        )
     perms.forget_cached_scope(user)
     return grant
 
@@ -430,6 +749,11 @@ def role_revoke(*, actor: User, grant: RoleGrant, reason: str) -> RoleGrant:
             summary=f"撤销 {grant.user.display_name} 的“{grant.get_role_display()}”角色",
             changes={"role": {"before": grant.role, "after": None}},
             reason=reason,
+        )
+        _notify(
+            subject=grant.user,
+            actor=actor,
+            title=f"{actor.display_name} 撤销了 {grant.user.display_name} {grant.agency.name}“{grant.get_role_display()}”角色",
         )
     perms.forget_cached_scope(grant.user)
     return grant
@@ -489,6 +813,11 @@ def _check_parameter_value(row: RuleParameter, value: str) -> str:
         raise DomainError(
             "core.rule_parameter_value", f"“{row.name}”的取值“{value}”不是有效的{row.get_value_type_display()}", field="value"
         ) from None
+    bounds = SECURITY_PARAMETER_BOUNDS.get(row.key)
+    if bounds is not None and isinstance(parsed, int):
+        problem = security_parameter_problem(name=row.name, value=parsed, bounds=bounds)
+        if problem:
+            raise DomainError("org.security_parameter_bounds", problem, field="value")
     if isinstance(parsed, Decimal) and not parsed.is_finite():
         raise DomainError("core.rule_parameter_value", f"“{row.name}”的取值“{value}”不是有限的数值", field="value")
     if row.value_type == RuleParameter.ValueType.BOOLEAN and value not in ("true", "false"):
@@ -498,6 +827,14 @@ def _check_parameter_value(row: RuleParameter, value: str) -> str:
     if row.value_type in (RuleParameter.ValueType.AMOUNT, RuleParameter.ValueType.INTEGER) and parsed < 0:  # type: ignore[operator]
         raise DomainError("core.rule_parameter_value", f"“{row.name}”不能为负数（填写的是 {value}）", field="value")
     return value
+
+
+def parameter_edit_action(key: str) -> tuple[str, str]:
+    """Who owns a parameter: the security parameters (``security.*``: password, lockout, session, codes,
+    two-factor) belong to the 安全管理员 (等保 安全管理中心·安全管理), every other rule to the 系统管理员."""
+    if key.startswith("security."):
+        return perms.SECURITY_PARAMETER_EDIT, "安全管理员"
+    return perms.RULE_PARAMETER_EDIT, "系统管理员"
 
 
 def rule_parameter_set(
@@ -511,8 +848,9 @@ def rule_parameter_set(
 ) -> RuleParameter:
     """Set ``key`` from ``effective_from`` on, for ``agency`` (agency scope) or the deployment (agency None).
 
-    Deployment values may be set only by a 系统管理员 of a top agency; agency values by that agency's
-    系统管理员. The earlier value stays on record, closed the day before; the audit trail keeps both.
+    Deployment values may be set only by an owner (see :func:`parameter_edit_action`) in a top agency;
+    agency values by that agency's owner. Security parameters must stay within the 等保 baseline
+    (``SECURITY_PARAMETER_BOUNDS``). The earlier value stays on record, closed the day before; the audit trail keeps both.
     """
     if not reason.strip():
         raise DomainError("core.rule_parameter_reason", "请填写调整依据或原因", field="reason")
@@ -523,12 +861,13 @@ def rule_parameter_set(
             f"生效日期不能早于今天（{today:%Y-%m-%d}）：规则不得追溯调整，已发生的事项按当时的规则办理",
             field="effective_from",
         )
+    action, owner = parameter_edit_action(key)
     if agency is None:
         top_ids = set(Agency.objects.filter(parent__isnull=True).values_list("id", flat=True))
-        if not (perms.agency_ids_where(actor, perms.RULE_PARAMETER_EDIT) & top_ids):
-            raise PermissionDenied("只有顶级单位的系统管理员可以修改全平台规则参数")
+        if not (perms.agency_ids_where(actor, action) & top_ids):
+            raise PermissionDenied(f"只有顶级单位的{owner}可以修改全平台{'安全参数' if owner == '安全管理员' else '规则参数'}")
     else:
-        perms.require(actor, perms.RULE_PARAMETER_EDIT, agency.pk)
+        perms.require(actor, action, agency.pk)
     with transaction.atomic():
         template = RuleParameter.objects.filter(key=key, scope=RuleParameter.Scope.DEPLOYMENT).order_by("-effective_from").first()
         if template is None:

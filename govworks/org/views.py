@@ -275,6 +275,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "positions": list(person.positions.select_related("agency", "department")),
             "recent": duties_record_of(user=person, limit=15),
             "can_manage": perms.can(request.user, perms.ORG_MANAGE, owner_agency),
+            "can_reset": perms.can(
+                request.user,
+                perms.ADMIN_ACCOUNT_RESET if perms.is_administrator(person) else perms.ORG_MANAGE,
+                owner_agency,
+            ),
+            "can_reset_2fa": perms.can(request.user, perms.TWO_FACTOR_RESET, owner_agency),
             "can_unlock": perms.can(request.user, perms.ACCOUNT_UNLOCK, owner_agency),
             "attempt": locked,
         },
@@ -290,14 +296,14 @@ def user_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = call_service(form, lambda: services.user_create(actor=_me(request), agency=agency, **form.cleaned_data))
         if result:
-            person, initial = result
-            return render(request, "org/user_created.html", {"person": person, "initial": initial})
+            person, slip = result
+            return render(request, "org/user_created.html", {"person": person, "slip": slip})
     return _form_page(
         request,
         form,
         title=f"开设账号：{agency.name}",
         back=reverse("org:agency_detail", args=[agency.pk]),
-        note="账号开设后生成初始密码，仅显示一次；首次登录须修改密码。",
+        note="账号开设后开具一次性激活码密封单（只印在打印件上，仅此一次），由本人自行设置密码；系统不向任何人显示密码。",
     )
 
 
@@ -310,8 +316,8 @@ def external_user_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = call_service(form, lambda: services.user_create(actor=_me(request), external_org=org, **form.cleaned_data))
         if result:
-            person, initial = result
-            return render(request, "org/user_created.html", {"person": person, "initial": initial})
+            person, slip = result
+            return render(request, "org/user_created.html", {"person": person, "slip": slip})
     return _form_page(
         request, form, title=f"开设外部人员账号：{org.name}", back=reverse("org:external_org_detail", args=[org.pk])
     )
@@ -336,11 +342,40 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     person = perms.access_user(request.user, pk)
     try:
-        initial = services.user_password_reset(actor=_me(request), user=person)
+        slip = services.user_password_reset(actor=_me(request), user=person)
     except DomainError as err:
         messages.error(request, err.message)
         return redirect("org:user_detail", pk=person.pk)
-    return render(request, "org/user_created.html", {"person": person, "initial": initial, "reset": True})
+    return render(request, "org/user_created.html", {"person": person, "slip": slip, "reset": True})
+
+
+@never_cache
+@login_required
+@require_POST
+def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """安全管理员: remove a person's TOTP device and recovery codes (lost phone), with a reason."""
+    person = perms.access_user(request.user, pk)
+    try:
+        services.two_factor_reset(actor=_me(request), user=person, reason=str(request.POST.get("reason", ""))[:200])
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, f"已重置 {person.display_name} 的双因素认证，本人下次登录须重新启用。")
+    return redirect("org:user_detail", pk=person.pk)
+
+
+# ---------------------------------------------------------------------------------------- security notices
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """My account-security notices (openings, reset codes, grants …); POST marks them read."""
+    me = _me(request)
+    if request.method == "POST":
+        count = services.security_notice_read(actor=me)
+        messages.success(request, f"已将 {count} 条账号安全提醒标记为已阅。")
+        return redirect("org:notice_list")
+    return render(request, "org/notice_list.html", {"page": _page(request, selectors.security_notices_of(user=me))})
 
 
 # ---------------------------------------------------------------------------------------- external organisations
@@ -604,6 +639,7 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "agency": agency,
             "can_edit": perms.can_anywhere(me, perms.RULE_PARAMETER_EDIT),
+            "can_edit_security": perms.can_anywhere(me, perms.SECURITY_PARAMETER_EDIT),
         },
     )
 
@@ -611,9 +647,10 @@ def parameter_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def parameter_edit(request: HttpRequest, key: str) -> HttpResponse:
     me = _me(request)
-    editable = perms.agency_ids_where(me, perms.RULE_PARAMETER_EDIT)
+    action, owner = services.parameter_edit_action(key)
+    editable = perms.agency_ids_where(me, action)
     if not editable:
-        raise PermissionDenied("只有系统管理员可以修改规则参数")
+        raise PermissionDenied(f"只有{owner}可以修改该项参数")
     try:
         parameter = rule_parameter_effective(key)
     except DomainError:

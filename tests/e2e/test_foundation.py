@@ -22,6 +22,26 @@ def sign_in(watch: Any, base: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click(".page-body button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if "/accounts/2fa/" in page.url:
+        pass_second_factor(watch, username)
+
+
+def pass_second_factor(watch: Any, username: str) -> None:
+    """The three administrators enrol in (first time) or pass two-factor sign-in with a real TOTP code."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page = watch.page
+    device = TOTPDevice.objects.filter(user__username=username).order_by("-id").first()
+    assert device is not None, f"{username}: no TOTP device"
+    enrolling = "/enrol/" in page.url
+    page.fill("#id_token", f"{TOTP(device.bin_key).token():06d}")
+    page.click(".page-body button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    if enrolling:
+        assert page.locator("[data-testid=recovery-codes] li").count() == 10
+        page.click("text=我已妥善保存，进入工作台")
+        page.wait_for_load_state("networkidle")
 
 
 def clear_forced_change(*usernames: str) -> None:

@@ -18,6 +18,7 @@ from govworks.construction.services.lights import site_locked
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.org.models import User
+from govworks.org.permissions import require_business_person
 from govworks.projects.models import Project
 
 
@@ -62,6 +63,7 @@ def meeting_record(
             raise DomainError("construction.action_text", "督办事项须写明内容", field="actions")
         if not _may_own(owner, project):
             raise DomainError("construction.action_owner", f"{owner.display_name}不是本项目参建单位人员", field="actions")
+        require_business_person(owner, duty="督办事项责任人", field="actions")
         if a["due_on"] < held_on:
             raise DomainError("construction.action_due", f"督办事项“{a['text']}”的期限早于会议日期", field="actions")
     with transaction.atomic():

@@ -21,6 +21,7 @@ from govworks.construction.services.lights import project_light_evaluate, site_l
 from govworks.core.audit import audit_event_record, diff
 from govworks.core.errors import DomainError
 from govworks.org.models import User
+from govworks.org.permissions import require_business_person
 from govworks.projects.models import Project, Stage
 
 HUNDRED = Decimal(100)
@@ -54,9 +55,11 @@ def site_configure(
     belong to the project's agency. The contractor and the supervisor are not chosen here: they are the
     parties of the project's signed contracts (``selectors.parties``)."""
     _keeper(actor, project)
-    for who, name in ((liaison, "liaison"), (leader, "leader")):
+    for who, name, duty in ((liaison, "liaison", "项目联络员"), (leader, "leader", "责任领导（红灯约谈）")):
         if who is not None and who.agency_id != project.agency_id:
             raise DomainError("construction.site_person", f"{who.display_name}不是本单位人员", field=name)
+        if who is not None:
+            require_business_person(who, duty=duty, field=name)
     if (latitude is None) != (longitude is None):
         raise DomainError("construction.site_position", "经度和纬度须同时填写", field="latitude")
     if radius_m < 50 or radius_m > 20000:

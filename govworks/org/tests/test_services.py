@@ -396,7 +396,7 @@ def test_temporary_passwords_meet_the_policy(world):
 def test_user_create_for_an_agency(world):
     dept = DepartmentFactory(agency=world.sub, name="综合科")
     seq = last_seq()
-    user, initial = services.user_create(
+    user, slip = services.user_create(
         actor=world.sysadmin,
         agency=world.sub,
         username="zhangsan",
@@ -413,18 +413,15 @@ def test_user_create_for_an_agency(world):
         "张三",
         "科员",
     )
+    # nobody knows a password: the account has none until its holder uses the activation code
     assert user.must_change_password is True
-    assert user.check_password(initial)
-    assert password_problems(initial, username="zhangsan", min_length=8, min_classes=3) == []
+    assert user.has_usable_password() is False
+    assert (slip.purpose, len(slip.code), slip.issued_by) == ("activate", 14, world.sysadmin)
     [event] = new_events(seq)
-    assert (event.action, event.actor_id, event.agency_id, event.summary) == (
-        "org.user.create",
-        world.sysadmin.pk,
-        world.sub.pk,
-        "开设账号 zhangsan（张三）",
-    )
+    assert (event.action, event.actor_id, event.agency_id) == ("org.user.create", world.sysadmin.pk, world.sub.pk)
+    assert event.summary.startswith("开设账号 zhangsan（张三），开具并显示激活码密封单，有效至 ")
     assert event.changes["department"] == {"before": None, "after": dept.pk}  # foreign keys as ids
-    assert initial not in str(event.changes)  # the password is never written to the log
+    assert slip.code not in str(event.changes) and slip.code not in event.summary  # the code is never written to the log
 
 
 def test_user_create_for_an_external_company(world):
@@ -435,24 +432,14 @@ def test_user_create_for_an_external_company(world):
     assert (event.action, event.agency_id) == ("org.user.create", world.city.pk)
 
 
-def test_user_create_with_given_password(world):
-    user, initial = services.user_create(
-        actor=world.sysadmin, agency=world.city, username="lisi", full_name="李四", password="Linjiang#2026"
-    )
-    assert initial == "Linjiang#2026"
-    assert User.objects.get(pk=user.pk).check_password("Linjiang#2026")
-
-
-def test_user_create_with_weak_password_changes_nothing(world):
-    err = refused(
-        lambda: services.user_create(actor=world.sysadmin, agency=world.city, username="lisi", full_name="李四", password="abc"),
-        ValidationError,
-    )
-    assert err.messages == [
-        "密码长度不少于8位（当前3位）",
-        "密码须包含大写字母、小写字母、数字、特殊字符中的至少3类（当前1类）",
-        "这个密码太常见了。",
-    ]
+def test_user_create_takes_no_password_from_the_administrator(world):
+    """Given the 系统管理员, when he tries to open an account with a password of his choosing, then the service
+    has no such parameter (an administrator never knows another person's password) and nothing is created."""
+    with pytest.raises(TypeError):
+        services.user_create(  # type: ignore[call-arg]
+            actor=world.sysadmin, agency=world.city, username="lisi", full_name="李四", password="Linjiang#2026"
+        )
+    assert not User.objects.filter(username="lisi").exists()
 
 
 def test_user_create_with_department_of_another_agency(world):
@@ -603,21 +590,18 @@ def test_external_org_update_cannot_change_the_registering_agency(world):
 
 
 def test_user_password_reset(world):
+    """Given 蔡芸's account, when the 系统管理员 resets it, then he gets a sealed reset code (not a password), her
+    password is untouched until she uses the code, and the event names him."""
     old_hash = User.objects.get(pk=world.sub_pm.pk).password
     seq = last_seq()
-    initial = services.user_password_reset(actor=world.sysadmin, user=world.sub_pm)
+    slip = services.user_password_reset(actor=world.sysadmin, user=world.sub_pm)
     person = User.objects.get(pk=world.sub_pm.pk)
-    assert person.password != old_hash
-    assert person.check_password(initial) and not person.check_password(PASSWORD)
-    assert person.must_change_password is True
+    assert person.password == old_hash and person.check_password(PASSWORD)
+    assert (slip.purpose, slip.user.pk) == ("reset", world.sub_pm.pk)
     [event] = new_events(seq)
-    assert (event.action, event.actor_id, event.agency_id, event.summary) == (
-        "org.user.password_reset",
-        world.sysadmin.pk,
-        world.sub.pk,
-        "重置账号 caiyun 的密码",
-    )
-    assert initial not in str(event.changes)
+    assert (event.action, event.actor_id, event.agency_id) == ("org.user.password_reset", world.sysadmin.pk, world.sub.pk)
+    assert event.summary.startswith("为账号 caiyun 开具并显示密码重置码密封单，有效至 ")
+    assert slip.code not in str(event.changes) and slip.code not in event.summary
 
 
 def test_user_password_reset_of_oneself_refused(world):
@@ -1230,20 +1214,20 @@ def param_rows(key: str) -> list[tuple[Any, ...]]:
 
 
 def test_rule_parameter_set_for_an_agency_closes_nothing_and_keeps_deployment(world):
-    key = "security.lockout_failures"
+    key = "perf.grade_excellent_min"
     seq = last_seq()
     start = timezone.localdate()
     row = services.rule_parameter_set(
-        actor=world.sysadmin, key=key, value="6", effective_from=start, agency=world.sub, reason="市局文件〔2026〕1号"
+        actor=world.sysadmin, key=key, value="92", effective_from=start, agency=world.sub, reason="市局文件〔2026〕1号"
     )
     assert (row.scope, row.agency_id, row.value, row.status, row.name) == (
         "agency",
         world.sub.pk,
-        "6",
+        "92",
         "D",
-        "连续登录失败锁定次数",
+        "绩效等级“优”最低分",
     )
-    assert param_rows(key) == [("agency", world.sub.pk, "6", start, None), ("deployment", None, "5", dt.date(2000, 1, 1), None)]
+    assert param_rows(key) == [("agency", world.sub.pk, "92", start, None), ("deployment", None, "90", dt.date(2000, 1, 1), None)]
     [event] = new_events(seq)
     assert (event.action, event.actor_id, event.agency_id, event.reason) == (
         "core.rule_parameter.set",
@@ -1252,25 +1236,25 @@ def test_rule_parameter_set_for_an_agency_closes_nothing_and_keeps_deployment(wo
         "市局文件〔2026〕1号",
     )
     assert event.changes == {
-        "value": {"before": None, "after": "6"},
+        "value": {"before": None, "after": "92"},
         "effective_from": {"before": None, "after": start.isoformat()},
     }
 
 
 def test_rule_parameter_set_for_the_deployment_closes_the_previous_value(world):
-    key = "security.lockout_failures"
+    key = "perf.grade_excellent_min"
     start = timezone.localdate()
-    services.rule_parameter_set(actor=world.sysadmin, key=key, value="4", effective_from=start, agency=None, reason="等保整改")
+    services.rule_parameter_set(actor=world.sysadmin, key=key, value="88", effective_from=start, agency=None, reason="等保整改")
     assert param_rows(key) == [
-        ("deployment", None, "5", dt.date(2000, 1, 1), start - dt.timedelta(days=1)),
-        ("deployment", None, "4", start, None),
+        ("deployment", None, "90", dt.date(2000, 1, 1), start - dt.timedelta(days=1)),
+        ("deployment", None, "88", start, None),
     ]
     # the same day again updates the row in place
-    services.rule_parameter_set(actor=world.sysadmin, key=key, value="3", effective_from=start, agency=None, reason="再调整")
-    assert param_rows(key)[-1] == ("deployment", None, "3", start, None)
+    services.rule_parameter_set(actor=world.sysadmin, key=key, value="85", effective_from=start, agency=None, reason="再调整")
+    assert param_rows(key)[-1] == ("deployment", None, "85", start, None)
     assert [e.changes["value"] for e in AuditEvent.objects.filter(action="core.rule_parameter.set").order_by("seq")] == [
-        {"before": "5", "after": "4"},
-        {"before": "4", "after": "3"},
+        {"before": "90", "after": "88"},
+        {"before": "88", "after": "85"},
     ]
 
 
@@ -1278,8 +1262,8 @@ def test_rule_parameter_deployment_value_by_a_subordinate_admin_refused(world):
     refused(
         lambda: services.rule_parameter_set(
             actor=world.sub_sysadmin,
-            key="security.lockout_failures",
-            value="6",
+            key="perf.grade_excellent_min",
+            value="92",
             effective_from=timezone.localdate(),
             agency=None,
             reason="x",
@@ -1294,8 +1278,8 @@ def test_rule_parameter_for_the_city_refused(world, who):
     denied(
         lambda: services.rule_parameter_set(
             actor=getattr(world, who),
-            key="security.lockout_failures",
-            value="6",
+            key="perf.grade_excellent_min",
+            value="92",
             effective_from=timezone.localdate(),
             agency=world.city,
             reason="x",
@@ -1308,8 +1292,8 @@ def test_rule_parameter_needs_a_reason(world):
     refused(
         lambda: services.rule_parameter_set(
             actor=world.sysadmin,
-            key="security.lockout_failures",
-            value="6",
+            key="perf.grade_excellent_min",
+            value="92",
             effective_from=timezone.localdate(),
             agency=world.city,
             reason=" ",
@@ -1322,7 +1306,12 @@ def test_rule_parameter_needs_a_reason(world):
 def test_rule_parameter_unknown_key(world):
     refused(
         lambda: services.rule_parameter_set(
-            actor=world.sysadmin, key="no.such.key", value="6", effective_from=timezone.localdate(), agency=world.city, reason="x"
+            actor=world.sysadmin,
+            key="no.such.key",
+            value="92",
+            effective_from=timezone.localdate(),
+            agency=world.city,
+            reason="x",
         ),
         code="core.rule_parameter_unknown",
         message="没有规则参数 no.such.key",
@@ -1332,8 +1321,8 @@ def test_rule_parameter_unknown_key(world):
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("security.lockout_failures", "五", "“连续登录失败锁定次数”的取值“五”不是有效的整数"),
-        ("security.lockout_failures", "-1", "“连续登录失败锁定次数”不能为负数（填写的是 -1）"),
+        ("perf.grade_excellent_min", "五", "“绩效等级“优”最低分”的取值“五”不是有效的整数"),
+        ("perf.grade_excellent_min", "-1", "“绩效等级“优”最低分”不能为负数（填写的是 -1）"),
         ("qdep.max_ratio", "120", "“质量保证金预留比例上限”须在 0% 到 100% 之间（填写的是 120%）"),
         ("tender.mandatory.construction", "-5", "“施工单项合同必须招标金额”不能为负数（填写的是 -5）"),
     ],
@@ -1349,14 +1338,14 @@ def test_rule_parameter_bad_values(world, key, value, message):
 
 
 def test_rule_parameter_earlier_than_a_later_value_refused(world):
-    key = "security.lockout_failures"
+    key = "perf.grade_excellent_min"
     today = timezone.localdate()
     services.rule_parameter_set(
-        actor=world.sysadmin, key=key, value="6", effective_from=today + dt.timedelta(days=10), agency=world.city, reason="x"
+        actor=world.sysadmin, key=key, value="92", effective_from=today + dt.timedelta(days=10), agency=world.city, reason="x"
     )
     refused(
         lambda: services.rule_parameter_set(
-            actor=world.sysadmin, key=key, value="7", effective_from=today, agency=world.city, reason="y"
+            actor=world.sysadmin, key=key, value="93", effective_from=today, agency=world.city, reason="y"
         ),
         code="core.rule_parameter_future",
         message=f"该参数已有晚于 {today:%Y-%m-%d} 生效的取值，请先处理后续取值",

@@ -546,9 +546,12 @@ def test_user_create_matrix(client, world, rec, method, admin):
     if data:
         person = User.objects.get(username="zhangsan")
         assert (person.agency_id, person.department_id, person.must_change_password) == (world.sub.pk, rec.department.pk, True)
-        initial = responses["with_role"].context["initial"]
-        assert person.check_password(initial)
-        assert initial in text(responses["with_role"])
+        # no password exists: the sealed slip carries a one-time code, printed only (never on screen)
+        assert person.has_usable_password() is False
+        slip = responses["with_role"].context["slip"]
+        html = responses["with_role"].content.decode()
+        assert html.count(slip.code) == 1
+        assert 'class="d-none d-print-block text-center mt-3" data-testid="sealed-code"' in html
 
 
 @pytest.mark.parametrize(
@@ -613,9 +616,10 @@ def test_user_password_reset_matrix(client, world, rec, admin):
     responses = matrix(
         client, "post", url, data={}, expected={**MANAGE_REFUSALS, "with_role": 200}, actors=manage_actors(world, admin)
     )
+    # the password is untouched and none is shown: a reset code on a sealed slip instead
     person = User.objects.get(pk=rec.clerk.pk)
-    assert person.password != old and person.must_change_password is True
-    assert person.check_password(responses["with_role"].context["initial"])
+    assert person.password == old
+    assert responses["with_role"].context["slip"].purpose == "reset"
 
 
 def test_user_password_reset_needs_post(client, world, rec):
@@ -646,6 +650,34 @@ def lock(username: str) -> None:
         post_data="",
         failures_since_start=5,
     )
+
+
+def test_two_factor_reset_matrix(client, world, rec):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=rec.clerk, name="手机", confirmed=True)
+    url = f"/org/users/{rec.clerk.pk}/reset-two-factor/"
+    actors = {
+        **world.actors(with_role=world.secadmin, other=world.other_sysadmin),
+        "system_admin": world.sysadmin,
+        "sub_system_admin": world.sub_sysadmin,
+        "audit_admin": world.auditadmin,
+    }
+    expected = {
+        "anonymous": 302,
+        "other_agency": 404,
+        "no_role": 404,
+        "superior": 403,
+        "system_admin": 403,
+        "sub_system_admin": 403,
+        "audit_admin": 403,
+        "external": 404,
+        "with_role": 302,
+    }
+    responses = matrix(client, "post", url, data={"reason": "手机遗失"}, expected=expected, actors=actors)
+    assert responses["with_role"]["Location"] == f"/org/users/{rec.clerk.pk}/"
+    assert not TOTPDevice.objects.filter(user=rec.clerk).exists()
+    assert AuditEvent.objects.filter(action="auth.two_factor_reset", actor=world.secadmin).count() == 1
 
 
 def test_account_unlock_matrix(client, world, rec):
@@ -842,7 +874,8 @@ def test_external_user_create_matrix(client, world, method):
     if data:
         person = User.objects.get(username="wangwu")
         assert (person.agency_id, person.external_org_id, person.title) == (None, org.pk, "项目经理")
-        assert person.check_password(responses["with_role"].context["initial"])
+        assert person.has_usable_password() is False
+        assert responses["with_role"].context["slip"].purpose == "activate"
 
 
 # ------------------------------------------------------------------------------------------ role grants
@@ -1154,7 +1187,7 @@ def test_parameter_list_matrix(client, world):
             "with_role": 200,
             "superior": 200,
             "external": 403,
-            "security_admin": 403,
+            "security_admin": 200,  # reads every parameter, edits the security ones (issue 12 item 7)
             "audit_admin": 403,
         },
     )
@@ -1164,9 +1197,9 @@ def test_parameter_list_matrix(client, world):
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("admin", ["sub_sysadmin", "sysadmin"])
 def test_parameter_edit_matrix(client, world, method, admin):
-    url = "/org/parameters/security.lockout_failures/"
+    url = "/org/parameters/perf.grade_excellent_min/"
     data = (
-        {"value": "6", "effective_from": timezone.localdate().isoformat(), "agency": world.sub.pk, "reason": "后勤〔2026〕6号"}
+        {"value": "92", "effective_from": timezone.localdate().isoformat(), "agency": world.sub.pk, "reason": "后勤〔2026〕6号"}
         if method == "post"
         else None
     )
@@ -1189,8 +1222,8 @@ def test_parameter_edit_matrix(client, world, method, admin):
     responses = matrix(client, method, url, data=data, expected=expected, actors=actors)
     if data:
         assert responses["other_agency"].context["form"].errors["agency"] == ["选择一个有效的选项： 该选择不在可用的选项中。"]
-        row = RuleParameter.objects.get(key="security.lockout_failures", scope="agency")
-        assert (row.agency_id, row.value) == (world.sub.pk, "6")
+        row = RuleParameter.objects.get(key="perf.grade_excellent_min", scope="agency")
+        assert (row.agency_id, row.value) == (world.sub.pk, "92")
         assert responses["with_role"]["Location"] == "/org/parameters/"
 
 
@@ -1198,12 +1231,12 @@ def test_parameter_edit_bad_value_is_400(client, world):
     client.force_login(world.sysadmin)
     before = snapshot()
     response = client.post(
-        "/org/parameters/security.lockout_failures/",
+        "/org/parameters/perf.grade_excellent_min/",
         {"value": "五", "effective_from": timezone.localdate().isoformat(), "agency": world.city.pk, "reason": "x"},
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["value"] == ["“连续登录失败锁定次数”的取值“五”不是有效的整数"]
-    assert "“连续登录失败锁定次数”的取值“五”不是有效的整数" in text(response)
+    assert response.context["form"].errors["value"] == ["“绩效等级“优”最低分”的取值“五”不是有效的整数"]
+    assert "“绩效等级“优”最低分”的取值“五”不是有效的整数" in text(response)
     assert snapshot() == before
 
 
@@ -1211,8 +1244,8 @@ def test_parameter_edit_without_reason_is_400(client, world):
     client.force_login(world.sysadmin)
     before = snapshot()
     response = client.post(
-        "/org/parameters/security.lockout_failures/",
-        {"value": "6", "effective_from": timezone.localdate().isoformat(), "agency": world.city.pk, "reason": ""},
+        "/org/parameters/perf.grade_excellent_min/",
+        {"value": "92", "effective_from": timezone.localdate().isoformat(), "agency": world.city.pk, "reason": ""},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["reason"] == ["该字段是必填项。"]
@@ -1224,8 +1257,8 @@ def test_parameter_edit_deployment_value_needs_a_top_agency_admin(client, world)
     client.force_login(world.sub_sysadmin)
     before = snapshot()
     response = client.post(
-        "/org/parameters/security.lockout_failures/",
-        {"value": "6", "effective_from": timezone.localdate().isoformat(), "agency": "", "reason": "x"},
+        "/org/parameters/perf.grade_excellent_min/",
+        {"value": "92", "effective_from": timezone.localdate().isoformat(), "agency": "", "reason": "x"},
     )
     assert response.status_code == 400
     assert response.context["form"].errors["agency"] == ["该字段是必填项。"]
@@ -1402,7 +1435,8 @@ MATRIX_COVERED = {
     "org:position_edit", "org:user_list", "org:user_detail", "org:user_edit", "org:user_password_reset", "org:account_unlock",
     "org:external_org_list", "org:external_org_create", "org:external_org_detail", "org:external_org_edit",
     "org:external_user_create", "org:grant_list", "org:grant_revoke", "org:pledge_list", "org:pledge_create",
-    "org:pledge_download", "org:lockout_list", "org:parameter_list", "org:parameter_edit",
+    "org:pledge_download", "org:lockout_list", "org:parameter_list", "org:parameter_edit", "org:notice_list",
+    "org:two_factor_reset",
     "org:working_calendar", "org:working_day_remove",  # govworks/core/tests/test_workdays.py
     "core:audit_list", "core:audit_export", "core:audit_verify", "core:export_detail", "core:export_download",
     "core:audit_checkpoints", "core:audit_checkpoints_export", "core:audit_archive_new", "core:audit_archive_download",

@@ -188,7 +188,7 @@ def joint_review_seats(*, review: JointReview) -> list[JointReviewSeat]:
 def joint_reviewer_choices(*, user: User) -> QuerySet[User]:
     """Who may be named 经办人 of a seat: active internal users the organiser can see, not the organiser."""
     return (
-        org_perms.users_visible_to(user)
+        org_perms.business_people(org_perms.users_visible_to(user))
         .filter(is_active=True, external_org__isnull=True)
         .exclude(pk=user.pk)
         .select_related("agency")

@@ -268,6 +268,7 @@ def delegation_create(*, actor: User, delegate: User, starts_on: dt.date, ends_o
         raise DomainError("delegation.self", "不能委托给自己", field="delegate")
     if actor.agency_id is None or delegate.agency_id != actor.agency_id:
         raise DomainError("delegation.agency", "只能委托本单位人员", field="delegate")
+    org_perms.require_business_person(delegate, duty="审批受托人", field="delegate")
     if ends_on < starts_on:
         raise DomainError("delegation.dates", "结束日期不能早于开始日期", field="ends_on")
     if starts_on < timezone.localdate():

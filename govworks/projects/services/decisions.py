@@ -71,6 +71,9 @@ def meeting_create(
         raise DomainError("meeting.members", f"会议成员须为本单位人员：{'、'.join(strangers)}", field="members")
     if len(people) < 3:
         raise DomainError("meeting.members", f"集体决策会议应到成员不少于3人（当前{len(people)}人）", field="members")
+    org_perms.require_business_person(chair, duty="会议主持人", field="chair")
+    for member in members:
+        org_perms.require_business_person(member, duty="会议成员", field="members")
     with transaction.atomic():
         meeting = Meeting.objects.create(
             agency=agency,

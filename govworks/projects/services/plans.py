@@ -62,6 +62,7 @@ def _check_item(plan: AnnualPlan, data: PlanItemData) -> None:
         raise DomainError("plan.item_department", "责任科室须为本单位科室", field="department")
     if data.responsible.agency_id != plan.agency_id:
         raise DomainError("plan.item_responsible", "责任人须为本单位人员", field="responsible")
+    org_perms.require_business_person(data.responsible, duty="计划项目责任人", field="responsible")
 
 
 def annual_plan_create(*, actor: User, agency: Agency, year: int, title: str) -> AnnualPlan:

@@ -107,6 +107,7 @@ def _assign_responsibilities(project: Project) -> None:
 def _check_people(agency: Agency, manager: User, department: Department) -> None:
     if manager.agency_id != agency.pk:
         raise DomainError("project.manager", "项目负责人须为本单位人员", field="manager")
+    org_perms.require_business_person(manager, duty="项目负责人", field="manager")
     if not org_perms.roles_in(manager, agency.pk) & {Role.PROJECT_MANAGER, Role.DEPARTMENT_HEAD}:
         raise DomainError(
             "project.manager_role", f"{manager.display_name} 不是工程管理岗或科室负责人，不能担任项目负责人", field="manager"
@@ -490,6 +491,7 @@ def responsibility_assign(
     org_perms.require(actor, perms.RESPONSIBILITY_ASSIGN, project.agency_id)
     if responsible.agency_id != project.agency_id:
         raise DomainError("responsibility.agency", "责任人须为本单位人员", field="responsible")
+    org_perms.require_business_person(responsible, duty="阶段责任人", field="responsible")
     if department is not None and department.agency_id != project.agency_id:
         raise DomainError("responsibility.department", "责任科室须为本单位科室", field="department")
     with transaction.atomic():

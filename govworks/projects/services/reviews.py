@@ -209,6 +209,8 @@ def joint_review_request(
         raise DomainError("joint.due", "反馈期限不能早于今天", field="due_on")
     if any(reviewer.pk == actor.pk for _, reviewer in seats):
         raise DomainError("joint.self", "组织人不能同时作为联审部门经办人", field="seats")
+    for _, reviewer in seats:
+        org_perms.require_business_person(reviewer, duty="联审部门经办人", field="seats")
     with transaction.atomic():
         review = JointReview.objects.create(project=project, stage=stage, subject=subject, requested_by=actor, due_on=due_on)
         JointReviewSeat.objects.bulk_create([JointReviewSeat(review=review, unit=u.strip(), reviewer=r) for u, r in seats])

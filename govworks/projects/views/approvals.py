@@ -241,7 +241,11 @@ def delegation_create(request: HttpRequest) -> HttpResponse:
         return _refused(request, PermissionDenied("外部单位人员不使用审批委托"), back=reverse("home"))
     if not org_perms.business_readable_agency_ids(me):
         raise PermissionDenied("审批委托仅供担任业务岗位的人员使用（三员不办理业务）")
-    people = User.objects.filter(agency_id=me.agency_id, is_active=True).exclude(pk=me.pk).order_by("username")
+    people = (
+        org_perms.business_people(User.objects.filter(agency_id=me.agency_id, is_active=True))
+        .exclude(pk=me.pk)
+        .order_by("username")
+    )
     form = DelegationForm(request.POST or None, people=people, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

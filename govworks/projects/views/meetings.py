@@ -195,7 +195,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not agency_ids:
         return _refused(request, PermissionDenied("您没有组织决策会议的权限"), back=reverse("projects:meeting_list"))
     agencies = Agency.objects.filter(id__in=agency_ids).order_by("path")
-    people = User.objects.filter(agency_id__in=agency_ids, is_active=True).order_by("agency_id", "username")
+    people = org_perms.business_people(User.objects.filter(agency_id__in=agency_ids, is_active=True)).order_by(
+        "agency_id", "username"
+    )
     form = MeetingForm(request.POST or None, agencies=agencies, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

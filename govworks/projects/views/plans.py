@@ -201,7 +201,7 @@ def plan_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanItemForm(
         request.POST or None,
         departments=Department.objects.filter(agency_id=plan.agency_id, is_active=True).order_by("name"),
-        people=User.objects.filter(agency_id=plan.agency_id, is_active=True).order_by("username"),
+        people=org_perms.business_people(User.objects.filter(agency_id=plan.agency_id, is_active=True)).order_by("username"),
     )
     if request.method == "POST" and form.is_valid():
         data = services.PlanItemData(**form.cleaned_data)

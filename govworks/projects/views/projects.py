@@ -54,7 +54,8 @@ from govworks.projects.services.projects import APPROVAL_OF_STAGE
 
 def _managers(agency_id: int) -> Any:
     return (
-        User.objects.filter(
+        org_perms.business_people(User.objects.all())
+        .filter(
             is_active=True,
             agency_id=agency_id,
             grants__agency_id=agency_id,
@@ -373,7 +374,7 @@ def responsibility_assign(request: HttpRequest, pk: int, stage: str) -> HttpResp
         raise Http404("没有这个阶段")
     form = ResponsibilityForm(
         request.POST or None,
-        people=User.objects.filter(agency_id=project.agency_id, is_active=True).order_by("username"),
+        people=org_perms.business_people(User.objects.filter(agency_id=project.agency_id, is_active=True)).order_by("username"),
         departments=Department.objects.filter(agency_id=project.agency_id, is_active=True),
     )
     return _post_action(

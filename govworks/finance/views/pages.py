@@ -6,7 +6,6 @@ file). Every form calls one service; a refusal re-renders with 400 and the Chine
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -25,6 +24,7 @@ from govworks.core.exports import export_job_request
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
 from govworks.core.pdf import html_to_pdf
 from govworks.core.service_forms import call_service
+from govworks.core.xlsx import sheet_append, workbook_bytes, workbook_new
 from govworks.finance import permissions as perms
 from govworks.finance.models import (
     CostItem,
@@ -382,31 +382,30 @@ INSTRUCTION_COLUMNS = [
 @login_required
 def instruction_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """One instruction as an Excel sheet in the column order the treasury system imports, with the trail."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     me = _me(request)
     ctx = _instruction_context(me, pk)
     instruction = ctx["i"]
-    book = Workbook()
+    book = workbook_new()
     sheet = book.active
     sheet.title = "支付指令"  # type: ignore[union-attr]
-    sheet.append([c for c, _ in INSTRUCTION_COLUMNS])  # type: ignore[union-attr]
+    sheet_append(sheet, [c for c, _ in INSTRUCTION_COLUMNS])
     values = []
     for _, attr in INSTRUCTION_COLUMNS:
         value = getattr(instruction, attr)
         value = value() if callable(value) else value
         values.append(float(value) if isinstance(value, Decimal) else value)
-    sheet.append(values)  # type: ignore[union-attr]
+    sheet_append(sheet, values)
     for cell in sheet[1]:  # type: ignore[index]
         cell.font = Font(bold=True)
     trail = book.create_sheet("审批记录")
-    trail.append(["时间", "办理人", "环节", "意见"])
+    sheet_append(trail, ["时间", "办理人", "环节", "意见"])
     for e in ctx["trail"]:
-        trail.append([timezone.localtime(e.when).strftime("%Y-%m-%d %H:%M") if e.when else "", e.who, e.what, e.opinion])
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        sheet_append(trail, [timezone.localtime(e.when).strftime("%Y-%m-%d %H:%M") if e.when else "", e.who, e.what, e.opinion])
+    response = HttpResponse(
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="instruction-{instruction.number}.xlsx"'
     return response
 

@@ -7,4 +7,4 @@ class ConstructionConfig(AppConfig):
     verbose_name = "施工监管"
 
     def ready(self) -> None:
-        from govworks.construction import demo, gates, navigation, panels, periodic, permissions  # noqa: F401  (registers actions, menus, workbench, panels, gate, jobs, demo)
+        from govworks.construction import audit_labels, demo, gates, navigation, panels, periodic, permissions  # noqa: F401  (registers actions, menus, workbench, panels, gate, jobs, demo)

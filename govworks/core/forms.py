@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from django import forms
 
+from govworks.core.audit_labels import audit_action_choices, audit_object_type_choices
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False, max_length=100)
-    action = forms.CharField(label="操作（前缀）", required=False, max_length=80, help_text="如 auth. 或 org.role")
-    object_type = forms.CharField(label="对象类型", required=False, max_length=80)
+    action = forms.ChoiceField(label="操作", required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    object_type = forms.ChoiceField(
+        label="对象类型", required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
     object_id = forms.CharField(label="对象编号", required=False, max_length=64)
     date_from = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     text = forms.CharField(label="摘要包含", required=False, max_length=100)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # the catalogue is filled by every module's AppConfig.ready: read it when the form is made
+        self.fields["action"].choices = [("", "全部操作"), *audit_action_choices()]  # type: ignore[attr-defined]
+        self.fields["object_type"].choices = [("", "全部对象"), *audit_object_type_choices()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

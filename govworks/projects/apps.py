@@ -7,4 +7,4 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目全生命周期"
 
     def ready(self) -> None:
-        from govworks.projects import demo, navigation, permissions  # noqa: F401  (registers actions, menus, work items, demo)
+        from govworks.projects import audit_labels, demo, navigation, permissions  # noqa: F401  (registers actions, menus, work items, demo)

@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from govworks.construction.models import ScheduleTask
 from govworks.construction.services import schedule as services
 from govworks.core.errors import DomainError
+from govworks.core.uploads import upload_bytes_check
 from govworks.core.xlsx import cell_text_restore, sheet_append, workbook_bytes, workbook_new
 from govworks.org.models import User
 from govworks.projects.models import Project
@@ -26,6 +27,7 @@ HEADERS = ["编号", "工作名称", "里程碑", "计划开始", "计划完成"
 WIDTHS = [10, 36, 8, 13, 13, 8, 16, 13, 13, 14]
 IMPORTED = HEADERS[:7]
 MAX_ROWS = 1000
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -141,6 +143,7 @@ def parse_schedule(data: bytes) -> tuple[list[ImportRow], list[str]]:
 
 def schedule_import(*, actor: User, project: Project, data: bytes) -> int:
     """Import the sheet all or nothing (refused with every problem listed); returns the rows imported."""
+    upload_bytes_check(data, name="schedule.xlsx", field="file", types=(".xlsx",), max_bytes=IMPORT_MAX_BYTES)
     rows, errors = parse_schedule(data)
     if errors:
         raise DomainError("construction.import_rows", "导入失败，请修改后重新上传：" + "；".join(errors[:20]), field="file")

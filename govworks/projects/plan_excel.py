@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govworks.core.errors import DomainError
+from govworks.core.uploads import upload_check
 from govworks.core.xlsx import cell_text_restore, cell_write, workbook_bytes, workbook_new
 from govworks.org.models import Agency, Department, User
 from govworks.projects.models import AnnualPlan, PlanItem
@@ -290,6 +291,8 @@ def _read_rows(file: Any) -> list[tuple[int, tuple[Any, ...]]]:
             "plan.import_type", "只接受 Excel 2007 及以上格式（.xlsx）的文件，请用下载的模板填写后上传", field="file"
         )
     _check_archive(file)
+    if name:  # the content must be a workbook, whatever the name says (a file read from disk has no name)
+        upload_check(file, field="file", types=(".xlsx",), max_bytes=MAX_UNPACKED_BYTES)
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except _READ_ERRORS:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from govworks.core.audit_labels import audit_action_choices, audit_object_type_choices
+from govworks.core.text_limits import text_fields_limit
 
 
 class AuditFilterForm(forms.Form):
@@ -32,3 +35,20 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:  # type: ignore[operator]
             self.add_error("date_to", "截止日期不能早于起始日期")
         return data
+
+
+class LimitedForm(forms.Form):
+    """The base of every GovWorks form: each text field has a length limit with a message naming its label
+    (``core.text_limits``; the same limit the models' save guard enforces)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text_fields_limit(self)
+
+
+class LimitedModelForm(forms.ModelForm):  # type: ignore[type-arg]
+    """``LimitedForm`` for model forms."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        text_fields_limit(self)

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from govworks.core.errors import DomainError
+from govworks.core.forms import LimitedForm
 from govworks.core.rule_parameters import rule_value
 from govworks.org.models import User
 from govworks.org.passwords import PolicyPasswordValidator
@@ -68,7 +69,7 @@ def lockout_response(
     return render(request, "registration/login.html", context, status=403)
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(LimitedForm):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput, strip=False)
     new_password1 = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
     new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput, strip=False)

@@ -183,8 +183,10 @@ def audit_change_lines(*, object_type: str, changes: Mapping[str, Any] | None) -
     if not changes:
         return []
     model = _model(object_type)
+    # PostgreSQL's jsonb does not keep the keys' order: show the fields in the model's order, others after
+    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model is not None else {}
     lines = []
-    for name, change in changes.items():
+    for name, change in sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         field = _field(model, name)
         label = str(field.verbose_name) if field is not None else ""
         if not label or label == name.replace("_", " "):  # no verbose_name given: a registered label, else the key

@@ -84,6 +84,11 @@ def audit_action_label(code: str) -> str:
     return f"{MODULE_LABELS[module]}：{code}" if module in MODULE_LABELS else code
 
 
+def audit_action_codes() -> list[str]:
+    """Every registered action code."""
+    return sorted(_actions)
+
+
 def audit_action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The filter's choices, grouped by module: first “all actions of the module” (the code prefix), then each
     registered action by its name."""

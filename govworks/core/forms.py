@@ -6,13 +6,24 @@ from typing import Any
 
 from django import forms
 
-from govworks.core.audit_labels import audit_action_choices, audit_object_type_choices
+from govworks.core.audit_labels import audit_action_choices, audit_action_codes, audit_object_type_choices
 from govworks.core.text_limits import text_fields_limit
+
+
+class _ActionChoiceField(forms.ChoiceField):
+    """An action from the catalogue, or a prefix of registered codes (``org.role`` for every role action: links
+    and bookmarks made before the filter became a list keep working)."""
+
+    def valid_value(self, value: Any) -> bool:
+        if super().valid_value(value):
+            return True
+        text = str(value).rstrip(".")
+        return bool(text) and any(code.startswith(text + ".") for code in audit_action_codes())
 
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label="操作人", required=False, max_length=100)
-    action = forms.ChoiceField(label="操作", required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    action = _ActionChoiceField(label="操作", required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     object_type = forms.ChoiceField(
         label="对象类型", required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
     )

@@ -74,7 +74,12 @@ def test_filters_are_choices_in_chinese(client: Client, world: Any) -> None:
     assert ("projects.project", "项目全生命周期 · 项目") in form.fields["object_type"].choices
     page = response.content.decode()
     assert '<select name="action"' in page and '<option value="org.role.grant">授予角色</option>' in page
-    # a value that is not a choice is refused in Chinese, and nothing is listed
+    # a prefix of registered codes still filters (links made before the list), and shows the matching events
+    audit_event_record(actor=world.sysadmin, action="org.role.grant", summary="授予角色：测试", agency=world.city)
+    prefixed = client.get("/core/audit/", {"action": "org.role"})
+    assert prefixed.context["form"].is_valid()
+    assert [r.action_label for r in prefixed.context["events"]] == ["授予角色"]
+    # a value that is neither is refused in Chinese
     bad = client.get("/core/audit/", {"action": "drop table"})
     assert bad.status_code == 200 and bad.context["form"].errors["action"] == [
         "选择一个有效的选项。 drop table 不在可用的选项中。"

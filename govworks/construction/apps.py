@@ -7,4 +7,4 @@ class ConstructionConfig(AppConfig):
     verbose_name = "施工监管"
 
     def ready(self) -> None:
-        from govworks.construction import demo, gates, navigation, panels, parties, periodic, permissions  # noqa: F401  (registers actions, menus, workbench, panels, gate, jobs, demo, the parties the expert draw avoids)
+        from govworks.construction import audit_labels, demo, gates, navigation, panels, parties, periodic, permissions  # noqa: F401  (registers actions, menus, workbench, panels, gate, jobs, demo, audit labels, the parties the expert draw avoids)

@@ -17,6 +17,7 @@ from govworks.construction.models import (
     SiteMeeting,
     StagedPhoto,
 )
+from govworks.core.forms import LimitedForm
 from govworks.org.models import User
 from govworks.org.permissions import business_people
 
@@ -24,7 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT3 = forms.Textarea(attrs={"rows": 3})
 
 
-class SiteForm(forms.Form):
+class SiteForm(LimitedForm):
     latitude = forms.DecimalField(
         label="纬度", max_digits=9, decimal_places=6, required=False, help_text="如 30.245120（用于核验照片位置）"
     )
@@ -42,7 +43,7 @@ class SiteForm(forms.Form):
             self.fields[name].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 
 
-class TaskForm(forms.Form):
+class TaskForm(LimitedForm):
     code = forms.CharField(label="编号", max_length=20)
     name = forms.CharField(label="工作名称", max_length=120)
     is_milestone = forms.BooleanField(label="里程碑节点", required=False)
@@ -56,18 +57,18 @@ class TaskForm(forms.Form):
         self.fields["predecessors"].queryset = ScheduleTask.objects.filter(project=project)  # type: ignore[attr-defined]
 
 
-class TaskReviseForm(forms.Form):
+class TaskReviseForm(LimitedForm):
     planned_start = forms.DateField(label="计划开始", widget=DATE)
     planned_end = forms.DateField(label="计划完成", widget=DATE)
     weight = forms.DecimalField(label="权重", max_digits=7, decimal_places=2, min_value=0)
     reason = forms.CharField(label="调整原因", widget=TEXT3)
 
 
-class ImportForm(forms.Form):
+class ImportForm(LimitedForm):
     file = forms.FileField(label="进度计划Excel（.xlsx）", help_text="可先导出现有计划作为模板；按“编号”新增或调整")
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(LimitedForm):
     task = forms.ModelChoiceField(label="工作", queryset=ScheduleTask.objects.none())
     as_of = forms.DateField(label="截至日期", widget=DATE, initial=timezone.localdate)
     percent = forms.DecimalField(label="完成百分比（%）", max_digits=5, decimal_places=2, min_value=0, max_value=100)
@@ -78,20 +79,20 @@ class ProgressForm(forms.Form):
         self.fields["task"].queryset = ScheduleTask.objects.filter(project=project)  # type: ignore[attr-defined]
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(LimitedForm):
     held_on = forms.DateField(label="约谈日期", widget=DATE, initial=timezone.localdate)
     interviewees = forms.CharField(label="被约谈人", max_length=200, help_text="如：施工单位项目经理、监理单位总监")
     minutes = forms.CharField(label="约谈记录", widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class RecoveryForm(forms.Form):
+class RecoveryForm(LimitedForm):
     measures = forms.CharField(
         label="赶工措施", widget=forms.Textarea(attrs={"rows": 5}), help_text="增加人员机械、调整工序、延长作业时间等"
     )
     target_on = forms.DateField(label="追回进度日期", widget=DATE)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LimitedForm):
     reason = forms.CharField(label="依据/原因", widget=TEXT3)
 
 
@@ -114,7 +115,7 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class DailyReportForm(forms.Form):
+class DailyReportForm(LimitedForm):
     report_date = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
     weather = forms.ChoiceField(label="天气", choices=DailyReport.Weather.choices)
     temperature = forms.CharField(label="气温", max_length=20, required=False, help_text="如 12~18℃")
@@ -143,13 +144,13 @@ class DailyReportForm(forms.Form):
         return crew
 
 
-class DiaryForm(forms.Form):
+class DiaryForm(LimitedForm):
     diary_date = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
     content = forms.CharField(label="监理工作情况", widget=forms.Textarea(attrs={"rows": 5}))
     issues = forms.CharField(label="发现问题及处理", widget=TEXT3, required=False)
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(LimitedForm):
     """One row per checklist item: 合格 (ticked by default), the problem and its severity when not."""
 
     inspected_on = forms.DateField(label="检查日期", widget=DATE, initial=timezone.localdate)
@@ -172,7 +173,7 @@ class InspectionForm(forms.Form):
         return rows, severities
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(LimitedForm):
     finding = forms.CharField(label="问题描述", widget=TEXT3)
     requirement = forms.CharField(label="整改要求", widget=TEXT3, required=False)
     severity = forms.ChoiceField(label="严重程度", choices=RectificationNotice.Severity.choices)
@@ -183,12 +184,12 @@ class NoticeForm(forms.Form):
     stop_work = forms.BooleanField(label="下达工程暂停令（仅重大隐患）", required=False)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(LimitedForm):
     text = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 4}))
     evidence = forms.FileField(label="整改佐证（照片或文件）", required=False)
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(LimitedForm):
     passed = forms.TypedChoiceField(
         label="复查结论",
         choices=[("1", "合格，销项"), ("0", "不合格，重新整改")],
@@ -199,7 +200,7 @@ class VerifyForm(forms.Form):
     new_deadline = forms.DateField(label="新整改期限（不合格时）", widget=DATE, required=False)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(LimitedForm):
     ROWS = 4
     kind = forms.ChoiceField(label="类别", choices=SiteMeeting.Kind.choices)
     held_on = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
@@ -237,11 +238,11 @@ class MeetingForm(forms.Form):
         return data
 
 
-class DoneForm(forms.Form):
+class DoneForm(LimitedForm):
     note = forms.CharField(label="完成情况", max_length=300)
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(LimitedForm):
     occurred_on = forms.DateField(label="发生日期", widget=DATE, initial=timezone.localdate)
     severity = forms.ChoiceField(
         label="等级", choices=SafetyIncident.Severity.choices, help_text="较大及以上事故立即亮红灯并暂停拨款"

@@ -11,13 +11,15 @@ from io import BytesIO
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from govworks.construction.models import ScheduleTask
 from govworks.construction.services import schedule as services
 from govworks.core.errors import DomainError
+from govworks.core.uploads import upload_bytes_check
+from govworks.core.xlsx import cell_text_restore, sheet_append, workbook_bytes, workbook_new
 from govworks.org.models import User
 from govworks.projects.models import Project
 
@@ -25,22 +27,18 @@ HEADERS = ["编号", "工作名称", "里程碑", "计划开始", "计划完成"
 WIDTHS = [10, 36, 8, 13, 13, 8, 16, 13, 13, 14]
 IMPORTED = HEADERS[:7]
 MAX_ROWS = 1000
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _text(value: Any) -> Any:
-    """A text starting with “=” stays text (no formula injection into the reader's Excel)."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(("=", "+", "-", "@")) else value
 
 
 def schedule_export(project: Project) -> bytes:
     """The project's schedule as .xlsx (two queries: tasks, dependencies)."""
-    wb = Workbook()
+    wb = workbook_new()
     ws = wb.active
     assert ws is not None
     ws.title = "进度计划"
-    ws.append([f"{project.code} {project.name} 施工进度计划"])
-    ws.append(HEADERS)
+    sheet_append(ws, [f"{project.code} {project.name} 施工进度计划"])
+    sheet_append(ws, HEADERS)
     for cell in ws[2]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="206BC4")
@@ -48,17 +46,16 @@ def schedule_export(project: Project) -> bytes:
         ws.column_dimensions[chr(65 + i)].width = width
     tasks = list(ScheduleTask.objects.filter(project=project).prefetch_related("predecessors").order_by("sort_order", "id"))
     for t in tasks:
-        ws.append(
+        sheet_append(
+            ws,
             [
-                _text(t.code), _text(t.name), "是" if t.is_milestone else "否", t.planned_start, t.planned_end, float(t.weight),
+                t.code, t.name, "是" if t.is_milestone else "否", t.planned_start, t.planned_end, float(t.weight),
                 ",".join(p.code for p in t.predecessors.all()), t.baseline_start, t.baseline_end, float(t.progress),
             ]
         )  # fmt: skip
         for col in (4, 5, 8, 9):
             ws.cell(row=ws.max_row, column=col).number_format = "yyyy-mm-dd"
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 @dataclass
@@ -104,7 +101,7 @@ def parse_schedule(data: bytes) -> tuple[list[ImportRow], list[str]]:
         cells = list(r) + [None] * 10
         if not any(c not in (None, "") for c in cells[:7]):
             continue
-        code, name = str(cells[0] or "").strip().lstrip("'"), str(cells[1] or "").strip().lstrip("'")
+        code, name = (str(cell_text_restore(c) or "").strip() for c in cells[:2])
         start, end = _date(cells[3]), _date(cells[4])
         problems = []
         if not code:
@@ -146,6 +143,7 @@ def parse_schedule(data: bytes) -> tuple[list[ImportRow], list[str]]:
 
 def schedule_import(*, actor: User, project: Project, data: bytes) -> int:
     """Import the sheet all or nothing (refused with every problem listed); returns the rows imported."""
+    upload_bytes_check(data, name="schedule.xlsx", field="file", types=(".xlsx",), max_bytes=IMPORT_MAX_BYTES)
     rows, errors = parse_schedule(data)
     if errors:
         raise DomainError("construction.import_rows", "导入失败，请修改后重新上传：" + "；".join(errors[:20]), field="file")

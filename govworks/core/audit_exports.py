@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from govworks.core.access import access_policy
+from govworks.core.audit_labels import audit_action_label, audit_object_type_label
 from govworks.core.exports import ExportKind, register_export
 from govworks.core.selectors import AUDIT_VIEW, AuditFilter, audit_event_search
 
@@ -49,8 +50,9 @@ def _rows(user: Any, params: dict[str, Any]) -> Iterator[Sequence[Any]]:
             timezone.localtime(at).strftime("%Y-%m-%d %H:%M:%S"),
             actor or "系统",
             agency or "",
+            audit_action_label(action),
             action,
-            otype,
+            audit_object_type_label(otype) if otype else "",
             oid,
             orepr,
             summary,
@@ -64,10 +66,24 @@ register_export(
     ExportKind(
         key="core.audit_events",
         title="审计日志",
-        headers=["序号", "时间", "操作人", "单位", "操作", "对象类型", "对象编号", "对象", "摘要", "原因", "IP", "SM3哈希"],
+        headers=[
+            "序号",
+            "时间",
+            "操作人",
+            "单位",
+            "操作",
+            "操作代码",
+            "对象类型",
+            "对象编号",
+            "对象",
+            "摘要",
+            "原因",
+            "IP",
+            "SM3哈希",
+        ],
         rows=_rows,
         count=lambda user, params: audit_event_search(user=user, filters=audit_filter_from_params(params)).count(),
         allowed=lambda user: access_policy().can_anywhere(user, AUDIT_VIEW),
-        column_widths=[8, 20, 12, 24, 24, 18, 10, 24, 50, 20, 15, 66],
+        column_widths=[8, 20, 12, 24, 20, 24, 18, 10, 24, 50, 20, 15, 66],
     )
 )

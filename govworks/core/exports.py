@@ -1,6 +1,6 @@
 """Excel exports in the background with progress (导出). Modules register a kind: its headers and a row
-generator that starts from what the requester may see. The worker writes the workbook in openpyxl's
-write-only mode, so memory stays flat however many rows there are."""
+generator that starts from what the requester may see. The worker writes the workbook through the shared writer (``core.xlsx``: no cell is a formula) in
+openpyxl's write-only mode, so memory stays flat however many rows there are."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.models import ExportJob
+from govworks.core.xlsx import sheet_append, workbook_new, workbook_save
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def export_job_run(job_id: int) -> str:
     user = user_model.objects.select_related("agency").get(pk=user.pk)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, rows_total=spec.count(user, job.params))
     try:
-        workbook = Workbook(write_only=True)
+        workbook = workbook_new(write_only=True)
         sheet = workbook.create_sheet(spec.title[:31])
         for index, width in enumerate(spec.column_widths):
             sheet.column_dimensions[get_column_letter(index + 1)].width = width
@@ -93,16 +93,16 @@ def export_job_run(job_id: int) -> str:
             cell = WriteOnlyCell(sheet, value=title)
             cell.font = Font(bold=True)
             header.append(cell)
-        sheet.append(header)
+        sheet_append(sheet, header)
         done = 0
         for row in spec.rows(user, job.params):
-            sheet.append(list(row))
+            sheet_append(sheet, row)
             done += 1
             if done % PROGRESS_EVERY == 0:
                 ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "export.xlsx"
-            workbook.save(path)
+            workbook_save(workbook, path)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
             with path.open("rb") as handle:
                 job.file.save(f"{spec.title}-{stamp}.xlsx", File(handle), save=False)

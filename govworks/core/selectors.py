@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from govworks.core.access import access_policy
+from govworks.core.audit_labels import ChangeLine, audit_action_label, audit_change_lines, audit_object_type_label
 from govworks.core.models import AuditArchive, AuditCheckpoint, AuditEvent, ExportJob
 
 AUDIT_VIEW = "core.view_audit_log"
@@ -75,6 +76,35 @@ def audit_event_page(*, user: Any, filters: AuditFilter, before_seq: int | None,
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
     return list(qs[: size + 1])
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One event as the log viewer shows it: the event, its action and object type in Chinese, the unit
+    (“—” for events of no agency, such as an anonymous failed sign-in or the chain alarm) and the changes."""
+
+    event: AuditEvent
+    action_label: str
+    object_label: str
+    agency_label: str
+    changes: list[ChangeLine]
+
+
+def audit_rows(*, events: list[AuditEvent]) -> list[AuditRow]:
+    """The events in words (no query: the agency is select_related by ``audit_event_page``)."""
+    rows = []
+    for e in events:
+        agency = e.agency if e.agency_id else None
+        rows.append(
+            AuditRow(
+                event=e,
+                action_label=audit_action_label(e.action),
+                object_label=audit_object_type_label(e.object_type) if e.object_type else "",
+                agency_label=(agency.short_name or agency.name) if agency is not None else "—",
+                changes=audit_change_lines(object_type=e.object_type, changes=e.changes),
+            )
+        )
+    return rows
 
 
 def duties_record_of(*, user: Any, limit: int = 10) -> list[AuditEvent]:

@@ -24,6 +24,7 @@ from govworks.core.selectors import (
     AuditFilter,
     access_export_job,
     audit_event_page,
+    audit_rows,
     duties_per_day_of,
     duties_record_of,
 )
@@ -91,7 +92,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query.pop("before", None)
     context = {
         "form": form,
-        "events": rows,
+        "events": audit_rows(events=rows),
         "has_more": has_more,
         "next_before": rows[-1].seq if rows and has_more else None,
         "query": query.urlencode(),

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govworks.core.forms import LimitedForm, LimitedModelForm
 from govworks.core.models import RuleParameter
 from govworks.org.models import Agency, Department, ExternalOrganization, Position, User
 from govworks.org.roles import Role
@@ -30,7 +31,7 @@ class CreditCodeField(forms.CharField):
         return cleaned
 
 
-class AgencyForm(forms.ModelForm):
+class AgencyForm(LimitedModelForm):
     credit_code = CreditCodeField()
     code = forms.CharField(
         label="单位代码",
@@ -53,13 +54,13 @@ class AgencyForm(forms.ModelForm):
         return str(code)
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(LimitedModelForm):
     class Meta:
         model = Department
         fields = ["name", "is_construction", "phone", "is_active"]
 
 
-class ExternalOrganizationForm(forms.ModelForm):
+class ExternalOrganizationForm(LimitedModelForm):
     credit_code = CreditCodeField()
 
     class Meta:
@@ -67,7 +68,7 @@ class ExternalOrganizationForm(forms.ModelForm):
         fields = ["name", "credit_code", "kind", "legal_representative", "phone", "address", "is_active"]
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(LimitedModelForm):
     class Meta:
         model = Position
         fields = ["title", "department", "superior", "holder", "duties", "kpis", "key_tasks_year", "key_tasks"]
@@ -94,7 +95,7 @@ class PositionForm(forms.ModelForm):
         return year
 
 
-class UserCreateForm(forms.ModelForm):
+class UserCreateForm(LimitedModelForm):
     class Meta:
         model = User
         fields = ["username", "full_name", "department", "title", "phone", "email"]
@@ -119,7 +120,7 @@ class UserEditForm(UserCreateForm):
         fields = ["full_name", "department", "title", "phone", "email", "is_active"]
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(LimitedForm):
     user = forms.ModelChoiceField(label="人员", queryset=User.objects.none())
     role = forms.ChoiceField(label="角色", choices=Role.choices)
     note = forms.CharField(label="授权依据", max_length=200, required=False, help_text="如任职文件、会议纪要")
@@ -130,11 +131,11 @@ class RoleGrantForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"  # type: ignore[attr-defined]
 
 
-class RoleRevokeForm(forms.Form):
+class RoleRevokeForm(LimitedForm):
     reason = forms.CharField(label="撤销原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PledgeForm(forms.Form):
+class PledgeForm(LimitedForm):
     user = forms.ModelChoiceField(label="承诺人", queryset=User.objects.none(), required=False)
     year = forms.IntegerField(label="年度")
     signed_on = forms.DateField(label="签订日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -158,7 +159,7 @@ class PledgeForm(forms.Form):
             self.fields["user"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"  # type: ignore[attr-defined]
 
 
-class RuleParameterForm(forms.Form):
+class RuleParameterForm(LimitedForm):
     value = forms.CharField(label="新取值", max_length=200)
     effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     agency = forms.ModelChoiceField(

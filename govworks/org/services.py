@@ -24,6 +24,7 @@ from govworks.core.audited import audited_create, audited_update, snapshot
 from govworks.core.errors import DomainError
 from govworks.core.models import NumberSequence, RuleParameter, WorkingCalendarDay
 from govworks.core.rule_parameters import parse_value, rule_value
+from govworks.core.uploads import upload_check
 from govworks.org import permissions as perms
 from govworks.org.models import (
     AccountCode,
@@ -783,6 +784,7 @@ def pledge_record(*, actor: User, user: User, year: int, signed_on: dt.date, fil
             f"承诺书扫描件不能超过10MB（当前{math.ceil((file.size or 0) * 100 / 1048576) / 100:.2f}MB）",
             field="file",
         )
+    upload_check(file, field="file", types=PLEDGE_FILE_TYPES, max_bytes=MAX_PLEDGE_FILE_BYTES)  # the content too
     duplicate = DomainError("org.pledge_duplicate", f"{user.display_name} 的{year}年度廉政承诺书已登记", field="year")
     with transaction.atomic():
         User.objects.select_for_update().get(pk=user.pk)  # one pledge per person and year: serialise concurrent uploads

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from govworks.core.errors import DomainError
+from govworks.core.forms import LimitedForm
 from govworks.core.middleware import client_ip
 from govworks.core.rule_parameters import rule_value
 from govworks.core.service_forms import call_service
@@ -137,7 +138,7 @@ def lockout_response(
     return render(request, "registration/login.html", context, status=403)
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(LimitedForm):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput, strip=False)
     new_password1 = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
     new_password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput, strip=False)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from govworks.core.forms import LimitedForm
 from govworks.org.models import ExternalOrganization
 from govworks.procurement.models import SupplierCategory, SupplierListing
 from govworks.procurement.selectors.suppliers import EXPIRY_CHOICES, STATUS_CHOICES
@@ -20,7 +21,7 @@ def _date_field(label: str, *, required: bool = True, help_text: str = "") -> fo
     )
 
 
-class SupplierForm(forms.Form):
+class SupplierForm(LimitedForm):
     """Checked here only for shape; the 统一社会信用代码 check and duplicates are the service's."""
 
     name = forms.CharField(label="单位名称", max_length=120)
@@ -46,7 +47,7 @@ class SupplierForm(forms.Form):
         return str(self.cleaned_data["credit_code"]).strip().upper()
 
 
-class ContactForm(forms.Form):
+class ContactForm(LimitedForm):
     name = forms.CharField(label="姓名", max_length=40)
     title = forms.CharField(label="职务", max_length=40, required=False)
     phone = forms.CharField(label="手机号", max_length=30)
@@ -54,14 +55,14 @@ class ContactForm(forms.Form):
     is_primary = forms.BooleanField(label="主要联系人", required=False)
 
 
-class BankAccountForm(forms.Form):
+class BankAccountForm(LimitedForm):
     bank_name = forms.CharField(label="开户银行", max_length=80, help_text="写到支行，如：中国建设银行临江分行营业部")
     account_name = forms.CharField(label="账户名称", max_length=120, help_text="须与单位名称一致")
     account_number = forms.CharField(label="银行账号", max_length=40)
     is_default = forms.BooleanField(label="默认收款账户", required=False)
 
 
-class QualificationForm(forms.Form):
+class QualificationForm(LimitedForm):
     kind = forms.CharField(label="资质名称", max_length=80, help_text="如：建筑工程施工总承包、消防设施工程专业承包")
     category = forms.ChoiceField(label="适用类别", choices=[("", "请选择"), *SupplierCategory.choices])
     grade = forms.CharField(label="资质等级", max_length=20, help_text="如：一级、二级、甲级")
@@ -71,7 +72,7 @@ class QualificationForm(forms.Form):
     expires_on = _date_field("有效期至", help_text="到期当日仍有效，次日起过期")
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(LimitedForm):
     contract_name = forms.CharField(label="合同名称", max_length=120)
     project = forms.ModelChoiceField(
         label="项目", queryset=Project.objects.none(), required=False, help_text="本单位的项目（可不选）"
@@ -85,7 +86,7 @@ class EvaluationForm(forms.Form):
         self.fields["project"].queryset = projects  # type: ignore[attr-defined]
 
 
-class ListingForm(forms.Form):
+class ListingForm(LimitedForm):
     kind = forms.ChoiceField(label="名单", choices=SupplierListing.Kind.choices)
     reason = forms.CharField(label="列入事由", widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = _date_field("起始日期", help_text="起止日期当天均在名单期内")
@@ -96,12 +97,12 @@ class ListingForm(forms.Form):
     )
 
 
-class ListingLiftForm(forms.Form):
+class ListingLiftForm(LimitedForm):
     reason = forms.CharField(label="移出理由", widget=forms.Textarea(attrs={"rows": 3}))
     document = forms.CharField(label="决定文书", max_length=120, required=False, help_text="移出所依据的文号")
 
 
-class SupplierFilterForm(forms.Form):
+class SupplierFilterForm(LimitedForm):
     status = forms.ChoiceField(label="状态", choices=[("", "全部"), *STATUS_CHOICES], required=False)
     expiry = forms.ChoiceField(label="资质", choices=[("", "全部"), *EXPIRY_CHOICES], required=False)
     q = forms.CharField(label="名称、信用代码或法定代表人", max_length=50, required=False)

@@ -7,6 +7,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目全生命周期"
 
     def ready(self) -> None:
-        from govworks.projects import decision_subjects, demo, navigation, permissions  # noqa: F401  (registers actions, menus, work items, demo)
+        from govworks.projects import audit_labels, decision_subjects, demo, navigation, permissions  # noqa: F401  (registers actions, menus, work items, demo, audit labels)
 
         decision_subjects.register()  # the objects its services demand a 三重一大 decision on

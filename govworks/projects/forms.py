@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from govworks.core.forms import LimitedForm
 from govworks.org.models import Department, User
 from govworks.projects.models import DocumentType, HigherReview, ProjectType
 from govworks.projects.models.projects import FundingSource, Stage
@@ -15,7 +16,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AMOUNT_ERRORS = {"invalid": "请填写数字金额（元）", "max_digits": "金额位数过多", "max_decimal_places": "金额最多保留两位小数"}
 
 
-class ProjectFilterForm(forms.Form):
+class ProjectFilterForm(LimitedForm):
     q = forms.CharField(label="编号/名称/地点", required=False, max_length=50)
     stage = forms.ChoiceField(label="阶段", required=False, choices=[("", "全部阶段"), *Stage.choices])
     project_type = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *ProjectType.choices])
@@ -23,7 +24,7 @@ class ProjectFilterForm(forms.Form):
     outside_plan = forms.BooleanField(label="仅计划外", required=False)
 
 
-class OutsidePlanProjectForm(forms.Form):
+class OutsidePlanProjectForm(LimitedForm):
     name = forms.CharField(label="项目名称", max_length=120)
     project_type = forms.ChoiceField(label="项目类型", choices=ProjectType.choices)
     location = forms.CharField(label="建设地点", max_length=200)
@@ -56,7 +57,7 @@ class OutsidePlanProjectForm(forms.Form):
         return data
 
 
-class FromPlanForm(forms.Form):
+class FromPlanForm(LimitedForm):
     manager = forms.ModelChoiceField(label="项目负责人", queryset=User.objects.none())
 
     def __init__(self, *args: Any, managers: QuerySet[User], **kwargs: Any) -> None:
@@ -65,15 +66,15 @@ class FromPlanForm(forms.Form):
         self.fields["manager"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"  # type: ignore[attr-defined]
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(LimitedForm):
     note = forms.CharField(label="办结说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LimitedForm):
     reason = forms.CharField(label="原因", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AmountsForm(forms.Form):
+class AmountsForm(LimitedForm):
     approved_estimate = forms.DecimalField(
         label="批复概算（元）", max_digits=16, decimal_places=2, required=False, error_messages=AMOUNT_ERRORS
     )
@@ -88,7 +89,7 @@ class AmountsForm(forms.Form):
         return data
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(LimitedForm):
     doc_type = forms.ModelChoiceField(label="文件类型", queryset=DocumentType.objects.none())
     file = forms.FileField(label="文件（PDF、Word、Excel、图片、DWG、ZIP，不超过100MB）")
     note = forms.CharField(label="版本说明", max_length=200, required=False)
@@ -98,7 +99,7 @@ class DocumentUploadForm(forms.Form):
         self.fields["doc_type"].queryset = doc_types  # type: ignore[attr-defined]
 
 
-class ResponsibilityForm(forms.Form):
+class ResponsibilityForm(LimitedForm):
     responsible = forms.ModelChoiceField(label="责任人", queryset=User.objects.none())
     department = forms.ModelChoiceField(label="责任科室", queryset=Department.objects.none(), required=False)
 
@@ -109,7 +110,7 @@ class ResponsibilityForm(forms.Form):
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
 
 
-class HigherReviewForm(forms.Form):
+class HigherReviewForm(LimitedForm):
     body = forms.ChoiceField(label="审议机构", choices=HigherReview.Body.choices)
     meeting_date = forms.DateField(label="会议日期", widget=DATE)
     document_number = forms.CharField(label="纪要/文件编号", max_length=60)

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govworks.core.forms import LimitedForm
 from govworks.org.models import Agency, Department, User
 from govworks.projects.models import AnnualPlan, ProjectType
 from govworks.projects.models.projects import FundingSource
@@ -17,13 +18,13 @@ AMOUNT_ERRORS = {"invalid": "请填写数字金额（元）", "max_digits": "金
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class PlanFilterForm(forms.Form):
+class PlanFilterForm(LimitedForm):
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
     agency = forms.IntegerField(label="单位", required=False, min_value=1)
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *AnnualPlan.Status.choices])
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(LimitedForm):
     agency = forms.ModelChoiceField(label="编制单位", queryset=Agency.objects.none(), empty_label=None)
     year = forms.IntegerField(label="计划年度", min_value=2000, max_value=2100)
     title = forms.CharField(label="计划名称", max_length=120, help_text="如“2026年度机关工程建设计划”")
@@ -37,7 +38,7 @@ class PlanCreateForm(forms.Form):
             self.initial.setdefault("title", f"{year}年度工程建设计划")
 
 
-class PlanItemForm(forms.Form):
+class PlanItemForm(LimitedForm):
     name = forms.CharField(label="项目名称", max_length=120)
     project_type = forms.ChoiceField(label="项目类型", choices=ProjectType.choices)
     location = forms.CharField(label="建设地点", max_length=200)
@@ -64,7 +65,7 @@ class PlanItemForm(forms.Form):
         return data
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(LimitedForm):
     file = forms.FileField(
         label="Excel 文件（.xlsx）",
         help_text="请用下载的模板填写。导入会替换计划中原有的全部项目；任何一行有问题则整批不导入。",
@@ -82,13 +83,13 @@ class PlanImportForm(forms.Form):
         return file
 
 
-class PlanReturnForm(forms.Form):
+class PlanReturnForm(LimitedForm):
     comment = forms.CharField(
         label="退回意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text="写明需要下级单位修改的内容。"
     )
 
 
-class PlanReviseForm(forms.Form):
+class PlanReviseForm(LimitedForm):
     reason = forms.CharField(
         label="修订原因",
         max_length=2000,

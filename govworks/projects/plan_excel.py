@@ -14,7 +14,6 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from io import BytesIO
 from typing import Any
 
 from django.utils import timezone
@@ -27,6 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govworks.core.errors import DomainError
+from govworks.core.uploads import upload_check
+from govworks.core.xlsx import cell_text_restore, cell_write, workbook_bytes, workbook_new
 from govworks.org.models import Agency, Department, User
 from govworks.projects.models import AnnualPlan, PlanItem
 from govworks.projects.models.projects import FundingSource, ProjectType
@@ -68,11 +69,8 @@ class RowError:
 
 
 def _text_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write ``value``; a text starting with “=” stays text (no formula injection into the reader's Excel)."""
-    cell: Cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    """Write ``value`` through the shared writer (a text that starts like a formula stays inert text)."""
+    return cell_write(ws, row=row, column=column, value=value)
 
 
 def _header_row(ws: Worksheet, row: int) -> None:
@@ -96,15 +94,13 @@ def _list_validation(labels: Sequence[str], prompt: str) -> DataValidation:
 
 
 def _to_bytes(wb: Workbook) -> bytes:
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def plan_template_workbook(*, agency: Agency | None = None) -> bytes:
     """The blank import template: the header row, dropdowns for 项目类型 and 资金来源, and a 说明 sheet.
     With ``agency`` the 说明 sheet lists its active departments and staff usernames to copy from."""
-    wb = Workbook()
+    wb = workbook_new()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
@@ -171,7 +167,7 @@ def plan_export_workbook(plan: AnnualPlan) -> bytes:
     The item table can be imported again (the reader finds the header row)."""
     items = list(PlanItem.objects.filter(plan=plan).select_related("department", "responsible").order_by("seq"))
     total = sum((i.estimated_amount for i in items), Decimal(0))
-    wb = Workbook()
+    wb = workbook_new()
     ws = wb.active
     assert ws is not None
     ws.title = SHEET
@@ -205,6 +201,7 @@ def plan_export_workbook(plan: AnnualPlan) -> bytes:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    value = cell_text_restore(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -294,6 +291,8 @@ def _read_rows(file: Any) -> list[tuple[int, tuple[Any, ...]]]:
             "plan.import_type", "只接受 Excel 2007 及以上格式（.xlsx）的文件，请用下载的模板填写后上传", field="file"
         )
     _check_archive(file)
+    if name:  # the content must be a workbook, whatever the name says (a file read from disk has no name)
+        upload_check(file, field="file", types=(".xlsx",), max_bytes=MAX_UNPACKED_BYTES)
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except _READ_ERRORS:

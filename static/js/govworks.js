@@ -17,6 +17,15 @@
     var question = form.getAttribute && form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { evt.preventDefault(); }
   });
+  /* ECharts draws labels, axes and legends as SVG text, but tooltips as HTML by default: drawn as rich text
+     instead, a label such as <img src=x onerror=…> stays text wherever it shows (issue 12). */
+  function inertTooltips(option) {
+    [].concat(option.tooltip || []).forEach(function (tooltip) { tooltip.renderMode = "richText"; });
+    [].concat(option.toolbox || []).forEach(function (toolbox) {
+      if (toolbox.feature) { delete toolbox.feature.dataView; }  /* the data view is an HTML table */
+    });
+    return option;
+  }
   function drawCharts(root) {
     if (!window.echarts) { return; }
     (root || document).querySelectorAll("[data-echarts]").forEach(function (el) {
@@ -25,7 +34,7 @@
       if (!source) { return; }
       var option = JSON.parse(source.textContent);
       var chart = window.echarts.init(el, null, { locale: "ZH", renderer: "svg" });
-      chart.setOption(option);
+      chart.setOption(inertTooltips(option));
       el.setAttribute("data-echarts-done", "1");
       window.addEventListener("resize", function () { chart.resize(); });
     });

@@ -29,6 +29,7 @@ from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.numbering import next_number
 from govworks.core.rule_parameters import rule_value
+from govworks.core.uploads import upload_check
 from govworks.org import permissions as org_perms
 from govworks.org.models import ExternalOrganization, User
 from govworks.projects.models import Project, Stage
@@ -228,12 +229,18 @@ def _locked_notice(notice: RectificationNotice) -> RectificationNotice:
     return locked
 
 
+EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".webp", ".doc", ".docx", ".xls", ".xlsx")
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
 def notice_reply(*, actor: User, notice: RectificationNotice, text: str, evidence: Any = None) -> RectificationNotice:
     """The responsible party replies (整改回复) with what was done and evidence; the notice awaits verification."""
     if not perms.may_reply_notice(actor, notice):
         raise PermissionDenied("只有整改责任单位（或工程管理岗代为）可以回复整改通知")
     if len(text.strip()) < 4:
         raise DomainError("construction.reply_text", "请填写整改情况", field="text")
+    if evidence is not None:
+        upload_check(evidence, field="evidence", types=EVIDENCE_TYPES, max_bytes=EVIDENCE_MAX_BYTES)
     with transaction.atomic():
         notice = _locked_notice(notice)
         if notice.status != Status.OPEN:

@@ -118,3 +118,25 @@ def test_reply_evidence_is_kept_and_read_only_by_those_who_read_the_notice(cw: A
     assert 'data-testid="evidence"' in client.get(reverse("construction:notice_detail", args=[notice.pk])).content.decode()
     client.force_login(cw.stranger)
     assert client.get(url).status_code == 404
+
+
+def test_reply_evidence_that_is_html_named_jpg_is_refused_and_nothing_changes(cw: Any, site_project: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govworks.construction.models import RectificationStep
+    from govworks.core.models import AuditEvent
+
+    # given an open notice and a page with a script renamed to a photo (issue 12 item 8)
+    notice = svc.notice_issue(actor=cw.pm, project=site_project, finding="配电箱未上锁", severity="general")
+    fake = SimpleUploadedFile("整改照片.jpg", b"<html><script>alert(1)</script></html>")
+    before = (notice.status, RectificationStep.objects.count(), AuditEvent.objects.count())
+    # when the contractor replies with it, then it is refused naming the content, and nothing changed
+    with pytest.raises(DomainError) as err:
+        svc.notice_reply(actor=cw.contractor, notice=notice, text="已加锁并张贴警示", evidence=fake)
+    assert (err.value.code, err.value.message, err.value.field) == (
+        "file.content",
+        "文件内容为 HTML，不是 JPEG 图片，请上传真实的文件",
+        "evidence",
+    )
+    notice.refresh_from_db()
+    assert (notice.status, RectificationStep.objects.count(), AuditEvent.objects.count()) == before

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
+from govworks.core.uploads import upload_bytes_check
 from govworks.finance import permissions as perms
 from govworks.finance.models import FundingSource, PaymentInstruction, PaymentRequest, SourceMonth, TreasuryImport
 from govworks.org import permissions as org_perms
@@ -133,11 +134,16 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+IMPORT_TYPES = (".csv", ".xlsx")
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
 def treasury_import(*, actor: User, agency: Agency, file_name: str, content: bytes) -> ImportResult:
     """Apply a treasury confirmation file for ``agency``. Each row is applied through
     :func:`instruction_confirm` (idempotent); rows naming another agency's or an unknown instruction, or
     an amount that differs from the instruction, are reported and skipped. The same file twice: nothing."""
     org_perms.require(actor, perms.TREASURY, agency.pk)
+    upload_bytes_check(content, name=file_name, field="file", types=IMPORT_TYPES, max_bytes=IMPORT_MAX_BYTES)
     digest = hashlib.sha256(content).hexdigest()
     earlier = TreasuryImport.objects.filter(agency=agency, sha256=digest).first()
     if earlier is not None:

@@ -471,3 +471,21 @@ def test_the_release_path_walked_through_the_pages_unfreezes_the_payment(client:
     assert client.post(release, {"reason": "计量已核减，同意恢复拨款"}).status_code == 302
     assert active_payment_freeze(fin.project.pk) is None
     assert payments.payment_request_submit(actor=fin.pm, request=request).status == PaymentRequest.Status.SUBMITTED
+
+
+def test_import_file_that_is_not_what_its_name_says_is_refused_and_changes_nothing(fin: Any) -> None:
+    # given a web page saved as 回单.csv and a program saved as 回单.xlsx (issue 12 item 8)
+    before = state()
+    for name, content, message in (
+        (
+            "回单.csv",
+            b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+            "文件内容为 HTML，不是 CSV 文本，请上传真实的文件",
+        ),
+        ("回单.xlsx", b"MZ\x90\x00", "文件内容为 可执行程序，不是 Excel 表格（.xlsx），请上传真实的文件"),
+    ):
+        # when the finance officer imports it, then it is refused naming the content
+        with pytest.raises(DomainError) as err:
+            treasury.treasury_import(actor=fin.finance, agency=fin.city, file_name=name, content=content)
+        assert (err.value.code, err.value.message) == ("file.content", message)
+    assert state() == before

@@ -6,7 +6,6 @@ file). Every form calls one service; a refusal re-renders with 400 and the Chine
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -23,9 +22,11 @@ from django.views.decorators.http import require_POST
 from govworks.construction.selectors.freezes import active_release_path
 from govworks.core.errors import DomainError
 from govworks.core.exports import export_job_request
+from govworks.core.forms import LimitedForm
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
 from govworks.core.pdf import html_to_pdf
 from govworks.core.service_forms import call_service
+from govworks.core.xlsx import sheet_append, workbook_bytes, workbook_new
 from govworks.finance import permissions as perms
 from govworks.finance.models import (
     CostItem,
@@ -232,7 +233,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class RequestForm(forms.Form):
+class RequestForm(LimitedForm):
     milestone = forms.ModelChoiceField(label="合同付款节点", queryset=PaymentMilestone.objects.none())
     source = forms.ModelChoiceField(label="资金来源（预算指标）", queryset=FundingSource.objects.none())
     gross_amount = forms.DecimalField(
@@ -394,36 +395,35 @@ INSTRUCTION_COLUMNS = [
 @login_required
 def instruction_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """One instruction as an Excel sheet in the column order the treasury system imports, with the trail."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     me = _me(request)
     ctx = _instruction_context(me, pk)
     instruction = ctx["i"]
-    book = Workbook()
+    book = workbook_new()
     sheet = book.active
     sheet.title = "支付指令"  # type: ignore[union-attr]
-    sheet.append([c for c, _ in INSTRUCTION_COLUMNS])  # type: ignore[union-attr]
+    sheet_append(sheet, [c for c, _ in INSTRUCTION_COLUMNS])
     values = []
     for _, attr in INSTRUCTION_COLUMNS:
         value = getattr(instruction, attr)
         value = value() if callable(value) else value
         values.append(float(value) if isinstance(value, Decimal) else value)
-    sheet.append(values)  # type: ignore[union-attr]
+    sheet_append(sheet, values)
     for cell in sheet[1]:  # type: ignore[index]
         cell.font = Font(bold=True)
     trail = book.create_sheet("审批记录")
-    trail.append(["时间", "办理人", "环节", "意见"])
+    sheet_append(trail, ["时间", "办理人", "环节", "意见"])
     for e in ctx["trail"]:
-        trail.append([timezone.localtime(e.when).strftime("%Y-%m-%d %H:%M") if e.when else "", e.who, e.what, e.opinion])
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        sheet_append(trail, [timezone.localtime(e.when).strftime("%Y-%m-%d %H:%M") if e.when else "", e.who, e.what, e.opinion])
+    response = HttpResponse(
+        workbook_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="instruction-{instruction.number}.xlsx"'
     return response
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(LimitedForm):
     result = forms.ChoiceField(label="国库处理结果", choices=[("paid", "支付成功"), ("rejected", "国库退回")])
     voucher_number = forms.CharField(label="国库支付凭证号", max_length=60, required=False)
     paid_on = forms.DateField(label="支付日期", widget=DATE, required=False)
@@ -460,7 +460,7 @@ def instruction_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(LimitedForm):
     file = forms.FileField(label="国库回单文件（CSV 或 Excel）", help_text="首行：" + "，".join(treasury_services.HEADERS))
 
 
@@ -517,7 +517,7 @@ def _project_form(
     )
 
 
-class SourceForm(forms.Form):
+class SourceForm(LimitedForm):
     kind = forms.ChoiceField(label="资金性质", choices=FundKind.choices)
     name = forms.CharField(label="资金名称", max_length=120)
     budget_year = forms.IntegerField(label="预算年度", initial=timezone.localdate().year, min_value=2000, max_value=2100)
@@ -540,7 +540,7 @@ def source_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(LimitedForm):
     source = forms.ModelChoiceField(label="资金来源", queryset=FundingSource.objects.none())
     received_on = forms.DateField(label="到位日期", widget=DATE, initial=timezone.localdate)
     amount = forms.DecimalField(label="到位金额（元）", max_digits=16, decimal_places=2)
@@ -566,7 +566,7 @@ def receipt_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class CostItemForm(forms.Form):
+class CostItemForm(LimitedForm):
     code = forms.CharField(label="科目编码", max_length=20)
     name = forms.CharField(label="科目名称", max_length=120)
     estimate_amount = forms.DecimalField(label="概算金额（元）", max_digits=16, decimal_places=2)
@@ -585,7 +585,7 @@ def cost_item_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class AllocateForm(forms.Form):
+class AllocateForm(LimitedForm):
     contract = forms.ModelChoiceField(label="合同", queryset=Contract.objects.none())
     cost_item = forms.ModelChoiceField(label="成本科目", queryset=CostItem.objects.none())
 
@@ -609,7 +609,7 @@ def contract_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class ValueForm(forms.Form):
+class ValueForm(LimitedForm):
     contract = forms.ModelChoiceField(label="合同", queryset=Contract.objects.none())
     period_end = forms.DateField(label="计量截止日期", widget=DATE, initial=timezone.localdate)
     cumulative_value = forms.DecimalField(label="累计已完工程价款（元）", max_digits=16, decimal_places=2)
@@ -669,7 +669,7 @@ def supervision_desk(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class LabourForm(forms.Form):
+class LabourForm(LimitedForm):
     team = forms.CharField(label="施工班组", max_length=80)
     trade = forms.CharField(label="工种", max_length=40)
     work_date = forms.DateField(label="日期", widget=DATE, initial=timezone.localdate)
@@ -713,7 +713,7 @@ def labour_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("finance:project", args=[row.project_id]) + "#labour")
 
 
-class WageAccountForm(forms.Form):
+class WageAccountForm(LimitedForm):
     contract = forms.ModelChoiceField(label="施工合同", queryset=Contract.objects.none())
     bank_name = forms.CharField(label="开户银行", max_length=80)
     account_name = forms.CharField(label="账户名称", max_length=120)
@@ -738,7 +738,7 @@ def wage_account_open(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class WageTransferForm(forms.Form):
+class WageTransferForm(LimitedForm):
     account = forms.ModelChoiceField(label="专用账户", queryset=WageAccount.objects.none())
     month = forms.DateField(label="所属月份（任一日）", widget=DATE)
     amount = forms.DecimalField(label="拨付金额（元）", max_digits=16, decimal_places=2)
@@ -764,7 +764,7 @@ def wage_transfer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class WageDepositForm(forms.Form):
+class WageDepositForm(LimitedForm):
     contract = forms.ModelChoiceField(label="施工合同", queryset=Contract.objects.none())
     form = forms.ChoiceField(label="形式", choices=WageDeposit.Form.choices)
     amount = forms.DecimalField(label="金额（元）", max_digits=16, decimal_places=2)

@@ -102,7 +102,10 @@ def last_seq() -> int:
 
 
 def pdf(name: str = "承诺书.pdf", size: int | None = None) -> SimpleUploadedFile:
-    data = b"%PDF-1.4 signed pledge" if size is None else b"0" * size
+    """A scan whose content matches its extension (uploads are checked by content since issue 12 item 8)."""
+    heads = {".jpg": b"\xff\xd8\xff\xe0", ".jpeg": b"\xff\xd8\xff\xe0", ".png": b"\x89PNG\r\n\x1a\n"}
+    head = heads.get(name[name.rfind(".") :].lower(), b"%PDF-1.4 ")
+    data = head + b"signed pledge" if size is None else (head + b"0" * size)[:size]
     return SimpleUploadedFile(name, data, content_type="application/pdf")
 
 
@@ -1150,6 +1153,20 @@ def test_pledge_file_type_refused(world, name):
 def test_pledge_file_types_accepted(world, name):
     today = timezone.localdate()
     assert services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=pdf(name)).pk
+
+
+def test_pledge_file_that_is_html_named_pdf_is_refused_and_nothing_changes(world):
+    # given an HTML page renamed .pdf (issue 12 item 8)
+    today = timezone.localdate()
+    fake = SimpleUploadedFile("承诺书.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>")
+    before = (IntegrityPledge.objects.count(), AuditEvent.objects.count())
+    # when it is recorded as the pledge, then it is refused naming what the content is
+    refused(
+        lambda: services.pledge_record(actor=world.pm, user=world.pm, year=today.year, signed_on=today, file=fake),
+        code="file.content",
+        message="文件内容为 HTML，不是 PDF，请上传真实的文件",
+    )
+    assert (IntegrityPledge.objects.count(), AuditEvent.objects.count()) == before
 
 
 def test_pledge_file_of_exactly_10mb_is_accepted(world):

@@ -21,6 +21,7 @@ from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.numbering import next_number
 from govworks.core.registry import GateCondition, register_gate_conditions
+from govworks.core.uploads import upload_check
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.procurement import permissions as perms
@@ -189,8 +190,14 @@ def bid_record(
     return bid
 
 
+OPENING_RECORD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+OPENING_RECORD_MAX_BYTES = 20 * 1024 * 1024
+
+
 def tender_open(*, actor: User, tender: Tender, witnesses: str = "", record_file: Any = None) -> TenderOpening:
     _require(actor, tender.lot.project)
+    if record_file:
+        upload_check(record_file, field="record_file", types=OPENING_RECORD_TYPES, max_bytes=OPENING_RECORD_MAX_BYTES)
     if is_sealed(tender):
         raise DomainError(
             "procurement.tender.not_yet", f"开标时间 {timezone.localtime(tender.opening_at):%Y-%m-%d %H:%M} 未到，不能开标"

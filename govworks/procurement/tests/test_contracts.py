@@ -376,6 +376,29 @@ def test_change_refusals_change_nothing(cw: Any, lot: Any) -> None:
     refused(lambda: services.change_submit(actor=cw.pm, change=submitted), "procurement.change_state")
 
 
+def test_a_100000_character_change_reason_is_refused_naming_the_field_and_the_limit(client: Client, cw: Any, lot: Any) -> None:
+    """Issue 12 item 9: such a reason once made the change's PDF render past the worker's timeout."""
+    contract = signed(cw, lot)
+    reason = "地" * 100_000
+    client.force_login(cw.pm)
+    before = (state(), AuditEvent.objects.count())
+    # when the clerk submits the change form with it
+    response = client.post(
+        reverse("procurement:change_create", args=[contract.pk]),
+        {"category": "design", "reason": reason, "responsibility": "designer", "amount": "1000"},
+    )
+    # then the form answers 400 naming the field's label, the limit and the length, and nothing changed
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"] == ["“变更原因”不能超过 5,000 字（当前 100,000 字）"]
+    assert 'maxlength="5000"' in response.content.decode()
+    assert (state(), AuditEvent.objects.count()) == before
+    # and the service refuses it the same way when the text arrives without a form (API, import, code)
+    error = refused(lambda: change(cw, contract, "1000", reason=reason), "text.too_long")
+    assert (error.message, error.field) == ("“变更原因”不能超过 5,000 字（当前 100,000 字）", "reason")
+    # a reason of exactly the limit is accepted
+    assert change(cw, contract, "1000", reason="地" * 5000).reason == "地" * 5000
+
+
 def test_single_source_addon_is_limited_to_ten_percent(cw: Any, lot: Any) -> None:
     ProcurementLot.objects.filter(pk=lot.pk).update(method="single_source")  # setup: the lot was procured by 单一来源
     lot.refresh_from_db()

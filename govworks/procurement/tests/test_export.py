@@ -59,3 +59,24 @@ def test_export_refused_for_those_who_cannot_read(client: Client, sw: Any) -> No
         client.force_login(user)
         assert client.post(reverse("procurement:supplier_export"), {}).status_code == 403
     assert ExportJob.objects.count() == 0
+
+
+def test_supplier_names_that_look_like_formulas_are_exported_as_text(
+    client: Client, sw: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given suppliers registered with injection payloads as their names (issue 12 item 3)
+    payloads = ['=HYPERLINK("http://x","y")', "=1+1", "<img src=x onerror=alert(1)>", '"><script>alert(1)</script>']
+    for name in payloads:
+        SupplierFactory(registered_by=sw.city, name=name, legal_representative="@张三")
+    # when the register is exported
+    client.force_login(sw.pm)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("procurement:supplier_export"), {"q": ""})
+    job = ExportJob.objects.get()
+    sheet = load_workbook(job.file.path).active
+    assert sheet is not None
+    # then the workbook read back holds the names as text, the formula-like ones behind a single quote
+    cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert set(cells) == {'\'=HYPERLINK("http://x","y")', "'=1+1", payloads[2], payloads[3]}
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert {row[3].value for row in cells.values()} == {"'@张三"}

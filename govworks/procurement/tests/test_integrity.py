@@ -289,3 +289,25 @@ def test_change_evidence_and_opening_record_go_through_permission_checked_downlo
     client.force_login(tw.other_pm)
     assert client.get(evidence).status_code == 404
     assert client.get(opening).status_code == 404
+
+
+def test_opening_record_that_is_html_named_pdf_is_refused_and_the_tender_stays_unopened(tw: Any, lot: ProcurementLot) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govworks.core.errors import DomainError
+    from govworks.procurement.models import TenderOpening
+
+    # given a tender past its opening time and a web page renamed 开标记录.pdf (issue 12 item 8)
+    tender = test_tenders.announce(tw, lot, method="lowest_price")
+    for amount in (Decimal("800000"), Decimal("880000")):
+        tender_services.bid_record(
+            actor=tw.pm, tender=tender, supplier=SupplierFactory(registered_by=tw.city), amount=amount, bond_amount=Decimal(0)
+        )
+    tender = test_tenders.unseal(tender)
+    fake = SimpleUploadedFile("开标记录.pdf", b"<html><body onload=alert(1)>x</body></html>")
+    # when it is opened with that record, then it is refused and nothing changed
+    with pytest.raises(DomainError) as err:
+        tender_services.tender_open(actor=tw.pm, tender=tender, record_file=fake)
+    assert (err.value.code, err.value.message) == ("file.content", "文件内容为 HTML，不是 PDF，请上传真实的文件")
+    assert Tender.objects.get(pk=tender.pk).status == Tender.Status.ANNOUNCED
+    assert not TenderOpening.objects.filter(tender=tender).exists()

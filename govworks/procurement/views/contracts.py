@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
 from govworks.core.exports import export_job_request
+from govworks.core.forms import LimitedForm
 from govworks.core.money import amount_in_words
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
 from govworks.core.pdf import html_to_pdf
@@ -49,7 +50,7 @@ HUNDRED = Decimal(100)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ContractForm(forms.Form):
+class ContractForm(LimitedForm):
     lot = forms.ModelChoiceField(label="标段（已确定采购方式）", queryset=ProcurementLot.objects.none())
     supplier = forms.ModelChoiceField(label="乙方（供应商）", queryset=Supplier.objects.order_by("name"))
     award_reference = forms.CharField(label="中标通知书/授标依据", max_length=120, required=False)
@@ -79,7 +80,7 @@ class ContractForm(forms.Form):
 MILESTONE_ROWS = 6
 
 
-class MilestonesForm(forms.Form):
+class MilestonesForm(LimitedForm):
     """Up to six payment milestones as table rows: kind, ratio in percent or a fixed amount, condition.
     A row without a kind is left out."""
 
@@ -142,11 +143,11 @@ class MilestonesForm(forms.Form):
         ]
 
 
-class SignForm(forms.Form):
+class SignForm(LimitedForm):
     signed_on = forms.DateField(label="签订日期", widget=DATE, initial=timezone.localdate)
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(LimitedForm):
     category = forms.ChoiceField(label="类别", choices=ChangeCategory.choices)
     reason = forms.CharField(label="变更原因", widget=forms.Textarea(attrs={"rows": 3}))
     responsibility = forms.ChoiceField(label="责任归属", choices=Responsibility.choices)

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from govworks.core.errors import DomainError
+from govworks.core.forms import LimitedForm
 from govworks.core.pages import form_page, query_int, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.org.models import User
@@ -34,7 +35,7 @@ PRETITLE = "招标采购 · 采购计划"
 # ------------------------------------------------------------------------------------------ forms (shape only)
 
 
-class LotForm(forms.Form):
+class LotForm(LimitedForm):
     name = forms.CharField(label="标段名称", max_length=120, help_text="如：主体施工、空调设备采购、监理服务")
     category = forms.ChoiceField(label="类别", choices=[("", "请选择"), *LotCategory.choices])
     estimated_amount = forms.DecimalField(label="估算金额（元）", max_digits=16, decimal_places=2)
@@ -54,7 +55,7 @@ class LotForm(forms.Form):
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MethodForm(forms.Form):
+class MethodForm(LimitedForm):
     method = forms.ChoiceField(label="采购方式", choices=[("", "请选择"), *METHOD_CHOICES])
     ground = forms.ChoiceField(
         label="适用情形", required=False, choices=[("", "无（公开招标或限额以下自行选择）"), *GROUND_CHOICES]
@@ -68,7 +69,7 @@ class MethodForm(forms.Form):
         self.fields["exception"].queryset = exceptions  # type: ignore[attr-defined]
 
 
-class LegalExceptionForm(forms.Form):
+class LegalExceptionForm(LimitedForm):
     kind = forms.ChoiceField(label="例外情形", choices=[("", "请选择"), *EXCEPTION_CHOICES])
     approval_reference = forms.CharField(label="批准文号", max_length=120, required=False, help_text="如：临财采〔2026〕18号")
     approving_body = forms.CharField(label="批准机关", max_length=80, help_text="如：临江市财政局")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
+from govworks.core.forms import LimitedForm
 from govworks.core.money import amount_in_words
 from govworks.core.pages import form_page, signed_in_user
 from govworks.core.pdf import html_to_pdf
@@ -42,7 +43,7 @@ DEFAULT_CRITERIA = [
 ]
 
 
-class TenderForm(forms.Form):
+class TenderForm(LimitedForm):
     lot = forms.ModelChoiceField(label="标段（公开/邀请招标）", queryset=ProcurementLot.objects.none())
     announced_on = forms.DateField(label="公告日期", widget=DATE)
     documents_issued_on = forms.DateField(label="招标文件发出日期", widget=DATE)
@@ -77,22 +78,22 @@ class TenderForm(forms.Form):
         return value
 
 
-class BidForm(forms.Form):
+class BidForm(LimitedForm):
     supplier = forms.ModelChoiceField(label="投标人", queryset=Supplier.objects.order_by("name"))
     amount = forms.DecimalField(label="投标报价（元）", max_digits=16, decimal_places=2)
     bond_amount = forms.DecimalField(label="投标保证金（元）", max_digits=16, decimal_places=2, initial=0)
 
 
-class OpenForm(forms.Form):
+class OpenForm(LimitedForm):
     witnesses = forms.CharField(label="监督/见证人员", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     record_file = forms.FileField(label="开标记录", required=False)
 
 
-class PanelForm(forms.Form):
+class PanelForm(LimitedForm):
     panel_size = forms.IntegerField(label="评标委员会人数", min_value=1, initial=5)
 
 
-class PanelRedrawForm(forms.Form):
+class PanelRedrawForm(LimitedForm):
     reason = forms.CharField(
         label="重新抽取理由",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -100,7 +101,7 @@ class PanelRedrawForm(forms.Form):
     )
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(LimitedForm):
     evaluator = forms.ModelChoiceField(label="评委", queryset=Expert.objects.none())
     bid = forms.ModelChoiceField(label="投标", queryset=Bid.objects.none())
     criterion = forms.ChoiceField(label="评分因素")
@@ -115,12 +116,12 @@ class ScoreForm(forms.Form):
         self.fields["criterion"].choices = [(c["code"], c["name"]) for c in tender.criteria if c.get("kind") != "price"]  # type: ignore[attr-defined]
 
 
-class PublicityForm(forms.Form):
+class PublicityForm(LimitedForm):
     start = forms.DateField(label="公示开始", widget=DATE)
     end = forms.DateField(label="公示结束", widget=DATE)
 
 
-class AwardForm(forms.Form):
+class AwardForm(LimitedForm):
     notice_issued_on = forms.DateField(label="中标通知书发出日期", widget=DATE, initial=timezone.localdate)
 
 

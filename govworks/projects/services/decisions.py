@@ -18,6 +18,7 @@ from django.utils import timezone
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.registry import DecisionSubjectKind, decision_subject_kind_of
+from govworks.core.uploads import upload_check
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, User
 from govworks.projects import permissions as perms
@@ -32,13 +33,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 def check_upload(
     file: UploadedFile, *, field: str, types: Sequence[str] = ALLOWED_FILE_TYPES, max_bytes: int = MAX_FILE_BYTES
 ) -> None:
-    name = (file.name or "").lower()
-    if not name.endswith(tuple(types)):
-        raise DomainError("file.type", f"文件类型不支持：只接受 {'、'.join(t.lstrip('.').upper() for t in types)}", field=field)
-    if (file.size or 0) > max_bytes:
-        raise DomainError(
-            "file.size", f"文件不能超过 {max_bytes // 1048576}MB（当前 {(file.size or 0) / 1048576:.1f}MB）", field=field
-        )
+    """Refuse a file whose extension is not in ``types``, larger than ``max_bytes``, or whose content is not what
+    its extension claims (the shared check ``core.uploads.upload_check``)."""
+    upload_check(file, field=field, types=types, max_bytes=max_bytes)
 
 
 quorum_reached = quorum_met  # the name the meeting pages and tests use

@@ -108,6 +108,24 @@ def test_document_upload_page_rejects_a_wrong_file_and_changes_nothing(client, l
     assert (snapshot(sub_project), sub_project.documents.count()) == before
 
 
+def test_document_upload_page_refuses_html_renamed_pdf_naming_the_content(client, lifecycle, sub_project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given a web page with a script, renamed 项目建议书.pdf (issue 12 item 8)
+    fake = SimpleUploadedFile("项目建议书.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>")
+    client.force_login(lifecycle.sub_pm)
+    before = (snapshot(sub_project), sub_project.documents.count())
+    # when it is uploaded as the project's proposal
+    response = client.post(
+        reverse("projects:document_upload", args=[sub_project.pk]),
+        {"doc_type": DocumentType.objects.get(code="proposal").pk, "file": fake},
+    )
+    # then the page says what the content is and nothing was stored
+    assert response.status_code == 400
+    assert "文件内容为 HTML，不是 PDF" in response.content.decode()
+    assert (snapshot(sub_project), sub_project.documents.count()) == before
+
+
 def test_outside_plan_form_names_the_field_and_the_limit(client, lifecycle):
     client.force_login(lifecycle.pm)
     before = Project.objects.count()

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from govworks.core.forms import LimitedForm
 from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.org import permissions as org_perms
@@ -55,7 +56,7 @@ def role_label(role: str) -> str:
 # ---------------------------------------------------------------------------------------- forms
 
 
-class DecideForm(forms.Form):
+class DecideForm(LimitedForm):
     decision = forms.ChoiceField(
         label="审批意见",
         choices=[("approve", "同意"), ("return", "退回")],
@@ -76,7 +77,7 @@ class _PersonField(forms.ModelChoiceField):
         return f"{obj.display_name}{suffix}"
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(LimitedForm):
     delegate = _PersonField(label="受托人", queryset=User.objects.none(), help_text="本单位人员，代您审批期间的审批事项")
     starts_on = forms.DateField(label="开始日期", widget=DATE_WIDGET)
     ends_on = forms.DateField(label="结束日期", widget=DATE_WIDGET)

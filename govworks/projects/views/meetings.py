@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from govworks.core.forms import LimitedForm
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.org import permissions as org_perms
@@ -65,7 +66,7 @@ class _PeopleMultipleField(forms.ModelMultipleChoiceField):
         return f"{obj.display_name}{suffix}"
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(LimitedForm):
     agency = forms.ModelChoiceField(label="单位", queryset=Agency.objects.none(), required=False)
     kind = forms.ChoiceField(label="会议类型", choices=Meeting.Kind.choices)
     title = forms.CharField(label="会议名称", max_length=120, help_text="如：2026年第3次党组会议")
@@ -86,7 +87,7 @@ class MeetingForm(forms.Form):
         self.fields["members"].queryset = people  # type: ignore[attr-defined]
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(LimitedForm):
     present = forms.TypedMultipleChoiceField(
         label="实到成员", coerce=int, widget=forms.CheckboxSelectMultiple, required=False, help_text="主持人须出席"
     )
@@ -105,7 +106,7 @@ class AttendanceForm(forms.Form):
         return {m.user_id: self.cleaned_data.get(f"reason_{m.user_id}", "").strip() for m in self.members}
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(LimitedForm):
     subject = forms.ChoiceField(
         label="决策事项",
         help_text="按类型分组：本单位待集体决策、尚未列入议题的事项（年度计划、立项项目、待签合同、重大变更、大额付款等）",
@@ -122,7 +123,7 @@ class AgendaForm(forms.Form):
         ]
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(LimitedForm):
     member = forms.TypedChoiceField(label="成员", coerce=int, widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     choice = forms.ChoiceField(
         label="表态", choices=Opinion.Choice.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
@@ -139,7 +140,7 @@ class OpinionForm(forms.Form):
         self.fields["member"].choices = members  # type: ignore[attr-defined]
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(LimitedForm):
     verdict = forms.ChoiceField(
         label="结论",
         choices=[("pass", "通过"), ("reject", "不通过")],
@@ -150,7 +151,7 @@ class ConcludeForm(forms.Form):
     )
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(LimitedForm):
     minutes = forms.FileField(label="会议纪要", help_text="PDF、Word 或图片，不超过20MB；上传后会议结束")
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
+from govworks.core.forms import LimitedForm, LimitedModelForm
 from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.org import permissions as org_perms
@@ -58,7 +59,7 @@ def _stage_label(stage: str) -> str:
 # ------------------------------------------------------------------------------------------ forms
 
 
-class ExpertForm(forms.ModelForm):
+class ExpertForm(LimitedModelForm):
     """专家入库. The 工作单位 is picked from the supplier register (name and credit code filled in) or typed
     with its credit code when known: the draw matches both against every party of the project."""
 
@@ -124,13 +125,13 @@ class ExpertForm(forms.ModelForm):
         return data
 
 
-class ExpertDrawForm(forms.Form):
+class ExpertDrawForm(LimitedForm):
     subject = forms.CharField(label="论证事项", max_length=120, help_text="如：可行性研究报告论证、初步设计方案论证")
     speciality = forms.ChoiceField(label="专业", choices=[("", "请选择专业"), *Speciality.choices])
     panel_size = forms.IntegerField(label="抽取人数", min_value=1, max_value=50)
 
 
-class ExpertRedrawForm(forms.Form):
+class ExpertRedrawForm(LimitedForm):
     reason = forms.CharField(
         label="重新抽取理由",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -138,13 +139,13 @@ class ExpertRedrawForm(forms.Form):
     )
 
 
-class ExpertOpinionForm(forms.Form):
+class ExpertOpinionForm(LimitedForm):
     expert = forms.IntegerField(widget=forms.HiddenInput)
     score = forms.IntegerField(label="评分（0–100）", widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}))
     opinion = forms.CharField(label="书面意见", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ExpertConcludeForm(forms.Form):
+class ExpertConcludeForm(LimitedForm):
     conclusion = forms.ChoiceField(
         label="论证结论", choices=ExpertReview.Conclusion.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )
@@ -163,7 +164,7 @@ class ReviewerField(forms.ModelChoiceField):
         return f"{obj.display_name}（{agency}）" if agency else str(obj.display_name)
 
 
-class JointReviewForm(forms.Form):
+class JointReviewForm(LimitedForm):
     """Stage, subject, due date and 2–6 rows of (部门名称, 经办人)."""
 
     stage = forms.ChoiceField(label="阶段", choices=Stage.choices, widget=forms.Select(attrs={"class": "form-select"}))
@@ -221,7 +222,7 @@ class JointReviewForm(forms.Form):
         ]
 
 
-class JointOpinionForm(forms.Form):
+class JointOpinionForm(LimitedForm):
     opinion = forms.ChoiceField(
         label="意见", choices=JointReviewSeat.Opinion.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
     )

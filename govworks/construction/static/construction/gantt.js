@@ -1,8 +1,14 @@
 /* The schedule Gantt (dhtmlx-gantt, Chinese locale): the plan as the bar with the confirmed progress,
    the baseline as a shaded band in the row, dependencies as links, today's week tinted. No inline script:
-   the data comes from a json_script element named by data-gantt (strict CSP). */
+   the data comes from a json_script element named by data-gantt (strict CSP).
+   dhtmlx-gantt puts what a template returns into the page as HTML: every text that comes from the data (task
+   names, the actual dates) goes through esc(), so a task named <img src=x onerror=…> shows as those characters. */
 (function () {
   "use strict";
+  var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value).replace(/[&<>"'`]/g, function (c) { return ENTITIES[c]; });
+  }
   function day(text) {
     var p = text.split("-");
     return new Date(+p[0], +p[1] - 1, +p[2]);
@@ -20,9 +26,9 @@
     g.config.grid_width = 450;
     g.config.show_errors = false;
     g.config.columns = [
-      { name: "text", label: "工作", tree: false, width: 210 },
+      { name: "text", label: "工作", tree: false, width: 210, template: function (t) { return esc(t.text); } },
       { name: "start_date", label: "计划开始", align: "center", width: 86 },
-      { name: "actual", label: "实际", align: "center", width: 90, template: function (t) { return t.actual; } },
+      { name: "actual", label: "实际", align: "center", width: 90, template: function (t) { return esc(t.actual); } },
       { name: "progress", label: "进度", align: "center", width: 60,
         template: function (t) { return Math.round(t.progress * 100) + "%"; } }
     ];
@@ -33,6 +39,9 @@
     g.templates.task_class = function (start, end, task) {
       return task.late ? "gw-gantt-late" : (task.progress >= 1 ? "gw-gantt-done" : "");
     };
+    g.templates.tooltip_text = function (start, end, task) { return esc(task.text); };
+    g.templates.rightside_text = function () { return ""; };
+    g.templates.leftside_text = function () { return ""; };
     g.templates.task_text = function (start, end, task) { return task.type === "milestone" ? "" : Math.round(task.progress * 100) + "%"; };
     src.data.forEach(function (t) {
       t.planned_start = day(t.planned_start);

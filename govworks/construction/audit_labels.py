@@ -4,6 +4,7 @@ from govworks.core.audit_labels import register_audit_actions
 
 register_audit_actions(
     {
+        "construction.daily.photos_stage": "暂存现场照片",
         "construction.action.done": "完成督办事项",
         "construction.baseline.set": "锁定进度基线",
         "construction.daily.submit": "提交施工日报",

@@ -75,7 +75,7 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
-class AccountCodeForm(forms.Form):
+class AccountCodeForm(LimitedForm):
     username = forms.CharField(label="用户名", max_length=150)
     code = forms.CharField(label="激活码/重置码", max_length=40, help_text="密封单上的12位码，可带或不带短横线")
     otp_token = forms.CharField(label="动态验证码", max_length=8, required=False, help_text="已启用双因素认证的账号须填写")
@@ -176,7 +176,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/password_change.html", {"form": form})
 
 
-class TokenForm(forms.Form):
+class TokenForm(LimitedForm):
     token = forms.CharField(
         label="动态验证码或恢复码", max_length=20, help_text="手机验证器显示的6位数字；手机不在身边时可用一个恢复码"
     )
@@ -227,7 +227,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         messages.info(request, "您已启用双因素认证。")
         return redirect("two_factor_verify")
-    form = forms.Form(request.POST or None)
+    form = LimitedForm(request.POST or None)
     form.fields["token"] = forms.CharField(label="动态验证码", max_length=6, min_length=6)
     if request.method == "POST" and form.is_valid():
         codes = call_service(form, lambda: two_factor_enrol_confirm(user=user, token=form.cleaned_data["token"]))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from govworks.core.forms import LimitedForm
 from govworks.core.models import WorkingCalendarDay
 from govworks.core.pages import query_int, signed_in_user
 from govworks.core.service_forms import call_service
@@ -29,14 +30,14 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEEKDAYS = "一二三四五六日"
 
 
-class WorkingDayForm(forms.Form):
+class WorkingDayForm(LimitedForm):
     date = forms.DateField(label="日期", widget=DATE_WIDGET)
     kind = forms.ChoiceField(label="类型", choices=WorkingCalendarDay.Kind.choices)
     name = forms.CharField(label="名称", max_length=40, help_text="如：国庆节、国庆节调休上班")
     reason = forms.CharField(label="依据", max_length=200, help_text="如：国务院办公厅关于2027年部分节假日安排的通知")
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(LimitedForm):
     reason = forms.CharField(label="删除原因", max_length=200)
 
 

@@ -4,6 +4,8 @@ from govworks.core.audit_labels import register_audit_actions
 
 register_audit_actions(
     {
+        "procurement.contract.overrun_submit": "合同金额超出标段估算报批",
+        "procurement.integrity_signal.update": "更新廉政风险信号",
         "procurement.change.approve": "审批合同变更",
         "procurement.change.create": "登记合同变更",
         "procurement.change.submit": "提交合同变更",

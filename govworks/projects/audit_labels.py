@@ -4,6 +4,8 @@ from govworks.core.audit_labels import register_audit_actions
 
 register_audit_actions(
     {
+        "projects.approval.sod_refused": "违反职责分离的审批尝试被拒",
+        "projects.expert_review.redraw": "重新抽取论证专家",
         "projects.agenda.add": "添加会议议题",
         "projects.agenda.opinion": "发表议题意见",
         "projects.approval.submit": "提交审批",

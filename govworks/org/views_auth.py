@@ -217,8 +217,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
-    """Enrolment: the secret for the authenticator app (grouped base32 and the otpauth address; no QR image,
-    as no QR library is installed), then the first code confirms it and the recovery codes are shown once."""
+    """Enrolment: the secret for the authenticator app (a QR code drawn on the server as a data URI — nothing
+    leaves the server — the grouped base32 and the otpauth address), then the first code confirms it and the
+    recovery codes are shown once."""
+    import segno
     from django_otp import login as otp_login
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -242,6 +244,11 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/two_factor_enrol.html",
-        {"form": form, "secret": base32_grouped(secret), "uri": device.config_url if device else ""},
+        {
+            "form": form,
+            "secret": base32_grouped(secret),
+            "uri": device.config_url if device else "",
+            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2) if device else "",
+        },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -268,6 +268,8 @@ def test_administrator_can_do_nothing_but_enrol_then_signs_in_with_a_real_totp(w
     import base64
 
     assert base64.b32decode(secret) == device.bin_key
+    # the QR code is drawn on the server, as a data URI (nothing is fetched from elsewhere)
+    assert page.context["qr"].startswith("data:image/svg+xml") and 'data-testid="totp-qr"' in page.content.decode()
     bad = c.post(reverse("two_factor_enrol"), {"token": "000000"})
     assert bad.status_code == 400 and not TOTPDevice.objects.filter(confirmed=True).exists()
     _unthrottle(device)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 #: pages anyone may open without signing in
-PUBLIC: set[str] = {"login", "healthz", "set_language", "api-schema"}
+PUBLIC: set[str] = {"login", "healthz", "set_language", "api-schema", "account_activate"}
 
 #: business pages an administrator may open read-only, with the reason
 ADMIN_MAY_READ: dict[str, str] = {}
@@ -19,6 +19,9 @@ UNREACHED: dict[str, str] = {
     "logout": "signs the caller out (POST only); covered by org/tests/test_auth.py",
     "set_language": "the public language switch; covered by core/tests/test_i18n.py",
     "construction:step_evidence": "the demo has no rectification reply with evidence; covered by construction/tests",
+    "construction:staged_thumb": "a photo waiting in the uploader's own staging area; covered by test_site_reports",
+    "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
+    "core:audit_archive_prune": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
 }
 
 
@@ -59,6 +62,12 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "audit-event-detail": lambda: {"pk": _first("core.AuditEvent")},
     "approval-detail": lambda: {"pk": _first("projects.ApprovalRequest")},
     "approval-decide": lambda: {"pk": _first("projects.ApprovalRequest")},
+    "procurement:change_submit": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "procurement:change_evidence": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "procurement:change_finalize": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "construction:freeze_release": lambda: {"pk": _first("construction.PaymentFreeze")},
+    "meeting-agenda": lambda: {"pk": _first("projects.Meeting")},
+    "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
     "construction:task_revise": lambda: {"task_pk": _first("construction.ScheduleTask")},
     "construction:inspection_create": lambda: {"pk": _first("projects.Project", stage="construction"), "kind": "safety"},
 }
@@ -293,11 +302,23 @@ DECLARED: dict[tuple[str, str], str] = {
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
-        "construction:task_revise",
+        "procurement:change_submit": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "procurement:change_evidence": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "procurement:change_finalize": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "construction:freeze_release": lambda: {"pk": _first("construction.PaymentFreeze")},
+    "meeting-agenda": lambda: {"pk": _first("projects.Meeting")},
+    "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
+    "construction:task_revise",
         "GET",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
-        "construction:task_revise",
+        "procurement:change_submit": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "procurement:change_evidence": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "procurement:change_finalize": lambda: {"pk": _first("procurement.ChangeOrder")},
+    "construction:freeze_release": lambda: {"pk": _first("construction.PaymentFreeze")},
+    "meeting-agenda": lambda: {"pk": _first("projects.Meeting")},
+    "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
+    "construction:task_revise",
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (

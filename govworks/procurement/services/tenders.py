@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
-from govworks.core.numbering import next_number
+from govworks.core.numbering import next_document_number
 from govworks.core.registry import GateCondition, register_gate_conditions
 from govworks.core.uploads import upload_check
 from govworks.org import permissions as org_perms
@@ -141,7 +141,7 @@ def tender_announce(
     with transaction.atomic():
         if Tender.objects.filter(lot=lot).exists():
             raise DomainError("procurement.tender.exists", f"{lot}已登记招标", field="lot")
-        number = next_number(agency=project.agency, key="procurement.tender", year=announced_on.year, prefix="ZBGG")
+        number = next_document_number(agency=project.agency, key="procurement.tender", year=announced_on.year, word="ZBGG")
         tender = Tender.objects.create(
             lot=lot,
             number=number,
@@ -444,7 +444,7 @@ def award(*, actor: User, tender: Tender, notice_issued_on: dt.date) -> Award:
         tender = _locked(tender)
         row = Award.objects.select_for_update().get(pk=row.pk)
         row.notice_issued_on = notice_issued_on
-        row.number = next_number(agency=project.agency, key="procurement.award", year=notice_issued_on.year, prefix="ZB")
+        row.number = next_document_number(agency=project.agency, key="procurement.award", year=notice_issued_on.year, word="ZB")
         row.save(update_fields=["notice_issued_on", "number"])
         tender.status = Tender.Status.AWARDED
         tender.save(update_fields=["status"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -373,7 +374,7 @@ def test_lowest_price_award_flips_procurement_gate(tw: Any, lot: ProcurementLot)
     tender = _through_award(tw, tender)
     assert tender.ranking[0]["price"] == str(AMOUNTS[1])
     row = services.award(actor=tw.pm, tender=tender, notice_issued_on=TODAY)
-    assert row.number.startswith("ZB") and row.bid.amount == AMOUNTS[1]
+    assert row.number.startswith("ZB-LJJG-") and row.bid.amount == AMOUNTS[1]
     assert Tender.objects.get(pk=tender.pk).status == Tender.Status.AWARDED
     gate = {c.code: c for c in gate_conditions(project)}
     assert gate["procurement:all_awarded"].ok
@@ -659,3 +660,42 @@ def test_panel_redraw_is_refused_once_a_score_is_recorded(tw: Any, bidding: Any)
         "已录入 1 条评委评分，不能再重新抽取评标委员会",
     )
     assert panel_state(tender) == before
+
+
+def test_two_agencies_first_tenders_of_the_year_get_distinct_numbers(tw: Any, lot: ProcurementLot) -> None:
+    """Given two unrelated agencies (LJJG, LNJG) each with a lot ready for tender, when each announces its first
+    tender of the year, then both tenders exist, each number carrying its agency code (no IntegrityError)."""
+    from govworks.org.tests.factories import DepartmentFactory
+    from govworks.projects.services.projects import project_create_outside_plan, project_import_at_stage
+
+    department = DepartmentFactory(agency=tw.other, name="基建科", is_construction=True)
+    tw.other_pm.department = department
+    tw.other_pm.save(update_fields=["department"])
+    project = project_create_outside_plan(
+        actor=tw.other_pm,
+        agency=tw.other,
+        manager=tw.other_pm,
+        department=department,
+        reason="十一月巡查发现安全隐患，须尽快处置。",
+        name="邻市办公楼修缮",
+        project_type="repair",
+        location="邻市机关大院",
+        estimate_amount=Decimal("5000000"),
+        funding_source="fiscal",
+        planned_start=TODAY,
+        planned_end=TODAY + dt.timedelta(days=180),
+    )
+    project = project_import_at_stage(
+        actor=tw.other_pm, project=project, stage=Stage.PROCUREMENT, note="前期手续已线下办理，批复文号邻机事〔2026〕2号"
+    )
+    other_lot = lot_services.lot_create(
+        actor=tw.other_pm, project=project, name="主体施工", category="works", estimated_amount=Decimal("1000000")
+    )
+    other_lot = lot_services.lot_choose_method(actor=tw.other_pm, lot=other_lot, method="open_tender")
+
+    first = announce(tw, lot)
+    second = announce(SimpleNamespace(pm=tw.other_pm), other_lot)
+
+    year = (TODAY - dt.timedelta(days=31)).year
+    assert (first.number, second.number) == (f"ZBGG-LJJG-{year}-0001", f"ZBGG-LNJG-{year}-0001")
+    assert Tender.objects.count() == 2

@@ -699,3 +699,68 @@ def test_two_agencies_first_tenders_of_the_year_get_distinct_numbers(tw: Any, lo
     year = (TODAY - dt.timedelta(days=31)).year
     assert (first.number, second.number) == (f"ZBGG-LJJG-{year}-0001", f"ZBGG-LNJG-{year}-0001")
     assert Tender.objects.count() == 2
+
+
+# ------------------------------------------------------------------------------------------ sealed bidder names
+
+
+def test_bidder_names_sealed_before_opening_except_to_the_recorder(client: Client, tw: Any, bidding: Any) -> None:
+    """Given two bids recorded by 李明 (工程管理岗) before the opening time, when every role opens the tender page,
+    bids.json and the project page, then only 李明 sees the bidders' names; everybody else sees 投标人①②. After
+    the opening the agency's roles see the names."""
+    from govworks.org.tests.factories import RoleGrantFactory, UserFactory
+
+    tender, _ = bidding
+    names = ("临江建工集团有限公司", "临江二建有限公司")
+    second_pm = UserFactory(username="pm2", full_name="第二经办人", agency=tw.city, department=tw.construction)
+    RoleGrantFactory(user=second_pm, agency=tw.city, role="project_manager")
+    others = {
+        "other_pm_same_agency": second_pm,
+        "head": tw.head,
+        "leader": tw.leader,
+        "discipline": tw.discipline,
+        "internal_audit": tw.internal_audit,
+        "other_agency": tw.other_pm,
+        "system_admin": tw.sysadmin,
+    }
+    detail = reverse("procurement:tender_detail", args=[tender.pk])
+    bids_json = reverse("procurement:tender_bids_json", args=[tender.pk])
+    project_page = reverse("projects:project_detail", args=[tender.lot.project_id])
+
+    for role, user in others.items():
+        client.force_login(user)
+        for url in (detail, bids_json, project_page):
+            body = client.get(url).content.decode("unicode_escape" if url == bids_json else "utf-8")
+            assert not any(n in body for n in names), f"{role} saw a bidder name at {url}"
+    client.force_login(tw.contractor)  # works for the first bidder, whose name heads his own pages
+    for url in (detail, bids_json, project_page):
+        response = client.get(url)
+        body = response.content.decode("unicode_escape" if url == bids_json else "utf-8")
+        assert response.status_code == 404 and names[1] not in body, url
+    client.force_login(second_pm)
+    assert [b["supplier"] for b in client.get(bids_json).json()["bids"]] == ["投标人①", "投标人②"]
+    assert "投标人①" in client.get(detail).content.decode()
+
+    client.force_login(tw.pm)  # the recorder
+    data = client.get(bids_json).json()
+    assert [(b["supplier"], b["name_sealed"]) for b in data["bids"]] == [(names[0], False), (names[1], False)]
+    assert all(n in client.get(detail).content.decode() for n in names)
+
+    tender = unseal(tender)
+    services.tender_open(actor=tw.pm, tender=tender, witnesses="纪检监察 吴海燕")
+    for user in (second_pm, tw.head, tw.leader, tw.discipline, tw.internal_audit):
+        client.force_login(user)
+        assert [b["supplier"] for b in client.get(bids_json).json()["bids"]] == list(names)
+        assert all(n in client.get(detail).content.decode() for n in names)
+    for user in (tw.other_pm, tw.contractor, tw.sysadmin):
+        client.force_login(user)
+        assert client.get(bids_json).status_code == 404
+
+
+def test_selector_seals_names_without_a_viewer_and_labels_in_order(tw: Any, bidding: Any) -> None:
+    from govworks.procurement.selectors.tenders import bid_rows
+
+    tender, _ = bidding
+    assert [(r.supplier, r.name_sealed) for r in bid_rows(tender)] == [("投标人①", True), ("投标人②", True)]
+    assert [r.supplier for r in bid_rows(tender, viewer=tw.pm)] == ["临江建工集团有限公司", "临江二建有限公司"]
+    assert [r.supplier for r in bid_rows(tender, now=tender.opening_at)] == ["临江建工集团有限公司", "临江二建有限公司"]

@@ -571,3 +571,22 @@ def test_two_agencies_first_payment_instructions_of_the_year_get_distinct_number
     ]
     assert PaymentInstruction.objects.count() == 2
     assert (fin.contract.number, second.contract.number) == (f"HT-LJJG-{year}-0001", f"HT-LNJG-{year}-0001")
+
+
+def test_migration_gives_existing_payment_numbers_their_agency_code(fin: Any) -> None:
+    """Given a payment request and instruction numbered in the old format, when the data migration runs,
+    then they carry the paying agency's code (FK-LJJG-…, ZF-LJJG-…), and a second run changes nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.finance.migrations.0006_document_numbers_agency_code")
+    request = payments.payment_request_submit(actor=fin.pm, request=draft(fin, "advance", "200000"))
+    approve_chain(fin, request)
+    instruction = payments.payment_request_finalize(actor=fin.finance, request=request)
+    PaymentRequest.objects.filter(pk=request.pk).update(number="FK-2026-0007")
+    PaymentInstruction.objects.filter(pk=instruction.pk).update(number="ZF-2026-0007")
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)
+    assert PaymentRequest.objects.get(pk=request.pk).number == "FK-LJJG-2026-0007"
+    assert PaymentInstruction.objects.get(pk=instruction.pk).number == "ZF-LJJG-2026-0007"

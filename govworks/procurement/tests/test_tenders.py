@@ -764,3 +764,22 @@ def test_selector_seals_names_without_a_viewer_and_labels_in_order(tw: Any, bidd
     assert [(r.supplier, r.name_sealed) for r in bid_rows(tender)] == [("投标人①", True), ("投标人②", True)]
     assert [r.supplier for r in bid_rows(tender, viewer=tw.pm)] == ["临江建工集团有限公司", "临江二建有限公司"]
     assert [r.supplier for r in bid_rows(tender, now=tender.opening_at)] == ["临江建工集团有限公司", "临江二建有限公司"]
+
+
+def test_migration_gives_existing_numbers_their_agency_code(tw: Any, bidding: Any) -> None:
+    """Given a tender and its award notice numbered in the old format (ZBGG-2026-0001), when the data migration
+    runs, then they read ZBGG-LJJG-2026-0001 / ZB-LJJG-2026-0001; numbers already in the new format stay."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.procurement.migrations.0009_document_numbers_agency_code")
+    tender, bids = bidding
+    Tender.objects.filter(pk=tender.pk).update(number="ZBGG-2026-0001")
+    Award.objects.create(
+        tender=tender, bid=bids[0], publicity_start=TODAY, publicity_end=TODAY, number="ZB-2026-0003", recorded_by=tw.pm
+    )
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: nothing changes the second time
+    assert Tender.objects.get(pk=tender.pk).number == "ZBGG-LJJG-2026-0001"
+    assert Award.objects.get(tender=tender).number == "ZB-LJJG-2026-0003"

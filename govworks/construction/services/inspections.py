@@ -27,7 +27,7 @@ from govworks.construction.selectors.parties import site_parties
 from govworks.construction.services.lights import responsible_leader, site_locked
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
-from govworks.core.numbering import next_number
+from govworks.core.numbering import next_document_number
 from govworks.core.rule_parameters import rule_value
 from govworks.core.uploads import upload_check
 from govworks.org import permissions as org_perms
@@ -71,7 +71,7 @@ def _issue(
         raise DomainError("construction.notice_party", "请填写整改责任方（或先登记施工单位）", field="responsible_party")
     if deadline < today:
         raise DomainError("construction.notice_deadline", f"整改期限不能早于今天（{today:%Y-%m-%d}）", field="deadline")
-    number = next_number(agency=project.agency, key="construction.notice", year=today.year, prefix="ZG")
+    number = next_document_number(agency=project.agency, key="construction.notice", year=today.year, word="ZG")
     notice = RectificationNotice.objects.create(
         project=project,
         inspection=inspection,

@@ -29,7 +29,7 @@ from govworks.construction.selectors.freezes import active_payment_freeze, freez
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.money import amount_in_words
-from govworks.core.numbering import next_number
+from govworks.core.numbering import next_document_number
 from govworks.core.rule_parameters import rule_value
 from govworks.finance import permissions as perms
 from govworks.finance import rules
@@ -249,7 +249,7 @@ def payment_request_create(
             raise DomainError(
                 "finance.request_account", f"合同{contract.number}未约定收款账户，不能申请付款", field="payee_account"
             )
-        row.number = next_number(agency=project.agency, key="payment_request", year=timezone.localdate().year, prefix="FK")
+        row.number = next_document_number(agency=project.agency, key="payment_request", year=timezone.localdate().year, word="FK")
         if attachment is not None:
             row.attachment = attachment
         row.save()
@@ -405,7 +405,7 @@ def _issue_instruction(*, actor: User, request: PaymentRequest, contract: Contra
     instruction = PaymentInstruction.objects.create(
         request=request,
         agency=project.agency,
-        number=next_number(agency=project.agency, key="payment_instruction", year=timezone.localdate().year, prefix="ZF"),
+        number=next_document_number(agency=project.agency, key="payment_instruction", year=timezone.localdate().year, word="ZF"),
         payer_name=project.agency.name,
         indicator_number=source.indicator_number,
         functional_class=source.functional_class,

@@ -277,7 +277,7 @@ def test_instruction_fields_and_the_same_confirmation_twice_leaves_one_payment(f
     request = payments.payment_request_submit(actor=fin.pm, request=draft(fin, "advance", "200000"))
     approve_chain(fin, request)
     instruction = payments.payment_request_finalize(actor=fin.finance, request=request)
-    assert instruction.number == f"ZF-{TODAY.year}-0001"
+    assert instruction.number == f"ZF-LJJG-{TODAY.year}-0001"
     assert instruction.indicator_number == "临财预〔2026〕15号"
     assert instruction.functional_class.startswith("2010350") and instruction.economic_class.startswith("31001")
     assert instruction.payee_account == fin.contract.payee_account.account_number
@@ -489,3 +489,104 @@ def test_import_file_that_is_not_what_its_name_says_is_refused_and_changes_nothi
             treasury.treasury_import(actor=fin.finance, agency=fin.city, file_name=name, content=content)
         assert (err.value.code, err.value.message) == ("file.content", message)
     assert state() == before
+
+
+# ------------------------------------------------------------------------------------------ numbers per agency
+
+
+def _second_agency_world(fin: Any) -> Any:
+    """The unrelated agency ``other`` (LNJG) with its own 工程管理岗, leaders and finance, a project in 合同
+    stage, a signed contract and a funding source: everything a first payment instruction of the year needs."""
+    from types import SimpleNamespace
+
+    from govworks.finance.services.funds import funding_source_create
+    from govworks.finance.tests.conftest import NOTE, make_contract
+    from govworks.org.tests.factories import DepartmentFactory, RoleGrantFactory, UserFactory
+    from govworks.projects.models import Stage
+    from govworks.projects.services.projects import project_create_outside_plan, project_import_at_stage
+
+    other = fin.other
+    department = DepartmentFactory(agency=other, name="基建科", is_construction=True)
+
+    def person(username: str, role: str) -> Any:
+        user = UserFactory(username=username, full_name=username, agency=other, department=department)
+        RoleGrantFactory(user=user, agency=other, role=role)
+        return user
+
+    world = SimpleNamespace(
+        city=other,
+        pm=fin.other_pm,
+        head=person("ln_head", "department_head"),
+        leader=person("ln_leader", "leader_in_charge"),
+        principal=person("ln_principal", "principal_leader"),
+        finance=person("ln_finance", "finance"),
+        finance2=person("ln_finance2", "finance"),
+    )
+    fin.other_pm.department = department
+    fin.other_pm.save(update_fields=["department"])
+    project = project_create_outside_plan(
+        actor=world.pm,
+        agency=other,
+        manager=world.pm,
+        department=department,
+        reason="十一月巡查发现安全隐患，须尽快处置。",
+        name="邻市办公楼修缮",
+        project_type="repair",
+        location="邻市机关大院",
+        estimate_amount=Decimal("5000000"),
+        funding_source="fiscal",
+        planned_start=TODAY,
+        planned_end=TODAY + dt.timedelta(days=90),
+    )
+    world.project = project_import_at_stage(actor=world.pm, project=project, stage=Stage.CONTRACT, note=NOTE)
+    world.contract = make_contract(world, world.project)
+    world.source = funding_source_create(
+        actor=world.finance,
+        project=world.project,
+        kind="fiscal",
+        name="2026年邻市办公用房维修资金",
+        budget_year=TODAY.year,
+        indicator_number="邻财预〔2026〕3号",
+        functional_class="2010350 事业运行",
+        economic_class="31001 房屋建筑物购建",
+        amount=Decimal("2000000"),
+    )
+    return world
+
+
+def test_two_agencies_first_payment_instructions_of_the_year_get_distinct_numbers(fin: Any) -> None:
+    """Given two unrelated agencies (LJJG, LNJG) each with a signed contract, when each finalizes its first payment
+    request of the year, then both instructions exist with their own agency code in the number, no collision."""
+    second = _second_agency_world(fin)
+    numbers = []
+    for world in (fin, second):
+        request = payments.payment_request_submit(actor=world.pm, request=draft(world, "advance", "200000"))
+        approve_chain(world, request)
+        instruction = payments.payment_request_finalize(actor=world.finance, request=request)
+        numbers.append((request.number, instruction.number))
+    year = TODAY.year
+    assert numbers == [
+        (f"FK-LJJG-{year}-0001", f"ZF-LJJG-{year}-0001"),
+        (f"FK-LNJG-{year}-0001", f"ZF-LNJG-{year}-0001"),
+    ]
+    assert PaymentInstruction.objects.count() == 2
+    assert (fin.contract.number, second.contract.number) == (f"HT-LJJG-{year}-0001", f"HT-LNJG-{year}-0001")
+
+
+def test_migration_gives_existing_payment_numbers_their_agency_code(fin: Any) -> None:
+    """Given a payment request and instruction numbered in the old format, when the data migration runs,
+    then they carry the paying agency's code (FK-LJJG-…, ZF-LJJG-…), and a second run changes nothing."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.finance.migrations.0006_document_numbers_agency_code")
+    request = payments.payment_request_submit(actor=fin.pm, request=draft(fin, "advance", "200000"))
+    approve_chain(fin, request)
+    instruction = payments.payment_request_finalize(actor=fin.finance, request=request)
+    PaymentRequest.objects.filter(pk=request.pk).update(number="FK-2026-0007")
+    PaymentInstruction.objects.filter(pk=instruction.pk).update(number="ZF-2026-0007")
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)
+    assert PaymentRequest.objects.get(pk=request.pk).number == "FK-LJJG-2026-0007"
+    assert PaymentInstruction.objects.get(pk=instruction.pk).number == "ZF-LJJG-2026-0007"

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from govworks.core.models import AuditEvent
+from govworks.org import permissions as org_perms
 from govworks.procurement import rules
 from govworks.procurement.models import (
     PerformanceEvaluation,
@@ -161,6 +162,7 @@ class SupplierProfile:
     credit_score: int
     award_problem: str | None
     on: dt.date
+    detailed_evaluation_ids: frozenset[int] = frozenset()
 
     @property
     def status_label(self) -> str:
@@ -192,9 +194,20 @@ class SupplierProfile:
         }
 
 
-def supplier_profile(*, supplier: Supplier, on: dt.date | None = None) -> SupplierProfile:
+def evaluation_details_visible(*, viewer: Any, evaluations: Iterable[PerformanceEvaluation]) -> frozenset[int]:
+    """The ids of those ``evaluations`` whose project, contract name, comment and evaluator ``viewer`` may see:
+    the evaluated project (or, without one, the evaluating agency) is one whose business records the viewer
+    reads. Of the others the shared supplier page shows only the agency-neutral facts (date, score,
+    evaluating agency): another agency's project and contract names stay with that agency."""
+    readable = org_perms.business_readable_agency_ids(viewer) if viewer is not None else frozenset()
+    return frozenset(e.pk for e in evaluations if (e.project.agency_id if e.project is not None else e.agency_id) in readable)
+
+
+def supplier_profile(*, supplier: Supplier, viewer: Any = None, on: dt.date | None = None) -> SupplierProfile:
     """Everything the profile page shows, in five queries (contacts, accounts, qualifications,
-    evaluations with their agency/project/evaluator, listings with their people)."""
+    evaluations with their agency/project/evaluator, listings with their people). Evaluation details
+    (project, contract, comment, evaluator) are marked shown only where ``viewer`` may read the project
+    (see :func:`evaluation_details_visible`); without a viewer none are."""
     on = on or timezone.localdate()
     qualifications = list(supplier.qualifications.order_by("expires_on", "id"))
     evaluations = list(supplier.evaluations.select_related("agency", "project", "evaluated_by").order_by("-evaluated_on", "-id"))
@@ -213,6 +226,7 @@ def supplier_profile(*, supplier: Supplier, on: dt.date | None = None) -> Suppli
             listings=listing_rules, qualifications=[qualification_facts(q) for q in qualifications], on=on
         ),
         on=on,
+        detailed_evaluation_ids=evaluation_details_visible(viewer=viewer, evaluations=evaluations),
     )
 
 

@@ -36,23 +36,44 @@ def bid_amount(bid: Bid, *, tender: Tender | None = None, now: dt.datetime | Non
 @dataclass(frozen=True)
 class BidRow:
     pk: int
-    supplier: str
+    supplier: str  # "投标人①" while the name is sealed
     submitted_at: dt.datetime
     amount: Decimal | None  # None = 密封
     bond_amount: Decimal
     valid: bool
     invalid_reason: str
+    name_sealed: bool = False
 
 
-def bid_rows(tender: Tender, *, now: dt.datetime | None = None) -> list[BidRow]:
-    """The bids of ``tender`` with amounts hidden while sealed (one query)."""
+def sealed_bidder_label(index: int) -> str:
+    """The stand-in for a bidder's name before opening: 投标人① … 投标人⑳, then 投标人21 and on."""
+    return f"投标人{chr(0x2460 + index - 1)}" if 1 <= index <= 20 else f"投标人{index}"
+
+
+def bid_rows(tender: Tender, *, viewer: Any = None, now: dt.datetime | None = None) -> list[BidRow]:
+    """The bids of ``tender`` (one query). Before the opening time amounts are hidden from everybody, and
+    bidder names (招标投标法第二十二条: 招标人不得向他人透露已获取招标文件的潜在投标人的名称) from everybody
+    except the person who recorded receipt of that bid (``Bid.recorded_by``); the others see 投标人①②… in
+    the order of submission. Without a ``viewer`` every name is sealed."""
     bids = Bid.objects.filter(tender=tender).select_related("supplier").order_by("submitted_at", "pk")
-    return [
-        BidRow(
-            b.pk, b.supplier.name, b.submitted_at, bid_amount(b, tender=tender, now=now), b.bond_amount, b.valid, b.invalid_reason
+    sealed = is_sealed(tender, now=now)
+    viewer_id = getattr(viewer, "pk", None)
+    rows = []
+    for index, b in enumerate(bids, start=1):
+        hide = sealed and (viewer_id is None or b.recorded_by_id != viewer_id)
+        rows.append(
+            BidRow(
+                b.pk,
+                sealed_bidder_label(index) if hide else b.supplier.name,
+                b.submitted_at,
+                bid_amount(b, tender=tender, now=now),
+                b.bond_amount,
+                b.valid,
+                b.invalid_reason,
+                hide,
+            )
         )
-        for b in bids
-    ]
+    return rows
 
 
 def project_tenders(project: Any) -> list[Tender]:

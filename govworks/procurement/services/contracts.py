@@ -35,7 +35,7 @@ from django.utils import timezone
 from govworks.core.audit import audit_event_record, diff
 from govworks.core.audited import snapshot
 from govworks.core.errors import DomainError
-from govworks.core.numbering import next_number
+from govworks.core.numbering import next_document_number
 from govworks.core.registry import GateCondition, register_gate_conditions
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
@@ -281,7 +281,7 @@ def contract_create(
         params = contract_params(locked.agency)
         _check_terms(contract, params)
         _check_method(contract, lot, locked, params)
-        contract.number = next_number(agency=locked.agency, key="contract", year=timezone.localdate().year, prefix="HT")
+        contract.number = next_document_number(agency=locked.agency, key="contract", year=timezone.localdate().year, word="HT")
         contract.full_clean()
         contract.save()
         PaymentMilestone.objects.bulk_create(_milestone_rows(contract, milestones))

@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.registry import register_periodic_job
 from govworks.core.rule_parameters import rule_value
-from govworks.procurement.models import Award, Bid, ChangeOrder, Contract, IntegritySignal, SupplierBankAccount
+from govworks.procurement.models import Award, Bid, ChangeOrder, Contract, IntegritySignal, SupplierBankAccount, Tender
 from govworks.procurement.rules_contracts import lot_estimate_overrun
 from govworks.procurement.rules_integrity import (
     BidderFacts,
@@ -124,6 +125,15 @@ def _found(project: Project) -> list[tuple[str, str, str, int | None, list[int]]
 UPDATABLE = frozenset({IntegritySignal.Kind.BELOW_THRESHOLD_CLUSTER, IntegritySignal.Kind.SPLIT_CHECK_SKIPPED})
 
 
+def _trail_detail(kind: str, detail: str, tender_id: int | None) -> str:
+    """What the project's timeline may say of a new signal: a signal among the bidders of a tender whose
+    opening time has not come names no bidder there (招标投标法第二十二条); the signal itself keeps the names
+    and the tender page shows them after the opening."""
+    if tender_id is not None and Tender.objects.filter(pk=tender_id, opening_at__gt=timezone.now()).exists():
+        return f"{IntegritySignal.Kind(kind).label}（涉及尚未开标的投标人，名称开标后在招标页显示）"
+    return detail
+
+
 def _legacy(kind: str, fingerprint: str) -> str | None:
     """The prefix an older fingerprint of the same group started with (clusters used to be keyed by their
     contract numbers too, so each contract joining made a new signal)."""
@@ -189,7 +199,7 @@ def integrity_signal_store(
                 obj=signal,
                 agency=project.agency,
                 context=project,
-                summary=f"{project.code} 廉政风险信号：{detail}",
+                summary=f"{project.code} 廉政风险信号：{_trail_detail(kind, detail, tender_id)}",
             )
     except IntegrityError:  # stored meanwhile by a parallel scan
         return None, False

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
-from govworks.core.numbering import next_number
+from govworks.core.numbering import next_document_number
 from govworks.core.registry import GateCondition, register_gate_conditions
 from govworks.core.uploads import upload_check
 from govworks.org import permissions as org_perms
@@ -52,7 +52,7 @@ from govworks.procurement.rules_methods import (
 )
 from govworks.procurement.selectors.lots import procurement_params
 from govworks.procurement.selectors.parties import project_parties_in_procurement, supplier_register_as_employers
-from govworks.procurement.selectors.tenders import TENDER_METHODS, bid_amount, is_sealed
+from govworks.procurement.selectors.tenders import TENDER_METHODS, bid_amount, is_sealed, sealed_bidder_label
 from govworks.procurement.services.integrity import integrity_signals_scan
 from govworks.procurement.services.suppliers import supplier_award_problem, supplier_award_refused_record
 from govworks.projects.models import Expert, Project, Speciality, Stage
@@ -141,7 +141,7 @@ def tender_announce(
     with transaction.atomic():
         if Tender.objects.filter(lot=lot).exists():
             raise DomainError("procurement.tender.exists", f"{lot}已登记招标", field="lot")
-        number = next_number(agency=project.agency, key="procurement.tender", year=announced_on.year, prefix="ZBGG")
+        number = next_document_number(agency=project.agency, key="procurement.tender", year=announced_on.year, word="ZBGG")
         tender = Tender.objects.create(
             lot=lot,
             number=number,
@@ -185,7 +185,9 @@ def bid_record(
         bid = Bid.objects.create(
             tender=tender, supplier=supplier, submitted_at=submitted_at, amount=amount, bond_amount=bond_amount, recorded_by=actor
         )
-        _audit(actor, tender, "bid", f"登记投标人“{supplier.name}”的投标（报价密封至开标）")
+        seq = Bid.objects.filter(tender=tender).count()
+        # 招标投标法第二十二条: the trail (shown on the project page) names the bidder only at the opening
+        _audit(actor, tender, "bid", f"登记第{seq}份投标（投标人名称与报价密封至开标）")
     integrity_signals_scan(tender.lot.project, actor=actor)
     return bid
 
@@ -206,14 +208,18 @@ def tender_open(*, actor: User, tender: Tender, witnesses: str = "", record_file
         tender = _locked(tender)
         if tender.status != Tender.Status.ANNOUNCED:
             raise DomainError("procurement.tender.opened", "已开标")
-        if not Bid.objects.filter(tender=tender).exists():
+        bidders = [
+            b.supplier.name for b in Bid.objects.filter(tender=tender).select_related("supplier").order_by("submitted_at", "pk")
+        ]
+        if not bidders:
             raise DomainError("procurement.tender.no_bids", "没有投标，不能开标")
         opening = TenderOpening.objects.create(
             tender=tender, opened_at=timezone.now(), opened_by=actor, witnesses=witnesses, record_file=record_file or ""
         )
         tender.status = Tender.Status.OPENED
         tender.save(update_fields=["status"])
-        _audit(actor, tender, "open", f"{tender.number} 开标")
+        named = "、".join(f"{sealed_bidder_label(i)}{name}" for i, name in enumerate(bidders, start=1))
+        _audit(actor, tender, "open", f"{tender.number} 开标，投标人：{named}")
     return opening
 
 
@@ -444,7 +450,7 @@ def award(*, actor: User, tender: Tender, notice_issued_on: dt.date) -> Award:
         tender = _locked(tender)
         row = Award.objects.select_for_update().get(pk=row.pk)
         row.notice_issued_on = notice_issued_on
-        row.number = next_number(agency=project.agency, key="procurement.award", year=notice_issued_on.year, prefix="ZB")
+        row.number = next_document_number(agency=project.agency, key="procurement.award", year=notice_issued_on.year, word="ZB")
         row.save(update_fields=["notice_issued_on", "number"])
         tender.status = Tender.Status.AWARDED
         tender.save(update_fields=["status"])

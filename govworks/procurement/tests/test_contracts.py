@@ -242,7 +242,7 @@ def test_done_when_five_percent_deposit_and_forty_percent_advance_are_refused_wi
     )
     contract = make(cw, lot, supplier, quality_deposit_ratio=Decimal("0.03"), advance_ratio=Decimal("0.30"))
     assert contract.status == Contract.Status.DRAFT
-    assert contract.number.startswith("HT-")
+    assert contract.number.startswith("HT-LJJG-")
     assert contract.milestones.count() == 2
     assert AuditEvent.objects.filter(action="procurement.contract.create").count() == 1
 

@@ -311,3 +311,25 @@ def test_opening_record_that_is_html_named_pdf_is_refused_and_the_tender_stays_u
     assert (err.value.code, err.value.message) == ("file.content", "文件内容为 HTML，不是 PDF，请上传真实的文件")
     assert Tender.objects.get(pk=tender.pk).status == Tender.Status.ANNOUNCED
     assert not TenderOpening.objects.filter(tender=tender).exists()
+
+
+def test_a_signal_naming_bidders_is_not_shown_before_opening_to_who_did_not_record_the_bids(tw: Any, lot: ProcurementLot) -> None:
+    """Given two bidders sharing a phone recorded by 李明 before the opening time, when the 科室负责人 opens the
+    tender and the project page, then neither the signal nor the bidders' names are shown (招标投标法第二十二条)."""
+    tender = test_tenders.announce(tw, lot)
+    for name, amount in (("临江甲建设有限公司", "900000"), ("临江乙建设有限公司", "950000")):
+        supplier = SupplierFactory(name=name, registered_by=tw.city, phone="0571-88881234")
+        tender_services.bid_record(actor=tw.pm, tender=tender, supplier=supplier, amount=Decimal(amount), bond_amount=Decimal(0))
+    assert IntegritySignal.objects.count() == 1
+    client = Client()
+    client.force_login(tw.head)
+    for url in (
+        reverse("procurement:tender_detail", args=[tender.pk]),
+        reverse("projects:project_detail", args=[lot.project_id]),
+    ):
+        html = client.get(url).content.decode()
+        assert "临江甲建设有限公司" not in html and "临江乙建设有限公司" not in html, url
+    assert (
+        'data-testid="integrity-signals"'
+        not in client.get(reverse("procurement:tender_detail", args=[tender.pk])).content.decode()
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -373,7 +374,7 @@ def test_lowest_price_award_flips_procurement_gate(tw: Any, lot: ProcurementLot)
     tender = _through_award(tw, tender)
     assert tender.ranking[0]["price"] == str(AMOUNTS[1])
     row = services.award(actor=tw.pm, tender=tender, notice_issued_on=TODAY)
-    assert row.number.startswith("ZB") and row.bid.amount == AMOUNTS[1]
+    assert row.number.startswith("ZB-LJJG-") and row.bid.amount == AMOUNTS[1]
     assert Tender.objects.get(pk=tender.pk).status == Tender.Status.AWARDED
     gate = {c.code: c for c in gate_conditions(project)}
     assert gate["procurement:all_awarded"].ok
@@ -659,3 +660,126 @@ def test_panel_redraw_is_refused_once_a_score_is_recorded(tw: Any, bidding: Any)
         "已录入 1 条评委评分，不能再重新抽取评标委员会",
     )
     assert panel_state(tender) == before
+
+
+def test_two_agencies_first_tenders_of_the_year_get_distinct_numbers(tw: Any, lot: ProcurementLot) -> None:
+    """Given two unrelated agencies (LJJG, LNJG) each with a lot ready for tender, when each announces its first
+    tender of the year, then both tenders exist, each number carrying its agency code (no IntegrityError)."""
+    from govworks.org.tests.factories import DepartmentFactory
+    from govworks.projects.services.projects import project_create_outside_plan, project_import_at_stage
+
+    department = DepartmentFactory(agency=tw.other, name="基建科", is_construction=True)
+    tw.other_pm.department = department
+    tw.other_pm.save(update_fields=["department"])
+    project = project_create_outside_plan(
+        actor=tw.other_pm,
+        agency=tw.other,
+        manager=tw.other_pm,
+        department=department,
+        reason="十一月巡查发现安全隐患，须尽快处置。",
+        name="邻市办公楼修缮",
+        project_type="repair",
+        location="邻市机关大院",
+        estimate_amount=Decimal("5000000"),
+        funding_source="fiscal",
+        planned_start=TODAY,
+        planned_end=TODAY + dt.timedelta(days=180),
+    )
+    project = project_import_at_stage(
+        actor=tw.other_pm, project=project, stage=Stage.PROCUREMENT, note="前期手续已线下办理，批复文号邻机事〔2026〕2号"
+    )
+    other_lot = lot_services.lot_create(
+        actor=tw.other_pm, project=project, name="主体施工", category="works", estimated_amount=Decimal("1000000")
+    )
+    other_lot = lot_services.lot_choose_method(actor=tw.other_pm, lot=other_lot, method="open_tender")
+
+    first = announce(tw, lot)
+    second = announce(SimpleNamespace(pm=tw.other_pm), other_lot)
+
+    year = (TODAY - dt.timedelta(days=31)).year
+    assert (first.number, second.number) == (f"ZBGG-LJJG-{year}-0001", f"ZBGG-LNJG-{year}-0001")
+    assert Tender.objects.count() == 2
+
+
+# ------------------------------------------------------------------------------------------ sealed bidder names
+
+
+def test_bidder_names_sealed_before_opening_except_to_the_recorder(client: Client, tw: Any, bidding: Any) -> None:
+    """Given two bids recorded by 李明 (工程管理岗) before the opening time, when every role opens the tender page,
+    bids.json and the project page, then only 李明 sees the bidders' names; everybody else sees 投标人①②. After
+    the opening the agency's roles see the names."""
+    from govworks.org.tests.factories import RoleGrantFactory, UserFactory
+
+    tender, _ = bidding
+    names = ("临江建工集团有限公司", "临江二建有限公司")
+    second_pm = UserFactory(username="pm2", full_name="第二经办人", agency=tw.city, department=tw.construction)
+    RoleGrantFactory(user=second_pm, agency=tw.city, role="project_manager")
+    others = {
+        "other_pm_same_agency": second_pm,
+        "head": tw.head,
+        "leader": tw.leader,
+        "discipline": tw.discipline,
+        "internal_audit": tw.internal_audit,
+        "other_agency": tw.other_pm,
+        "system_admin": tw.sysadmin,
+    }
+    detail = reverse("procurement:tender_detail", args=[tender.pk])
+    bids_json = reverse("procurement:tender_bids_json", args=[tender.pk])
+    project_page = reverse("projects:project_detail", args=[tender.lot.project_id])
+
+    for role, user in others.items():
+        client.force_login(user)
+        for url in (detail, bids_json, project_page):
+            body = client.get(url).content.decode("unicode_escape" if url == bids_json else "utf-8")
+            assert not any(n in body for n in names), f"{role} saw a bidder name at {url}"
+    client.force_login(tw.contractor)  # works for the first bidder, whose name heads his own pages
+    for url in (detail, bids_json, project_page):
+        response = client.get(url)
+        body = response.content.decode("unicode_escape" if url == bids_json else "utf-8")
+        assert response.status_code == 404 and names[1] not in body, url
+    client.force_login(second_pm)
+    assert [b["supplier"] for b in client.get(bids_json).json()["bids"]] == ["投标人①", "投标人②"]
+    assert "投标人①" in client.get(detail).content.decode()
+
+    client.force_login(tw.pm)  # the recorder
+    data = client.get(bids_json).json()
+    assert [(b["supplier"], b["name_sealed"]) for b in data["bids"]] == [(names[0], False), (names[1], False)]
+    assert all(n in client.get(detail).content.decode() for n in names)
+
+    tender = unseal(tender)
+    services.tender_open(actor=tw.pm, tender=tender, witnesses="纪检监察 吴海燕")
+    for user in (second_pm, tw.head, tw.leader, tw.discipline, tw.internal_audit):
+        client.force_login(user)
+        assert [b["supplier"] for b in client.get(bids_json).json()["bids"]] == list(names)
+        assert all(n in client.get(detail).content.decode() for n in names)
+    for user in (tw.other_pm, tw.contractor, tw.sysadmin):
+        client.force_login(user)
+        assert client.get(bids_json).status_code == 404
+
+
+def test_selector_seals_names_without_a_viewer_and_labels_in_order(tw: Any, bidding: Any) -> None:
+    from govworks.procurement.selectors.tenders import bid_rows
+
+    tender, _ = bidding
+    assert [(r.supplier, r.name_sealed) for r in bid_rows(tender)] == [("投标人①", True), ("投标人②", True)]
+    assert [r.supplier for r in bid_rows(tender, viewer=tw.pm)] == ["临江建工集团有限公司", "临江二建有限公司"]
+    assert [r.supplier for r in bid_rows(tender, now=tender.opening_at)] == ["临江建工集团有限公司", "临江二建有限公司"]
+
+
+def test_migration_gives_existing_numbers_their_agency_code(tw: Any, bidding: Any) -> None:
+    """Given a tender and its award notice numbered in the old format (ZBGG-2026-0001), when the data migration
+    runs, then they read ZBGG-LJJG-2026-0001 / ZB-LJJG-2026-0001; numbers already in the new format stay."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("govworks.procurement.migrations.0009_document_numbers_agency_code")
+    tender, bids = bidding
+    Tender.objects.filter(pk=tender.pk).update(number="ZBGG-2026-0001")
+    Award.objects.create(
+        tender=tender, bid=bids[0], publicity_start=TODAY, publicity_end=TODAY, number="ZB-2026-0003", recorded_by=tw.pm
+    )
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # twice: nothing changes the second time
+    assert Tender.objects.get(pk=tender.pk).number == "ZBGG-LJJG-2026-0001"
+    assert Award.objects.get(tender=tender).number == "ZB-LJJG-2026-0003"

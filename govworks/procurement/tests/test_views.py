@@ -260,3 +260,36 @@ def test_profile_query_count_constant_and_content(client: Client, sw: Any, count
     assert 'id="chart-evaluations-data"' in html
     assert "资质“消防设施工程专业承包二级”" in html  # the expired one blocks awards, shown on top
     assert 'data-testid="credit-score"' in html
+
+
+def test_profile_shows_evaluation_details_only_to_those_who_may_read_the_project(client: Client, sw: Any, project: Any) -> None:
+    """Given a shared supplier evaluated by the city (LJJG) on its project, when the city's 工程管理岗 and an
+    unrelated agency's 工程管理岗 open the supplier page, then the city sees project, contract and comment; the
+    other agency sees only date, score and the evaluating agency, no project or contract name."""
+    supplier = SupplierFactory(registered_by=sw.other, name="临江华安机电安装工程有限公司")
+    EvaluationFactory(
+        supplier=supplier,
+        agency=sw.city,
+        project=project,
+        contract_name="市民中心空调改造施工合同",
+        comment="工期延误十五天",
+        score=73,
+        evaluated_on=dt.date(2026, 3, 9),
+        evaluated_by=sw.pm,
+    )
+    url = reverse("procurement:supplier_detail", args=[supplier.pk])
+    secret = ("市民中心空调改造施工合同", "市民中心空调改造", project.code, "工期延误十五天", "李明")
+
+    client.force_login(sw.pm)
+    own = client.get(url).content.decode()
+    client.force_login(sw.other_pm)
+    response = client.get(url)
+    foreign = response.content.decode()
+
+    for text in secret:
+        assert text in own, text
+        assert text not in foreign, text
+    assert response.status_code == 200
+    table = foreign.split('data-testid="supplier-evaluations"')[1].split("</table>")[0]
+    assert "2026-03-09" in table and ">73<" in table and "市机关事务局" in table
+    assert 'data-testid="evaluation-other-agency"' in table and "其他单位的合同（不对外显示）" in table

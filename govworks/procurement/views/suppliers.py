@@ -130,7 +130,7 @@ def supplier_create(request: HttpRequest) -> HttpResponse:
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     supplier = perms.access_supplier(me, pk)
-    profile = selectors.supplier_profile(supplier=supplier)
+    profile = selectors.supplier_profile(supplier=supplier, viewer=me)
     listing_agencies = org_perms.agency_ids_where(me, perms.SUPPLIER_LISTING)
     return render(
         request,

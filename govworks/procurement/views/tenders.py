@@ -147,11 +147,12 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
     panels = selectors.tender_panels(tender)
     current = next((row for row in panels if row.panel.is_current), None)
     sealed = selectors.is_sealed(tender)
+    bids = selectors.bid_rows(tender, viewer=me)
     context = {
         "t": tender,
         "project": tender.lot.project,
         "sealed": sealed,
-        "bids": selectors.bid_rows(tender),
+        "bids": bids,
         "opening": getattr(tender, "opening", None) if hasattr(tender, "opening") else None,
         "panel": current.panel if current else None,
         "panel_experts": current.experts if current else [],
@@ -160,7 +161,8 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "scores": selectors.tender_scores(tender),
         "ranking": [] if sealed else tender.ranking,
         "award": selectors.tender_award(tender),
-        "signals": selectors.tender_integrity_signals(tender),
+        # signals name bidders: before opening only to whoever recorded every bid (and so knows the names)
+        "signals": selectors.tender_integrity_signals(tender) if not any(b.name_sealed for b in bids) else [],
         "can_manage": perms.may_manage_tenders(me, tender.lot.project),
         "pretitle": PRETITLE,
     }
@@ -209,10 +211,11 @@ def opening_record_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def tender_bids_json(request: HttpRequest, pk: int) -> HttpResponse:
-    """The bids as JSON; ``amount`` is null while sealed."""
+    """The bids as JSON; ``amount`` is null while sealed, and ``supplier`` is 投标人①… (``name_sealed`` true)
+    for everybody but the recorder of that bid."""
     me = _me(request)
     tender = perms.access_tender(me, pk)
-    rows = selectors.bid_rows(tender)
+    rows = selectors.bid_rows(tender, viewer=me)
     return JsonResponse(
         {
             "tender": tender.number,
@@ -220,6 +223,7 @@ def tender_bids_json(request: HttpRequest, pk: int) -> HttpResponse:
             "bids": [
                 {
                     "supplier": r.supplier,
+                    "name_sealed": r.name_sealed,
                     "submitted_at": r.submitted_at.isoformat(),
                     "amount": None if r.amount is None else str(r.amount),
                     "bond_amount": str(r.bond_amount),

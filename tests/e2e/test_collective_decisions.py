@@ -31,7 +31,7 @@ from tests.e2e.test_lifecycle import Desks, save, submit, success
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PROJECT = "档案库房消防系统改造"
-PEOPLE = ("liming", "chenzq", "zhaolx", "sungp", "liujing", "wuhy")
+PEOPLE = ("liming", "chenzq", "zhaolx", "sungp", "liujing", "zhangli", "wuhy")
 MEMBERS = ("赵立新", "陈志强", "刘静", "吴海燕")
 
 

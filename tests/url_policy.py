@@ -74,6 +74,10 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
 
 DECLARED: dict[tuple[str, str], str] = {
     (
+        "account_activate",
+        "GET",
+    ): "200: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
         "agency-detail",
         "GET",
     ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 404: sub_pm other contractor supervisor",
@@ -88,15 +92,15 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "annual-plan-detail",
         "GET",
-    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "annual-plan-detail",
         "POST",
-    ): "403: anon sysadmin secadmin auditadmin | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "annual-plan-list",
         "GET",
-    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "api-root",
         "GET",
@@ -106,9 +110,33 @@ DECLARED: dict[tuple[str, str], str] = {
         "GET",
     ): "406: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
+        "approval-decide",
+        "GET",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "approval-decide",
+        "POST",
+    ): "403: anon | 400: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "approval-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "approval-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
         "approval-list",
         "GET",
-    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "audit-event-detail",
+        "GET",
+    ): "403: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "audit-event-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "audit-event-list",
         "GET",
@@ -132,11 +160,11 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "construction:daily_create",
         "GET",
-    ): "login: anon | 200: pm liaison contractor | 403: head leader chief finance discipline audit archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    ): "login: anon | 200: pm liaison contractor supervisor | 403: head leader chief finance discipline audit archivist | 404: sub_pm other sysadmin secadmin auditadmin",
     (
         "construction:daily_create",
         "POST",
-    ): "login: anon | 200: pm liaison contractor | 403: head leader chief finance discipline audit archivist supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    ): "login: anon | 400: pm liaison contractor supervisor | 403: head leader chief finance discipline audit archivist | 404: sub_pm other sysadmin secadmin auditadmin",
     (
         "construction:diary_create",
         "GET",
@@ -151,14 +179,6 @@ DECLARED: dict[tuple[str, str], str] = {
     ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
     (
         "construction:freeze_manual",
-        "POST",
-    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
-    (
-        "construction:freeze_release",
-        "GET",
-    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
-    (
-        "construction:freeze_release",
         "POST",
     ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
     (
@@ -302,25 +322,29 @@ DECLARED: dict[tuple[str, str], str] = {
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
-        "procurement:change_submit": lambda: {"pk": _first("procurement.ChangeOrder")},
-    "procurement:change_evidence": lambda: {"pk": _first("procurement.ChangeOrder")},
-    "procurement:change_finalize": lambda: {"pk": _first("procurement.ChangeOrder")},
-    "construction:freeze_release": lambda: {"pk": _first("construction.PaymentFreeze")},
-    "meeting-agenda": lambda: {"pk": _first("projects.Meeting")},
-    "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
-    "construction:task_revise",
+        "construction:task_revise",
         "GET",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
-        "procurement:change_submit": lambda: {"pk": _first("procurement.ChangeOrder")},
-    "procurement:change_evidence": lambda: {"pk": _first("procurement.ChangeOrder")},
-    "procurement:change_finalize": lambda: {"pk": _first("procurement.ChangeOrder")},
-    "construction:freeze_release": lambda: {"pk": _first("construction.PaymentFreeze")},
-    "meeting-agenda": lambda: {"pk": _first("projects.Meeting")},
-    "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
-    "construction:task_revise",
+        "construction:task_revise",
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "core:audit_archive_new",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "core:audit_checkpoints",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "core:audit_checkpoints_export",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "core:audit_checkpoints_export",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
     (
         "core:audit_export",
         "GET",
@@ -477,6 +501,10 @@ DECLARED: dict[tuple[str, str], str] = {
         "finance:request_list",
         "GET",
     ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "finance:request_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "finance:request_submit",
         "POST",
@@ -658,6 +686,14 @@ DECLARED: dict[tuple[str, str], str] = {
         "GET",
     ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin auditadmin | 200: secadmin",
     (
+        "org:notice_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "org:notice_list",
+        "POST",
+    ): "login: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
         "org:parameter_edit",
         "GET",
     ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 200: sysadmin",
@@ -668,7 +704,7 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "org:parameter_list",
         "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin | 403: contractor supervisor secadmin auditadmin",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin | 403: contractor supervisor auditadmin",
     (
         "org:pledge_create",
         "GET",
@@ -710,6 +746,10 @@ DECLARED: dict[tuple[str, str], str] = {
         "GET",
     ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other sysadmin secadmin auditadmin | 403: contractor supervisor",
     (
+        "org:two_factor_reset",
+        "POST",
+    ): "login: anon | 403: pm head chief finance discipline audit liaison archivist sysadmin auditadmin | 302: leader secadmin | 404: sub_pm other contractor supervisor",
+    (
         "org:user_create",
         "GET",
     ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
@@ -736,7 +776,19 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "org:user_password_reset",
         "POST",
-    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist secadmin auditadmin | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    ): "login: anon | 403: pm head chief finance discipline audit liaison archivist secadmin auditadmin | 302: leader | 404: sub_pm other contractor supervisor | 200: sysadmin",
+    (
+        "org:working_calendar",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 200: sysadmin",
+    (
+        "org:working_calendar",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 400: sysadmin",
+    (
+        "org:working_day_remove",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor secadmin auditadmin | 302: sysadmin",
     (
         "password_change",
         "GET",
@@ -782,26 +834,6 @@ DECLARED: dict[tuple[str, str], str] = {
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
-        "procurement:change_evidence",
-        "GET",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "procurement:change_evidence",
-        "POST",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "procurement:change_finalize",
-        "POST",
-    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "procurement:change_submit",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "procurement:change_submit",
-        "POST",
-    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
         "procurement:contract_create",
         "GET",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
@@ -829,6 +861,14 @@ DECLARED: dict[tuple[str, str], str] = {
         "procurement:contract_milestones",
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_overrun_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:contract_overrun_submit",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "procurement:contract_pdf",
         "GET",
@@ -1010,6 +1050,14 @@ DECLARED: dict[tuple[str, str], str] = {
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
+        "procurement:tender_panel_redraw",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:tender_panel_redraw",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
         "procurement:tender_publicity",
         "GET",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
@@ -1028,23 +1076,23 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "project-advance",
         "GET",
-    ): "403: anon sysadmin secadmin auditadmin | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "project-advance",
         "POST",
-    ): "403: anon leader chief finance discipline audit liaison archivist sysadmin secadmin auditadmin | 422: pm head | 404: sub_pm other contractor supervisor",
+    ): "403: anon leader chief finance discipline audit liaison archivist | 422: pm head | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "project-detail",
         "GET",
-    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "project-detail",
         "POST",
-    ): "403: anon sysadmin secadmin auditadmin | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "project-list",
         "GET",
-    ): "403: anon sysadmin secadmin auditadmin | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "projects:agenda_add",
         "GET",
@@ -1139,6 +1187,14 @@ DECLARED: dict[tuple[str, str], str] = {
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "projects:expert_review_draw",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_review_redraw",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:expert_review_redraw",
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
@@ -1385,6 +1441,22 @@ DECLARED: dict[tuple[str, str], str] = {
         "role-grant-list",
         "POST",
     ): "403: anon | 400: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "two_factor_enrol",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 302: sysadmin secadmin auditadmin",
+    (
+        "two_factor_enrol",
+        "POST",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 302: sysadmin secadmin auditadmin",
+    (
+        "two_factor_verify",
+        "GET",
+    ): "login: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 200: sysadmin secadmin auditadmin",
+    (
+        "two_factor_verify",
+        "POST",
+    ): "login: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 200: sysadmin secadmin auditadmin",
     (
         "user-detail",
         "GET",

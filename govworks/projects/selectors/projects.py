@@ -27,7 +27,7 @@ from govworks.projects.models import (
     StageTransition,
 )
 from govworks.projects.services.common import content_type_of
-from govworks.projects.services.projects import gate_conditions
+from govworks.projects.services.projects import IMPORT_NOTE_PREFIX, gate_conditions
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,20 @@ def project_workspace(*, project: Project) -> Workspace:
             .order_by("-requested_at")
         ),
     )
+
+
+def stages_done_offline(*, transitions: list[StageTransition]) -> set[str]:
+    """The stages a 历史项目录入 recorded as done offline: every stage from 计划 up to (not including) the
+    stage the import brought the project to. Those stages never went through a gate here, so the
+    project page says so instead of showing them as passed."""
+    from govworks.projects.rules import STAGE_ORDER
+
+    offline: set[str] = set()
+    for t in transitions:
+        if t.note.startswith(IMPORT_NOTE_PREFIX) and t.from_stage in STAGE_ORDER and t.to_stage in STAGE_ORDER:
+            start, end = STAGE_ORDER.index(t.from_stage), STAGE_ORDER.index(t.to_stage)
+            offline.update(STAGE_ORDER[start:end])
+    return offline
 
 
 def project_timeline(*, project: Project, before_seq: int | None = None, size: int = 50) -> list[AuditEvent]:

@@ -221,3 +221,51 @@ def test_timeline_pages_older_events_with_htmx(client, lifecycle, make_project):
     )
     assert older.status_code == 200
     assert "项目建档" in older.content.decode() or "计划外立项" in older.content.decode()
+
+
+def test_stages_of_a_historical_project_show_as_done_offline_not_as_passed(client, lifecycle, sub_project):
+    # given: a project brought in at 招标采购 by 历史项目录入, and one walked through the 计划 gate by a person
+    projects.project_import_at_stage(
+        actor=lifecycle.sub_pm, project=sub_project, stage=Stage.PROCUREMENT, note="前期手续已线下办理，批复文号后勤〔2026〕5号"
+    )
+    client.force_login(lifecycle.sub_pm)
+
+    # when: its workspace is opened
+    page = client.get(reverse("projects:project_detail", args=[sub_project.pk])).content.decode()
+
+    # then: 立项, 可研, 初设概算 and 施工图审查 are marked as done offline, none as passed through a gate,
+    # and their documents say 线下办理 instead of 未上传
+    bar = page.split('data-testid="stage-bar"', 1)[1].split("</ul>", 1)[0]
+    assert bar.count('data-testid="stage-offline"') == 4
+    assert 'data-testid="stage-passed"' not in bar
+    assert bar.count("线下办理（历史项目录入）") == 8  # the title and the caption of each of the four stages
+    assert (
+        page.count('<span class="text-secondary small">线下办理（历史项目录入）</span>')
+        == DocumentType.objects.filter(
+            stage__in=[Stage.PLANNED, Stage.INITIATION, Stage.FEASIBILITY, Stage.PRELIM_DESIGN, Stage.DESIGN_REVIEW]
+        ).count()
+    )
+
+
+def test_a_stage_passed_through_its_gate_after_the_import_shows_as_passed(client, lifecycle, sub_project):
+    # given: a project brought in at 绩效评价, whose 绩效评价报告 a person then uploads and whose gate he passes
+    projects.project_import_at_stage(
+        actor=lifecycle.sub_pm, project=sub_project, stage=Stage.EVALUATION, note="前期手续已线下办理，批复文号后勤〔2026〕5号"
+    )
+    documents.document_upload(
+        actor=lifecycle.sub_pm,
+        project=sub_project,
+        doc_type=DocumentType.objects.get(code="performance_report"),
+        file=pdf("绩效评价报告"),
+    )
+    projects.project_advance(actor=lifecycle.sub_pm, project=sub_project)
+    client.force_login(lifecycle.sub_pm)
+
+    # when: its workspace is opened
+    page = client.get(reverse("projects:project_detail", args=[sub_project.pk])).content.decode()
+
+    # then: 绩效评价 is the one stage passed through a gate; the twelve before it were done offline
+    bar = page.split('data-testid="stage-bar"', 1)[1].split("</ul>", 1)[0]
+    assert bar.count('data-testid="stage-passed"') == 1
+    assert 'title="绩效评价" data-testid="stage-passed"' in bar
+    assert bar.count('data-testid="stage-offline"') == 12

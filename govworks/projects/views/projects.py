@@ -40,6 +40,7 @@ from govworks.projects.selectors.projects import (
     access_document_version,
     project_list_visible_to,
     project_workspace,
+    stages_done_offline,
 )
 from govworks.projects.selectors.projects import (
     project_timeline as timeline_of,
@@ -196,6 +197,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency_id = project.agency_id
     main_stages = [s for s in STAGE_ORDER if s != Stage.PLANNED]
     skipped = {t.to_stage for t in ws.transitions if t.skipped}
+    offline = stages_done_offline(transitions=ws.transitions)
     current_index = (
         STAGE_ORDER.index(project.stage)
         if project.stage in STAGE_ORDER
@@ -208,6 +210,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "done": STAGE_ORDER.index(s) < current_index,
             "current": s == project.stage,
             "skipped": s in skipped,
+            "offline": s in offline,
         }
         for s in main_stages
     ]
@@ -222,6 +225,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "ws": ws,
             "stage_bar": stage_bar,
+            "offline_stages": offline,
             "gate_ok": all(c.ok for c in ws.gate),
             "can_advance": can_advance,
             "can_upload": org_perms.can(user, perms.DOCUMENT_UPLOAD, agency_id),

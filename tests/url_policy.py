@@ -182,6 +182,14 @@ DECLARED: dict[tuple[str, str], str] = {
         "POST",
     ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
     (
+        "construction:freeze_release",
+        "GET",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "construction:freeze_release",
+        "POST",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor | 200: leader chief | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
         "construction:incident_create",
         "GET",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
@@ -578,6 +586,22 @@ DECLARED: dict[tuple[str, str], str] = {
         "GET",
     ): "200: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
+        "meeting-agenda",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "meeting-agenda",
+        "POST",
+    ): "403: anon | 400: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "meeting-agenda-subjects",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "meeting-agenda-subjects",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
         "org:account_unlock",
         "GET",
     ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
@@ -833,6 +857,30 @@ DECLARED: dict[tuple[str, str], str] = {
         "procurement:change_create",
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_evidence",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_evidence",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_finalize",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_finalize",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "procurement:change_submit",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "procurement:contract_create",
         "GET",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("procurement/", include("govworks.procurement.urls")),
     path("construction/", include("govworks.construction.urls")),
     path("finance/", include("govworks.finance.urls")),
+    path("closeout/", include("govworks.closeout.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "govworks.procurement",
     "govworks.construction",
     "govworks.finance",
+    "govworks.closeout",
 ]
 
 MIDDLEWARE = [

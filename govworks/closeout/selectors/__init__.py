@@ -1,0 +1,1 @@
+"""Reads of close-out records, each starting from what the caller may see."""

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from govworks.projects.models import Stage, StageTransition
 
-
 #: the stages a project reaches only after its completion acceptance passed
 AFTER_ACCEPTANCE: tuple[str, ...] = (
     Stage.SETTLEMENT,

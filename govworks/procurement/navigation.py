@@ -12,7 +12,7 @@ from govworks.core.registry import NavItem, WorkItem, register_nav, register_wor
 from govworks.org import permissions as org_perms
 from govworks.procurement import exports  # noqa: F401  (registers the export kind in web and worker processes)
 from govworks.procurement import permissions as perms
-from govworks.procurement.selectors.contracts import recent_integrity_signals
+from govworks.procurement.selectors.contracts import integrity_signal_detail, recent_integrity_signals
 from govworks.procurement.selectors.suppliers import award_refusals_for
 
 SECTION = _("招标采购")
@@ -65,7 +65,7 @@ def _integrity_signal_items(user: Any) -> list[WorkItem]:
                 title=f"{signal.get_kind_display()}：{signal.project.code} {signal.project.name}",
                 url=url,
                 kind="纪检监察",
-                detail=f"{timezone.localtime(signal.detected_at):%Y-%m-%d} {signal.detail[:160]}",
+                detail=f"{timezone.localtime(signal.detected_at):%Y-%m-%d} {integrity_signal_detail(signal)[:160]}",
             )
         )
     return items

@@ -278,7 +278,20 @@ def recent_integrity_signals(*, agency_ids: Any, days: int = 30, limit: int = 20
     since = timezone.now() - dt.timedelta(days=days)
     return list(
         IntegritySignal.objects.filter(agency_id__in=agency_ids, detected_at__gte=since)
-        .select_related("project")
+        .select_related("project", "tender")
         .prefetch_related("contracts")
         .order_by("-detected_at", "-id")[:limit]
     )
+
+
+#: what a signal about bidders says while its tender is still sealed (招标投标法第二十二条: bidder names and
+#: their number are kept secret until the opening)
+SEALED_SIGNAL_DETAIL = "开标前密封：投标人名称及关联事实于开标后显示"
+
+
+def integrity_signal_detail(signal: IntegritySignal, *, now: dt.datetime | None = None) -> str:
+    """The signal's facts as they may be shown now: sealed while its tender has not been opened."""
+    tender = signal.tender
+    if tender is not None and (now or timezone.now()) < tender.opening_at:
+        return SEALED_SIGNAL_DETAIL
+    return signal.detail

@@ -333,3 +333,23 @@ def test_a_signal_naming_bidders_is_not_shown_before_opening_to_who_did_not_reco
         'data-testid="integrity-signals"'
         not in client.get(reverse("procurement:tender_detail", args=[tender.pk])).content.decode()
     )
+
+
+def test_discipline_workbench_keeps_bidders_sealed_until_the_opening(tw: Any, lot: ProcurementLot) -> None:
+    """Given two bidders sharing a phone before the opening time, when 纪检监察 opens the workbench, then the signal is
+    listed without the bidders' names (招标投标法第二十二条); after the opening its facts are shown."""
+    from govworks.org.tests.factories import RoleGrantFactory, UserFactory
+    from govworks.procurement.selectors.contracts import SEALED_SIGNAL_DETAIL
+
+    discipline = UserFactory(username="jijian", full_name="纪检", agency=tw.city)
+    RoleGrantFactory(user=discipline, agency=tw.city, role="discipline")
+    tender = test_tenders.announce(tw, lot)
+    for name, amount in (("临江甲建设有限公司", "900000"), ("临江乙建设有限公司", "950000")):
+        supplier = SupplierFactory(name=name, registered_by=tw.city, phone="0571-88881234")
+        tender_services.bid_record(actor=tw.pm, tender=tender, supplier=supplier, amount=Decimal(amount), bond_amount=Decimal(0))
+    items = [i for i in work_items_for(discipline) if i.title.startswith("投标人关联")]
+    assert len(items) == 1 and SEALED_SIGNAL_DETAIL in items[0].detail
+    assert "临江甲建设有限公司" not in items[0].detail and "联系电话" not in items[0].detail
+    Tender.objects.filter(pk=tender.pk).update(opening_at=tender.opening_at - dt.timedelta(days=400))
+    items = [i for i in work_items_for(discipline) if i.title.startswith("投标人关联")]
+    assert "临江甲建设有限公司" in items[0].detail

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests import plain_language as plain
 from tests import url_matrix as m
 from tests.url_policy import ADMIN_MAY_READ, DECLARED, PUBLIC, SAMPLE_KWARGS, UNREACHED
 
@@ -34,7 +35,17 @@ def test_every_url_answers_every_persona_as_declared() -> None:
     users = _users()
     samples = m.crawl(users)
     m.borrow(samples, users, {name: make() for name, make in SAMPLE_KWARGS.items()})
-    observed, leaks = m.observe(samples, users)
+    shown: dict[str, set[str]] = {}
+
+    def plain_language(persona: str, path: str, html: str) -> None:
+        if not plain.KEY_PAGES.match(path):
+            for word in plain.identifiers_shown(html):
+                shown.setdefault(word, set()).add(path)
+
+    observed, leaks = m.observe(samples, users, on_page=plain_language)
+    if os.environ.get("GW_PLAIN_LANGUAGE_WRITE"):
+        with open(os.environ["GW_PLAIN_LANGUAGE_WRITE"], "w") as out:
+            out.write("\n".join(f"{w}\t{sorted(paths)[:5]}" for w, paths in sorted(shown.items())))
     rows = {key: m.compact(row) for key, row in observed.items()}
     if os.environ.get("GW_URL_POLICY_WRITE"):
         with open(os.environ["GW_URL_POLICY_WRITE"], "w") as out:
@@ -60,6 +71,8 @@ def test_every_url_answers_every_persona_as_declared() -> None:
                 if row[admin] in m.SUCCESS:
                     problems.append(f"{key}: administrator {admin} got {row[admin]} on business work")
     problems.extend(leaks)
+    for word, paths in sorted(shown.items()):
+        problems.append(f"system identifier {word!r} shown to people on {sorted(paths)[:5]} (say it in Chinese: issue 16)")
     if os.environ.get("GW_URL_POLICY_WRITE"):
         with open(os.environ["GW_URL_POLICY_WRITE"] + ".problems", "w") as out:
             out.write("\n".join(problems))

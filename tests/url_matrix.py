@@ -276,8 +276,11 @@ def status_word(response: Any) -> str:
 SUCCESS = {"200", "201", "204", "302"}
 
 
-def observe(samples: Samples, users: dict[str, Any]) -> tuple[dict[tuple[str, str], dict[str, str]], list[str]]:
-    """Call every sampled path as every persona; return the statuses and the refused writes that wrote."""
+def observe(
+    samples: Samples, users: dict[str, Any], on_page: Any = None
+) -> tuple[dict[tuple[str, str], dict[str, str]], list[str]]:
+    """Call every sampled path as every persona; return the statuses and the refused writes that wrote.
+    ``on_page(persona, path, html)`` is called with every HTML page a GET answered with 200."""
     table: dict[tuple[str, str], dict[str, str]] = {}
     leaks: list[str] = []
     clients: dict[str, Client] = {}
@@ -293,6 +296,8 @@ def observe(samples: Samples, users: dict[str, Any]) -> tuple[dict[tuple[str, st
             response, sql = _rolled_back(lambda c=caller, p=path: c(p, HTTP_ACCEPT="text/html"))
             word = status_word(response)
             row[persona] = word
+            if on_page is not None and method == "GET" and word == "200" and "html" in response.get("Content-Type", ""):
+                on_page(persona, path, response.content.decode("utf-8", "replace"))
             if method == "POST" and (word not in SUCCESS or word == "200"):
                 extra = {t for t in written_tables(sql) if not t.startswith(REFUSAL_MAY_WRITE)}
                 if extra:

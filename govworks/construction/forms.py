@@ -177,9 +177,7 @@ class NoticeForm(LimitedForm):
     finding = forms.CharField(label="问题描述", widget=TEXT3)
     requirement = forms.CharField(label="整改要求", widget=TEXT3, required=False)
     severity = forms.ChoiceField(label="严重程度", choices=RectificationNotice.Severity.choices)
-    deadline = forms.DateField(
-        label="整改期限", widget=DATE, required=False, help_text="不填按默认期限（rectification.default_deadline_days）"
-    )
+    deadline = forms.DateField(label="整改期限", widget=DATE, required=False, help_text="不填按本单位规则参数“整改默认期限”")
     responsible_party = forms.CharField(label="责任方", max_length=120, required=False, help_text="不填为本项目施工单位")
     stop_work = forms.BooleanField(label="下达工程暂停令（仅重大隐患）", required=False)
 

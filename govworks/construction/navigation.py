@@ -14,6 +14,7 @@ from govworks.construction import permissions as perms
 from govworks.construction.selectors import supervision as sel
 from govworks.core.registry import NavItem, WorkItem, register_nav, register_workbench_provider
 from govworks.core.rule_parameters import rule_value
+from govworks.core.rule_seed import rule_name
 from govworks.org import permissions as org_perms
 
 SECTION = _("施工监管")
@@ -65,7 +66,7 @@ def work_items(user: Any) -> list[WorkItem]:
         for project, days in sel.missing_daily_reports(user, alert_days, today):
             items.append(
                 WorkItem(f"现场日报缺报{days}天：{project}", tab_url(project.pk, "daily"), "现场日报", today,
-                         f"超过{alert_days}天未报（daily_report.missing_alert_days）")
+                         f"超过{alert_days}天未报（“{rule_name('daily_report.missing_alert_days')}”）")
             )  # fmt: skip
     return items
 

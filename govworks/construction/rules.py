@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from govworks.core.rule_seed import rule_name
+
 GREEN, YELLOW, RED = "green", "yellow", "red"
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
@@ -124,13 +126,21 @@ def light_decide(
     red: list[str] = []
     yellow: list[str] = []
     if lag >= params.red_lag_points:
-        red.append(f"进度滞后{_q(lag)}个百分点，达到红灯标准{params.red_lag_points}个百分点（light.red_lag_points）")
+        red.append(
+            f"进度滞后{_q(lag)}个百分点，达到红灯标准{params.red_lag_points}个百分点（“{rule_name('light.red_lag_points')}”）"
+        )
     elif lag >= params.yellow_lag_points:
-        yellow.append(f"进度滞后{_q(lag)}个百分点，达到黄灯标准{params.yellow_lag_points}个百分点（light.yellow_lag_points）")
+        yellow.append(
+            f"进度滞后{_q(lag)}个百分点，达到黄灯标准{params.yellow_lag_points}个百分点（“{rule_name('light.yellow_lag_points')}”）"
+        )
     if overdue_days >= params.red_overdue_days:
-        red.append(f"里程碑节点逾期{overdue_days}天，达到红灯标准{params.red_overdue_days}天（light.red_overdue_days）")
+        red.append(
+            f"里程碑节点逾期{overdue_days}天，达到红灯标准{params.red_overdue_days}天（“{rule_name('light.red_overdue_days')}”）"
+        )
     elif overdue_days >= params.yellow_overdue_days:
-        yellow.append(f"里程碑节点逾期{overdue_days}天，达到黄灯标准{params.yellow_overdue_days}天（light.yellow_overdue_days）")
+        yellow.append(
+            f"里程碑节点逾期{overdue_days}天，达到黄灯标准{params.yellow_overdue_days}天（“{rule_name('light.yellow_overdue_days')}”）"
+        )
     if major_incident:
         return LightDecision(RED, ("发生较大及以上安全事故", *red, *yellow))
     if freeze_active:

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from govworks.core.rule_seed import rule_name
+
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
@@ -216,7 +218,7 @@ def payment_problems(
             no_advance = "（合同约定不支付预付款）" if contract.advance_ratio == 0 else ""
             problems.append(
                 f"预付款比例：累计预付款 {yuan(contract.advance_paid + request.gross_amount)} 将超过合同约定的"
-                f"{pct(contract.advance_ratio)}（pay.advance_max_ratio {pct(params.advance_max_ratio)}）即 {yuan(limit)}"
+                f"{pct(contract.advance_ratio)}（“{rule_name('pay.advance_max_ratio')}”{pct(params.advance_max_ratio)}）即 {yuan(limit)}"
                 + no_advance
             )
         if contract.progress_gross_before > 0 or contract.settlement_committed:
@@ -254,13 +256,13 @@ def payment_problems(
                     f"进度款比例：累计进度款 {yuan(cumulative)}（已批准 {yuan(contract.progress_gross_before)} + 本期 "
                     f"{yuan(request.gross_amount)}）将超过已完工程价款 {yuan(request.confirmed_value)}{confirmed}的"
                     f"{pct(ratio)}即 {yuan(limit)}（合同约定 {pct(contract.progress_ratio)}，"
-                    f"pay.progress_max_ratio {pct(params.progress_max_ratio)}）"
+                    f"“{rule_name('pay.progress_max_ratio')}”{pct(params.progress_max_ratio)}）"
                 )
         retained_cap = contract.ceiling * params.progress_max_ratio  # exact: rounded only where shown
         if after > retained_cap:
             problems.append(
                 f"结算前付款上限：结算前累计付款 {yuan(after)} 将超过合同价款 {yuan(contract.ceiling)} 的 "
-                f"pay.progress_max_ratio {pct(params.progress_max_ratio)}即 {yuan(retained_cap)}（须预留质量保证金）"
+                f"“{rule_name('pay.progress_max_ratio')}”{pct(params.progress_max_ratio)}即 {yuan(retained_cap)}（须预留质量保证金）"
             )
 
     if request.kind == SETTLEMENT:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
+from govworks.core.rule_seed import rule_name
 from govworks.procurement.rules_methods import ProcurementParams, _pct, _yuan, contract_signing_problem, performance_bond_problem
 
 
@@ -93,9 +94,9 @@ class ContractTerms:
 
 def _range_problem(label: str, value: Decimal, lo_key: str, lo: Decimal, hi_key: str, hi: Decimal) -> str | None:
     if value < lo:
-        return f"{label} {_pct(value)} 低于 {lo_key} {_pct(lo)}（允许 {_pct(lo)}–{_pct(hi)}，含本数）"
+        return f"{label} {_pct(value)} 低于“{rule_name(lo_key)}”{_pct(lo)}（允许 {_pct(lo)}–{_pct(hi)}，含本数）"
     if value > hi:
-        return f"{label} {_pct(value)} 超过 {hi_key} {_pct(hi)}（允许 {_pct(lo)}–{_pct(hi)}，含本数）"
+        return f"{label} {_pct(value)} 超过“{rule_name(hi_key)}”{_pct(hi)}（允许 {_pct(lo)}–{_pct(hi)}，含本数）"
     return None
 
 
@@ -131,11 +132,11 @@ def contract_terms_problems(terms: ContractTerms, params: ContractParams) -> lis
         problems.append(f"质量保证金比例不能为负数：{_pct(terms.quality_deposit_ratio)}")
     elif terms.quality_deposit_ratio > params.qdep_max_ratio:
         problems.append(
-            f"质量保证金比例 {_pct(terms.quality_deposit_ratio)} 超过 {keys['qdep_max_ratio']} {_pct(params.qdep_max_ratio)}"
+            f"质量保证金比例 {_pct(terms.quality_deposit_ratio)} 超过“{rule_name(keys['qdep_max_ratio'])}”{_pct(params.qdep_max_ratio)}"
         )
     if terms.defect_period_months > params.defect_period_max_months:
         problems.append(
-            f"缺陷责任期 {terms.defect_period_months} 个月超过 {keys['defect_period_max_months']} "
+            f"缺陷责任期 {terms.defect_period_months} 个月超过“{rule_name(keys['defect_period_max_months'])}”"
             f"{params.defect_period_max_months} 个月"
         )
     if terms.performance_bond < 0:
@@ -175,13 +176,13 @@ def change_review(
     if cumulative > params.reapproval_cumulative_ratio * contract_amount:
         reasons.append(
             f"累计变更 {_yuan(cumulative)} 占合同价 {_yuan(contract_amount)} 的 {_pct_exact(cumulative, contract_amount)}，"
-            f"超过 {key} {_pct(params.reapproval_cumulative_ratio)}"
+            f"超过“{rule_name(key)}”{_pct(params.reapproval_cumulative_ratio)}"
         )
     if approved_estimate is not None and project_total_after > approved_estimate:
         over = project_total_after - approved_estimate
         text = f"变更后项目合同总额 {_yuan(project_total_after)} 超过批复概算 {_yuan(approved_estimate)}（超出 {_yuan(over)}）"
         if over > approved_estimate * params.estimate_overrun_ratio:
-            text += f"，超出比例超过 {ContractParams.KEYS['estimate_overrun_ratio']} {_pct(params.estimate_overrun_ratio)}，须重新报批概算"
+            text += f"，超出比例超过“{rule_name(ContractParams.KEYS['estimate_overrun_ratio'])}”{_pct(params.estimate_overrun_ratio)}，须重新报批概算"
         reasons.append(text)
     return ChangeReview(cumulative, ratio, bool(reasons), tuple(reasons))
 

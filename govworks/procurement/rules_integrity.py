@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from govworks.core.rule_seed import rule_name
 from govworks.procurement.rules_methods import CATEGORY_LABELS, Category, ProcurementParams, _pct, _yuan
 
 TRAIT_LABELS = {
@@ -101,7 +102,7 @@ def overrun_over_winning_bid(
         return None
     return (
         f"低价中标、高价结算迹象：{what} {_yuan(payable)}，比中标价 {_yuan(winning_bid)} 高 {_pct(over)}，"
-        f"超过 {ratio_key} {_pct(max_ratio)}"
+        f"超过“{rule_name(ratio_key)}”{_pct(max_ratio)}"
     )
 
 
@@ -135,7 +136,7 @@ class ContractCluster:
     def describe(self) -> str:
         return (
             f"化整为零迹象：项目 {self.project} 与{self.supplier}的{CATEGORY_LABELS[self.category]}合同 "
-            f"{'、'.join(self.refs)} 各自低于 {self.threshold_key} {_yuan(self.threshold)}，"
+            f"{'、'.join(self.refs)}各自低于“{rule_name(self.threshold_key)}”{_yuan(self.threshold)}，"
             f"合计 {_yuan(self.total)}达到该标准"
         )
 

@@ -21,6 +21,7 @@ from fractions import Fraction
 from typing import ClassVar
 
 from govworks.core.errors import DomainError
+from govworks.core.rule_seed import rule_name
 
 # ------------------------------------------------------------------------------------------ vocabulary
 
@@ -367,14 +368,14 @@ def _tender_scope(lot: Lot, params: ProcurementParams) -> tuple[bool, str]:
     facts = f"项目使用预算资金 {_yuan(funds)}，{share_text}"
     if enough_amount and enough_share:
         return True, (
-            f"{facts}，达到 {key_amount} {_yuan(params.state_funds_min)}且达到 {key_ratio} "
+            f"{facts}，达到“{rule_name(key_amount)}”{_yuan(params.state_funds_min)}且达到“{rule_name(key_ratio)}”"
             f"{_pct(params.state_funds_min_ratio)}，属于16号令第二条必须招标范围"
         )
     missing = []
     if not enough_amount:
-        missing.append(f"低于 {key_amount} {_yuan(params.state_funds_min)}")
+        missing.append(f"低于“{rule_name(key_amount)}”{_yuan(params.state_funds_min)}")
     if not enough_share:
-        missing.append(f"未达到 {key_ratio} {_pct(params.state_funds_min_ratio)}")
+        missing.append(f"未达到“{rule_name(key_ratio)}”{_pct(params.state_funds_min_ratio)}")
     return False, f"{facts}，{'且'.join(missing)}，不属于16号令第二条必须招标范围"
 
 
@@ -424,13 +425,13 @@ def allowed_methods(
     in_scope, scope_text = _tender_scope(lot, params)
     reaches = assessed >= threshold
     mandatory = in_scope and reaches
-    mandatory_text = f"{basis}达到 {key} {_yuan(threshold)}，必须公开招标或邀请招标"
+    mandatory_text = f"{basis}达到“{rule_name(key)}”{_yuan(threshold)}，必须公开招标或邀请招标"
     if mandatory:
         notes.append(f"{scope_text}；{mandatory_text}")
     elif reaches:
-        notes.append(f"{basis}达到 {key} {_yuan(threshold)}，但{scope_text}")
+        notes.append(f"{basis}达到“{rule_name(key)}”{_yuan(threshold)}，但{scope_text}")
     else:
-        notes.append(f"{basis}低于 {key} {_yuan(threshold)}，不属于依法必须招标")
+        notes.append(f"{basis}低于“{rule_name(key)}”{_yuan(threshold)}，不属于依法必须招标")
 
     # 2. 政府采购
     gp_applies = False
@@ -440,16 +441,14 @@ def allowed_methods(
         limit_key, limit = params.decentralized_limit(category)
         gp_applies = assessed >= limit
         if gp_applies:
-            notes.append(f"{basis}达到 {limit_key} {_yuan(limit)}，按政府采购法规定的方式采购")
+            notes.append(f"{basis}达到“{rule_name(limit_key)}”{_yuan(limit)}，按政府采购法规定的方式采购")
         else:
-            notes.append(f"{basis}低于 {limit_key} {_yuan(limit)}（分散采购限额），按单位内部采购制度执行")
+            notes.append(f"{basis}低于“{rule_name(limit_key)}”{_yuan(limit)}（分散采购限额），按单位内部采购制度执行")
         if category != Category.WORKS:
             open_key = ProcurementParams.KEYS["gp_open_goods_services"]
             gp_open = assessed >= params.gp_open_goods_services
             if gp_open:
-                gp_open_text = (
-                    f"{basis}达到 {open_key} {_yuan(params.gp_open_goods_services)}，必须公开招标（政府采购法第二十七条）"
-                )
+                gp_open_text = f"{basis}达到“{rule_name(open_key)}”{_yuan(params.gp_open_goods_services)}，必须公开招标（政府采购法第二十七条）"
                 notes.append(gp_open_text)
     statutory = mandatory or gp_applies or gp_open
 
@@ -665,7 +664,7 @@ def split_problem(lots: Sequence[LotRef], *, params: ProcurementParams) -> str |
             named = "、".join(f"{lot.ref}（{_yuan(lot.estimated_amount)}）" for lot in small)
             problems.append(
                 f"化整为零：项目 {project} 的{CATEGORY_LABELS[category]}标段 {named} 可合并采购，"
-                f"各自低于 {key} {_yuan(threshold)}，但合计 {_yuan(total)}达到该标准，"
+                f"各自低于“{rule_name(key)}”{_yuan(threshold)}，但合计 {_yuan(total)}达到该标准，"
                 "须合并按招标方式采购（16号令第五条、政府采购法第二十八条）"
             )
     return "；".join(problems) or None
@@ -682,7 +681,7 @@ def _ratio_cap_problem(what: str, amount: Decimal, base_what: str, base: Decimal
     cap = base * ratio
     if amount > cap:
         return (
-            f"{what} {_yuan(amount)}超过{base_what} {_yuan(base)}的 {_pct(ratio)}（{key}），"
+            f"{what} {_yuan(amount)}超过{base_what} {_yuan(base)}的 {_pct(ratio)}（“{rule_name(key)}”），"
             f"上限为 {_yuan(cap.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}"
         )
     return None
@@ -737,7 +736,7 @@ def tender_period_problem(issued_on: dt.date, deadline: dt.date, *, params: Proc
         earliest = issued_on + dt.timedelta(days=params.tender_period_min_days)
         return (
             f"招标文件 {issued_on:%Y-%m-%d} 发出至投标截止 {deadline:%Y-%m-%d} 仅 {days} 日，"
-            f"少于 {key} {params.tender_period_min_days} 日，投标截止最早为 {earliest:%Y-%m-%d}"
+            f"少于“{rule_name(key)}”{params.tender_period_min_days} 日，投标截止最早为 {earliest:%Y-%m-%d}"
         )
     return None
 
@@ -752,7 +751,7 @@ def candidate_publicity_problem(start: dt.date, end: dt.date, *, params: Procure
     if days < params.candidate_publicity_min_days:
         return (
             f"中标候选人公示期 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 共 {days} 日，"
-            f"少于 {key} {params.candidate_publicity_min_days} 日"
+            f"少于“{rule_name(key)}”{params.candidate_publicity_min_days} 日"
         )
     return None
 
@@ -765,9 +764,7 @@ def contract_signing_problem(award_notice_on: dt.date, signed_on: dt.date, *, pa
     if days < 0:
         return f"合同签订日 {signed_on:%Y-%m-%d} 早于中标通知书发出日 {award_notice_on:%Y-%m-%d}"
     if days > params.contract_sign_max_days:
-        return (
-            f"中标通知书 {award_notice_on:%Y-%m-%d} 发出后第 {days} 日才签订合同，超过 {key} {params.contract_sign_max_days} 日"
-        )
+        return f"中标通知书 {award_notice_on:%Y-%m-%d} 发出后第 {days} 日才签订合同，超过“{rule_name(key)}”{params.contract_sign_max_days} 日"
     return None
 
 

@@ -61,7 +61,7 @@ def next_stage(current: str, *, amount: Decimal, skip_rules: Sequence[SkipRule])
             skipped.append(
                 (
                     candidate,
-                    f"金额 {amount:,.2f} 元低于“{rule.label}”（{rule.parameter_key}）{rule.min_amount:,.2f} 元，不单独履行该阶段",
+                    f"金额 {amount:,.2f} 元低于“{rule.label}”{rule.min_amount:,.2f} 元，不单独履行该阶段",
                 )
             )
             continue

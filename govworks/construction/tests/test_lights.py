@@ -50,7 +50,7 @@ def test_31_points_behind_turns_red_freezes_and_opens_the_interview(cw: Any, sit
     assert (site.light, site.planned_progress, site.actual_progress) == ("red", Decimal("100.00"), Decimal("69.00"))
     freeze = active_payment_freeze(site_project.pk)
     assert freeze is not None and freeze.cause == "red_light"
-    assert "进度滞后31.00个百分点，达到红灯标准30个百分点（light.red_lag_points）" in freeze.reason
+    assert "进度滞后31.00个百分点，达到红灯标准30个百分点（“红灯：进度滞后百分点”）" in freeze.reason
     interview = Interview.objects.get(project=site_project)
     assert (interview.leader, interview.status, interview.due_on) == (cw.leader, "open", days(lights.INTERVIEW_DUE_DAYS))
     items = [i for i in work_items_for(cw.leader) if i.kind == "约谈"]
@@ -165,7 +165,7 @@ def test_daily_job_evaluates_every_project_and_turns_new_reds(cw: Any, site_proj
     summary = lights.lights_evaluate_all(days(0))
     assert summary == "评价 2 个在建项目：绿灯 1，黄灯 0，红灯 1（新红灯 1）"
     assert ProjectSite.objects.get(project=other).light == "red"
-    assert "里程碑节点逾期15天，达到红灯标准15天（light.red_overdue_days）" in active_payment_freeze(other.pk).reason  # type: ignore[union-attr]
+    assert "里程碑节点逾期15天，达到红灯标准15天（“红灯：节点逾期天数”）" in active_payment_freeze(other.pk).reason  # type: ignore[union-attr]
     assert ProjectSite.objects.get(project=site_project).light == "green"
     again = lights.lights_evaluate_all(days(0))
     assert again.endswith("（新红灯 0）")

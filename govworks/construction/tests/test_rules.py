@@ -60,7 +60,7 @@ def test_recovery_plan_caps_a_schedule_red_at_yellow_until_its_date(lag: Decimal
 
 def test_red_reason_names_the_rule_key_and_number() -> None:
     d = rules.light_decide(P, lag=Decimal("31"), overdue_days=0)
-    assert d.reason_text == "进度滞后31.00个百分点，达到红灯标准30个百分点（light.red_lag_points）"
+    assert d.reason_text == "进度滞后31.00个百分点，达到红灯标准30个百分点（“红灯：进度滞后百分点”）"
 
 
 def test_planned_progress_is_weighted_and_linear() -> None:

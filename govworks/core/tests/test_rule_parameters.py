@@ -241,9 +241,9 @@ def test_missing_parameter_is_refused_never_assumed():
     with pytest.raises(DomainError) as caught:
         rule_value("no.such.key", on=dt.date(2026, 3, 1))
     assert caught.value.code == "rule_parameter.missing"
-    assert "未配置规则参数 no.such.key（2026-03-01）" in caught.value.message
+    assert "未配置规则参数“no.such.key”（2026-03-01）" in caught.value.message
 
-    with pytest.raises(DomainError, match=r"未配置规则参数 qdep\.max_ratio（1999-12-31）"):
+    with pytest.raises(DomainError, match=r"未配置规则参数“质量保证金预留比例上限”（1999-12-31）"):
         rule_value("qdep.max_ratio", on=dt.date(1999, 12, 31))
 
 

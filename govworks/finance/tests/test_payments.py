@@ -107,7 +107,7 @@ def test_progress_above_the_contract_ratio_of_confirmed_value_is_refused_and_cha
         "已完工程价款 500,000.00 元",
         "80%即 400,000.00 元",
     )
-    assert "pay.progress_max_ratio 97%" in err.message
+    assert "“结算前进度款支付比例上限”97%" in err.message
     ok = payments.payment_request_submit(actor=fin.pm, request=draft(fin, "progress", "400000"))
     assert ok.status == PaymentRequest.Status.SUBMITTED and ok.completed_value is not None
     event = AuditEvent.objects.get(action=payments.REFUSED_ACTION)

@@ -37,6 +37,7 @@ from govworks.core.audited import snapshot
 from govworks.core.errors import DomainError
 from govworks.core.numbering import next_document_number
 from govworks.core.registry import GateCondition, register_gate_conditions
+from govworks.core.rule_seed import rule_name
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.procurement import permissions as perms
@@ -375,7 +376,7 @@ def contract_sign(*, actor: User, contract: Contract, signed_on: dt.date) -> Con
         if Decimal(row.amount) >= params.large_fund_min_amount and passed_decision_for(row) is None:
             raise DomainError(
                 "procurement.contract_decision",
-                f"合同金额 {_yuan(Decimal(row.amount))} 达到 tzyd.large_fund_min_amount {_yuan(params.large_fund_min_amount)}，"
+                f"合同金额 {_yuan(Decimal(row.amount))} 达到“{rule_name('tzyd.large_fund_min_amount')}”{_yuan(params.large_fund_min_amount)}，"
                 "须经集体决策通过后方可签订",
             )
         row.status, row.signed_on = Contract.Status.SIGNED, signed_on

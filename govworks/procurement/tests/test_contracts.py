@@ -158,7 +158,7 @@ def test_rules_module_is_pure() -> None:
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
     assert not {m for m in imported if m.split(".")[0] in {"django", "rest_framework"}}
-    assert {m for m in imported if m.startswith("govworks")} <= {"govworks.procurement.rules_methods"}
+    assert {m for m in imported if m.startswith("govworks")} <= {"govworks.procurement.rules_methods", "govworks.core.rule_seed"}
 
 
 def _params(cw: Any) -> ContractParams:
@@ -198,16 +198,16 @@ def test_terms_boundaries_and_every_problem_named(cw: Any) -> None:
     text = "；".join(problems)
     assert len(problems) == 6
     for expected in (
-        "pay.advance_max_ratio 30%",
-        "pay.progress_max_ratio 97%",
-        "qdep.max_ratio 3%",
-        "qdep.defect_period_max_months 24",
-        "bid.performance_bond_max_ratio",
-        "bid.contract_sign_max_days 30",
+        "“预付款比例上限”30%",
+        "“结算前进度款支付比例上限”97%",
+        "“质量保证金预留比例上限”3%",
+        "“缺陷责任期（最长）”24",
+        "“履约保证金上限”",
+        "“中标通知书发出后签订合同最长天数”30",
     ):
         assert expected in text
     low = contract_terms_problems(_t(advance_ratio=Decimal("0.099"), progress_ratio=Decimal("0.79")), params)
-    assert "pay.advance_min_ratio 10%" in low[0] and "pay.progress_min_ratio 80%" in low[1]
+    assert "“预付款比例下限”10%" in low[0] and "“进度款支付比例下限（已完工程价款）”80%" in low[1]
 
 
 def test_change_review_threshold_is_strictly_above_ten_percent(cw: Any) -> None:
@@ -217,7 +217,7 @@ def test_change_review_threshold_is_strictly_above_ten_percent(cw: Any) -> None:
     assert at.ratio_after == Decimal("0.1") and at.requires_higher_approval is False
     above = change_review(Decimal("50000"), Decimal("70000"), amount, None, Decimal("1120000"), params)
     assert above.ratio_after == Decimal("0.12") and above.requires_higher_approval is True
-    assert "change.reapproval_cumulative_ratio 10%" in above.reasons[0]
+    assert "“累计变更需重新审批比例”10%" in above.reasons[0]
     estimate = change_review(Decimal(0), Decimal("10000"), amount, Decimal("1005000"), Decimal("1010000"), params)
     assert estimate.requires_higher_approval is True and "批复概算" in estimate.reasons[0]
     assert contract_ceiling(amount, [Decimal("30000"), Decimal("-5000")]) == Decimal("1025000")
@@ -231,13 +231,13 @@ def test_done_when_five_percent_deposit_and_forty_percent_advance_are_refused_wi
     refused(
         lambda: make(cw, lot, supplier, quality_deposit_ratio=Decimal("0.05")),
         "procurement.contract_terms",
-        "qdep.max_ratio",
+        "“质量保证金预留比例上限”",
         "3%",
     )
     refused(
         lambda: make(cw, lot, supplier, advance_ratio=Decimal("0.40")),
         "procurement.contract_terms",
-        "pay.advance_max_ratio",
+        "“预付款比例上限”",
         "30%",
     )
     contract = make(cw, lot, supplier, quality_deposit_ratio=Decimal("0.03"), advance_ratio=Decimal("0.30"))
@@ -273,7 +273,7 @@ def test_signing_at_the_large_fund_threshold_needs_a_passed_decision(cw: Any, lo
     refused(
         lambda: services.contract_sign(actor=cw.pm, contract=contract, signed_on=TODAY),
         "procurement.contract_decision",
-        "tzyd.large_fund_min_amount",
+        "“三重一大大额资金起点”",
         "300,000.00",
     )
     pass_decision(cw, contract)
@@ -287,7 +287,7 @@ def test_signing_below_the_threshold_needs_no_decision_but_re_checks_the_days(cw
     refused(
         lambda: services.contract_sign(actor=cw.pm, contract=late, signed_on=TODAY),
         "procurement.contract_terms",
-        "bid.contract_sign_max_days 30",
+        "“中标通知书发出后签订合同最长天数”30",
     )
     ok = make(cw, lot, amount=Decimal("299999"), performance_bond=Decimal(0))
     assert services.contract_sign(actor=cw.pm, contract=ok, signed_on=TODAY).status == Contract.Status.SIGNED
@@ -409,7 +409,7 @@ def test_single_source_addon_is_limited_to_ten_percent(cw: Any, lot: Any) -> Non
     refused(
         lambda: services.change_submit(actor=cw.pm, change=over),
         "procurement.single_source_addon",
-        "single_source.addon_max_ratio",
+        "“单一来源添购上限（占原合同）”",
     )
     ok = services.change_submit(actor=cw.pm, change=change(cw, contract, "40000"))
     assert ok.status == ChangeOrder.Status.SUBMITTED
@@ -461,7 +461,7 @@ def test_contract_form_refusal_answers_400_naming_the_rule(client: Client, cw: A
     }
     before = state()
     response = client.post(url, data)
-    assert response.status_code == 400 and "pay.advance_max_ratio" in response.content.decode()
+    assert response.status_code == 400 and "“预付款比例上限”" in response.content.decode()
     assert state() == before
     data["advance_pct"] = "30"
     response = client.post(url, data)

@@ -88,7 +88,7 @@ def test_overrun_signal_exactly_above_the_ratio(bid: Decimal, over: Decimal) -> 
     )
     assert (detail is not None) == ((payable - bid) / bid > Decimal("0.10"))
     if detail:
-        assert "change.reapproval_cumulative_ratio 10%" in detail
+        assert "“累计变更需重新审批比例”10%" in detail
 
 
 def test_clusters_below_threshold_reaching_it() -> None:
@@ -102,7 +102,7 @@ def test_clusters_below_threshold_reaching_it() -> None:
     clusters = contracts_below_threshold_clusters(works, params=params)
     assert [c.refs for c in clusters] == [("HT-1", "HT-2")]
     assert clusters[0].total == Decimal("4200000")
-    assert "tender.mandatory.construction 4,000,000.00 元" in clusters[0].describe()
+    assert "“施工单项合同必须招标金额”4,000,000.00 元" in clusters[0].describe()
     assert contracts_below_threshold_clusters(works[:1] + works[2:], params=params) == []
 
 
@@ -180,7 +180,7 @@ def test_ceiling_far_above_the_winning_bid_is_a_signal_on_the_contract_page(clie
     )
     (signal,) = integrity_signals_scan(contract.project)
     assert signal.kind == IntegritySignal.Kind.OVER_WINNING_BID
-    assert "896,000.00 元，比中标价 800,000.00 元 高 12%，超过 change.reapproval_cumulative_ratio 10%" in signal.detail
+    assert "896,000.00 元，比中标价 800,000.00 元 高 12%，超过“累计变更需重新审批比例”10%" in signal.detail
     assert list(signal.contracts.all()) == [contract]
     assert contract_integrity_signals(contract) == [signal]
     client.force_login(tw.pm)

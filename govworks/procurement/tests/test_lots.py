@@ -116,7 +116,7 @@ def test_works_lot_of_4_2m_cannot_use_competitive_consultation_without_an_except
         "procurement.method_not_allowed",
     )
     assert "竞争性磋商不可用" in err.message
-    assert "tender.mandatory.construction" in err.message
+    assert "“施工单项合同必须招标金额”" in err.message
     assert "4,000,000.00" in err.message
     assert "4,200,000.00" in err.message
     assert err.field == "method"
@@ -130,7 +130,7 @@ def test_an_approved_legal_exception_of_the_right_kind_allows_competitive_consul
         lambda: services.lot_choose_method(actor=lw.pm, lot=lot, method="competitive_consultation", exception=wrong),
         "procurement.method_not_allowed",
     )
-    assert "tender.mandatory.construction" in err.message
+    assert "“施工单项合同必须招标金额”" in err.message
     exception = record_exception(lw, project)
     lot = services.lot_choose_method(actor=lw.pm, lot=lot, method="competitive_consultation", exception=exception)
     lot.refresh_from_db()
@@ -153,7 +153,7 @@ def test_two_works_lots_of_2_1m_are_refused_as_a_split_naming_both(lw: Any, make
     assert "一期主体施工" in err.message
     assert "二期主体施工" in err.message
     assert "4,200,000.00 元" in err.message
-    assert "tender.mandatory.construction" in err.message
+    assert "“施工单项合同必须招标金额”" in err.message
 
 
 def test_non_combinable_lots_and_other_categories_are_not_a_split(lw: Any, make_project: Any) -> None:
@@ -267,7 +267,7 @@ def test_method_view_refusal_answers_400_in_chinese_and_changes_nothing(client: 
     response = client.post(reverse("procurement:lot_method", args=[lot.pk]), {"method": "competitive_consultation"})
     assert response.status_code == 400
     body = response.content.decode()
-    assert "tender.mandatory.construction" in body and "4,000,000.00" in body
+    assert "“施工单项合同必须招标金额”" in body and "4,000,000.00" in body
     assert state() == before
 
 

@@ -98,9 +98,7 @@ def test_works_lot_of_4_2m_cannot_use_competitive_consultation_without_an_approv
     assert not decision.is_allowed(Method.COMPETITIVE_CONSULTATION)
     reason = decision.reason(Method.COMPETITIVE_CONSULTATION)
     assert reason is not None
-    assert (
-        "施工单项合同估算价 4,200,000.00 元达到 tender.mandatory.construction 4,000,000.00 元，必须公开招标或邀请招标" in reason
-    )
+    assert "施工单项合同估算价 4,200,000.00 元达到“施工单项合同必须招标金额”4,000,000.00 元，必须公开招标或邀请招标" in reason
     assert "未记录经批准的法定例外" in reason
     assert decision.required == (Method.OPEN_TENDER, Method.INVITED_TENDER)
     assert decision.allowed == (Method.OPEN_TENDER,)
@@ -136,7 +134,7 @@ def test_a_tender_law_exemption_does_not_lift_the_gp_open_tender_duty_but_an_eme
     patent = allowed_methods(lot, exception=LegalException(ExceptionKind.PATENT_PROPRIETARY, "某发改〔2026〕8号"))
     assert patent.mandatory_tender and patent.gp_open_tender
     assert patent.allowed == (Method.OPEN_TENDER,)
-    assert "gp.open_tender.goods_services 2,000,000.00 元" in (patent.reason(Method.SINGLE_SOURCE) or "")
+    assert "“货物服务公开招标数额标准”2,000,000.00 元" in (patent.reason(Method.SINGLE_SOURCE) or "")
     emergency = allowed_methods(lot, exception=LegalException(ExceptionKind.EMERGENCY_RESCUE, "某应急〔2026〕2号"))
     assert emergency.is_allowed(Method.SINGLE_SOURCE)
     assert emergency.required == ()
@@ -162,7 +160,7 @@ def test_two_lots_of_2_1m_in_one_project_and_category_are_refused_as_a_split_nam
     assert "GW-2026-001-01 一标段（2,100,000.00 元）" in problem
     assert "GW-2026-001-02 二标段（2,100,000.00 元）" in problem
     assert "合计 4,200,000.00 元" in problem
-    assert "tender.mandatory.construction 4,000,000.00 元" in problem
+    assert "“施工单项合同必须招标金额”4,000,000.00 元" in problem
 
 
 def test_no_split_across_projects_categories_non_combinable_lots_or_below_the_threshold() -> None:
@@ -176,7 +174,7 @@ def test_no_split_across_projects_categories_non_combinable_lots_or_below_the_th
     big = LotRef("BIG", "P1", Category.WORKS, D("5000000"))
     assert split_problem([big, a], params=PARAMS) is None
     services = [LotRef(f"S{i}", "P1", Category.SERVICES, D("500000")) for i in range(2)]
-    assert "tender.mandatory.services 1,000,000.00 元" in (split_problem(services, params=PARAMS) or "")
+    assert "“勘察设计监理等服务单项合同必须招标金额”1,000,000.00 元" in (split_problem(services, params=PARAMS) or "")
 
 
 def test_the_combined_total_makes_each_lot_mandatory() -> None:
@@ -184,7 +182,7 @@ def test_the_combined_total_makes_each_lot_mandatory() -> None:
     decision = allowed_methods(lot, combined_total=D("4200000"))
     assert decision.mandatory_tender
     reason = decision.reason(Method.COMPETITIVE_NEGOTIATION) or ""
-    assert "同一项目可合并采购的施工合同估算价合计 4,200,000.00 元达到 tender.mandatory.construction" in reason
+    assert "同一项目可合并采购的施工合同估算价合计 4,200,000.00 元达到“施工单项合同必须招标金额”" in reason
     assert not allowed_methods(lot, combined_total=D("3999999.99")).mandatory_tender
 
 
@@ -231,7 +229,7 @@ def test_state_funds_scope_needs_both_the_amount_and_the_share() -> None:
     decision = allowed_methods(lot)
     assert not decision.mandatory_tender
     assert any(
-        "低于 tender.mandatory.state_funds 2,000,000.00 元" in n and "tender.mandatory.state_funds_ratio 10%" in n
+        "低于“使用预算资金必须招标的资金额”2,000,000.00 元" in n and "“使用预算资金必须招标的资金占比”10%" in n
         for n in decision.notes
     )
 
@@ -253,7 +251,7 @@ def test_goods_at_the_open_tender_threshold_must_be_openly_tendered() -> None:
     assert decision.gp_open_tender
     assert decision.required == (Method.OPEN_TENDER,)
     assert decision.allowed == (Method.OPEN_TENDER,)
-    assert "达到 gp.open_tender.goods_services 2,000,000.00 元，必须公开招标" in (decision.reason(Method.INQUIRY) or "")
+    assert "达到“货物服务公开招标数额标准”2,000,000.00 元，必须公开招标" in (decision.reason(Method.INQUIRY) or "")
     approved = allowed_methods(lot, exception=LegalException(ExceptionKind.GP_NON_OPEN_APPROVAL, "某财采〔2026〕3号"))
     assert approved.is_allowed(Method.INQUIRY)
     assert not approved.is_allowed(Method.INVITED_TENDER)  # no invited-tender ground recorded
@@ -327,7 +325,7 @@ def test_single_source_addon_stays_within_ten_percent_of_the_original_contract()
     assert allowed_methods(lot("100000", "1000000")).is_allowed(Method.SINGLE_SOURCE)
     assert "须登记原合同采购金额" in (allowed_methods(lot("100000", None)).reason(Method.SINGLE_SOURCE) or "")
     reason = allowed_methods(lot("60000", "1000000", previous="40000.01")).reason(Method.SINGLE_SOURCE) or ""
-    assert "添购资金总额 100,000.01 元超过原合同采购金额 1,000,000.00 元的 10%（single_source.addon_max_ratio）" in reason
+    assert "添购资金总额 100,000.01 元超过原合同采购金额 1,000,000.00 元的 10%（“单一来源添购上限（占原合同）”）" in reason
     assert single_source_addon_problem(D("100000"), D("1000000"), params=PARAMS) is None
     assert single_source_addon_problem(D("100000.01"), D("1000000"), params=PARAMS) is not None
 
@@ -338,9 +336,7 @@ def test_single_source_addon_stays_within_ten_percent_of_the_original_contract()
 def test_bid_bond_at_exactly_two_percent_is_allowed_and_above_is_refused() -> None:
     assert bid_bond_problem(D("84000"), D("4200000"), params=PARAMS) is None
     problem = bid_bond_problem(D("84420"), D("4200000"), params=PARAMS)  # 2.01%
-    assert problem == (
-        "投标保证金 84,420.00 元超过招标项目估算价 4,200,000.00 元的 2%（bid.bid_bond_max_ratio），上限为 84,000.00 元"
-    )
+    assert problem == ("投标保证金 84,420.00 元超过招标项目估算价 4,200,000.00 元的 2%（“投标保证金上限”），上限为 84,000.00 元")
     assert bid_bond_problem(D("-1"), D("4200000"), params=PARAMS) is not None
     assert bid_bond_problem(D("1"), D("0"), params=PARAMS) is not None
 
@@ -348,7 +344,7 @@ def test_bid_bond_at_exactly_two_percent_is_allowed_and_above_is_refused() -> No
 def test_performance_bond_at_exactly_ten_percent_is_allowed_and_above_is_refused() -> None:
     assert performance_bond_problem(D("420000"), D("4200000"), params=PARAMS) is None
     problem = performance_bond_problem(D("420420"), D("4200000"), params=PARAMS)  # 10.01%
-    assert problem is not None and "bid.performance_bond_max_ratio" in problem and "10%" in problem
+    assert problem is not None and "“履约保证金上限”" in problem and "10%" in problem
 
 
 def test_tender_period_of_20_days_is_enough_and_19_is_not() -> None:
@@ -356,14 +352,14 @@ def test_tender_period_of_20_days_is_enough_and_19_is_not() -> None:
     assert tender_period_problem(issued, dt.date(2026, 3, 21), params=PARAMS) is None
     problem = tender_period_problem(issued, dt.date(2026, 3, 20), params=PARAMS)
     assert problem == (
-        "招标文件 2026-03-01 发出至投标截止 2026-03-20 仅 19 日，少于 bid.tender_period_min_days 20 日，投标截止最早为 2026-03-21"
+        "招标文件 2026-03-01 发出至投标截止 2026-03-20 仅 19 日，少于“招标文件发出至投标截止最短天数”20 日，投标截止最早为 2026-03-21"
     )
 
 
 def test_candidate_publicity_counts_both_the_first_and_the_last_day() -> None:
     assert candidate_publicity_problem(dt.date(2026, 5, 8), dt.date(2026, 5, 10), params=PARAMS) is None
     problem = candidate_publicity_problem(dt.date(2026, 5, 8), dt.date(2026, 5, 9), params=PARAMS)
-    assert problem is not None and "共 2 日" in problem and "bid.candidate_publicity_min_days 3 日" in problem
+    assert problem is not None and "共 2 日" in problem and "“中标候选人公示最短天数”3 日" in problem
     assert candidate_publicity_problem(dt.date(2026, 5, 8), dt.date(2026, 5, 7), params=PARAMS) is not None
 
 
@@ -371,7 +367,7 @@ def test_contract_must_be_signed_within_30_days_of_the_award_notice() -> None:
     notice = dt.date(2026, 6, 1)
     assert contract_signing_problem(notice, dt.date(2026, 7, 1), params=PARAMS) is None  # day 30
     problem = contract_signing_problem(notice, dt.date(2026, 7, 2), params=PARAMS)
-    assert problem is not None and "第 31 日" in problem and "bid.contract_sign_max_days 30 日" in problem
+    assert problem is not None and "第 31 日" in problem and "“中标通知书发出后签订合同最长天数”30 日" in problem
     assert "早于中标通知书" in (contract_signing_problem(notice, dt.date(2026, 5, 31), params=PARAMS) or "")
 
 

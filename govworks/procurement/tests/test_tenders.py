@@ -451,7 +451,7 @@ def test_pages_and_forms(client: Client, tw: Any, lot: ProcurementLot) -> None:
         "criteria": "",
     }
     response = client.post(create, data)
-    assert response.status_code == 400 and "bid.tender_period_min_days" in response.content.decode()
+    assert response.status_code == 400 and "“招标文件发出至投标截止最短天数”" in response.content.decode()
     assert not Tender.objects.exists()
     data["documents_issued_on"] = f"{TODAY - dt.timedelta(days=30):%Y-%m-%d}"
     response = client.post(create, data)

@@ -103,7 +103,7 @@ def approval_sod_refused_record(*, actor: User, error: SeparationOfDutiesError) 
             agency=error.agency,
             context=error.project,
             summary=f"职责分离拒绝：{actor.display_name} 试图办理“{error.title}”的{error.step_label}",
-            reason=f"[{error.code}] {error.message}",
+            reason=error.message,
         )
 
 

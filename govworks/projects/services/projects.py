@@ -16,6 +16,7 @@ from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.numbering import next_number
 from govworks.core.registry import GateCondition, gate_conditions_from_modules
+from govworks.core.rule_seed import rule_name
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, Department, User
 from govworks.org.roles import Role
@@ -292,7 +293,7 @@ def gate_conditions(project: Project, *, stage: str | None = None) -> list[GateC
             conditions.append(
                 GateCondition(
                     "tzyd",
-                    f"三重一大集体决策通过（金额 {money(amount)} ≥ tzyd.large_fund_min_amount {money(tzyd)}）",
+                    f"三重一大集体决策通过（金额 {money(amount)} ≥“{rule_name('tzyd.large_fund_min_amount')}”{money(tzyd)}）",
                     decision is not None,
                     f"{decision.meeting}" if decision else "尚无通过的会议决定",
                     base + "#decisions",
@@ -304,7 +305,7 @@ def gate_conditions(project: Project, *, stage: str | None = None) -> list[GateC
             conditions.append(
                 GateCondition(
                     "higher_review",
-                    f"政府常务会议或人大审议同意（金额 {money(amount)} ≥ initiation.higher_review_min_amount {money(higher)}）",
+                    f"政府常务会议或人大审议同意（金额 {money(amount)} ≥“{rule_name('initiation.higher_review_min_amount')}”{money(higher)}）",
                     review is not None,
                     f"{review.get_body_display()} {review.document_number}" if review else "尚未登记审议结果",
                     base + "#decisions",
@@ -318,7 +319,7 @@ def gate_conditions(project: Project, *, stage: str | None = None) -> list[GateC
             conditions.append(
                 GateCondition(
                     "joint_review",
-                    f"联审通过（金额 ≥ initiation.joint_review_min_amount {money(joint_min)}）",
+                    f"联审通过（金额 ≥“{rule_name('initiation.joint_review_min_amount')}”{money(joint_min)}）",
                     ok,
                     detail,
                     base + "#reviews",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
+from govworks.core.rule_seed import rule_name
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.projects import permissions as perms
@@ -56,7 +57,7 @@ def expert_review_draw(
     if panel_size < minimum:
         raise DomainError(
             "expert.panel_size",
-            f"专家论证不少于 {minimum} 人（规则参数 expert_review.panel_min_size），填写的是 {panel_size} 人",
+            f"专家论证不少于 {minimum} 人（“{rule_name('expert_review.panel_min_size')}”），填写的是 {panel_size} 人",
             field="panel_size",
         )
     with transaction.atomic():

@@ -350,7 +350,7 @@ def test_advance_refused_by_the_gate_is_422_naming_what_is_missing_and_changes_n
     assert body["detail"].startswith("“立项”阶段尚不能办结，还缺：")
     assert "上传《项目建议书》（尚未上传）" in body["detail"]
     assert "完成本阶段审批（尚未提交）" in body["detail"]
-    assert "三重一大集体决策通过（金额 600,000.00 元 ≥ tzyd.large_fund_min_amount 300,000.00 元）" in body["detail"]
+    assert "三重一大集体决策通过（金额 600,000.00 元 ≥“三重一大大额资金起点”300,000.00 元）" in body["detail"]
     assert snapshot(project) == before
 
 

@@ -489,7 +489,7 @@ def test_project_at_or_above_the_large_fund_amount_needs_a_passed_decision(board
     if not needs:
         return
     assert conditions["tzyd"].ok is False
-    assert "tzyd.large_fund_min_amount" in conditions["tzyd"].label
+    assert "“三重一大大额资金起点”" in conditions["tzyd"].label
     meeting = board.meeting(3, present=3)
     item = board.item(meeting, project)
     board.vote(item, AGREE, AGREE)

@@ -254,8 +254,8 @@ def test_initiation_refusal_lists_every_missing_condition_and_changes_nothing(ma
     project = to_initiation(make_project("600000"), lifecycle)
     err = refused(lambda: projects.project_advance(actor=lifecycle.pm, project=project), project, "project.gate")
     assert "上传《项目建议书》" in err.message
-    assert "三重一大集体决策通过（金额 600,000.00 元 ≥ tzyd.large_fund_min_amount 300,000.00 元）" in err.message
-    assert "政府常务会议或人大审议同意（金额 600,000.00 元 ≥ initiation.higher_review_min_amount 500,000.00 元）" in err.message
+    assert "三重一大集体决策通过（金额 600,000.00 元 ≥“三重一大大额资金起点”300,000.00 元）" in err.message
+    assert "政府常务会议或人大审议同意（金额 600,000.00 元 ≥“政府常务会议/人大审议起点金额”500,000.00 元）" in err.message
     assert "联审通过" in err.message
     assert "完成本阶段审批" in err.message
 
@@ -301,8 +301,8 @@ def test_project_just_below_the_threshold_needs_no_higher_review(make_project, l
     assert project.stage == Stage.DESIGN_REVIEW
     skips = list(StageTransition.objects.filter(project=project, skipped=True).values_list("to_stage", "rule"))
     assert [s for s, _ in skips] == [Stage.FEASIBILITY, Stage.PRELIM_DESIGN]
-    assert "lifecycle.feasibility_min_amount" in skips[0][1] and "1,000,000.00 元" in skips[0][1]
-    assert "lifecycle.prelim_design_min_amount" in skips[1][1] and "500,000.00 元" in skips[1][1]
+    assert "“单独编制可研的起点金额”" in skips[0][1] and "1,000,000.00 元" in skips[0][1]
+    assert "“单独初步设计概算的起点金额”" in skips[1][1] and "500,000.00 元" in skips[1][1]
 
 
 def test_a_rejected_decision_does_not_open_the_gate(make_project, lifecycle):

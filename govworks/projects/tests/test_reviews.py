@@ -319,7 +319,7 @@ def test_panel_smaller_than_the_rule_parameter_is_refused(world):
     project = new_project(world)
     pool(5)
     err = refused(lambda: draw(world, project, size=2), code="expert.panel_size")
-    assert "expert_review.panel_min_size" in err.message and "3" in err.message and "2 人" in err.message
+    assert "“专家论证最少人数”" in err.message and "3" in err.message and "2 人" in err.message
 
 
 def test_unknown_speciality_is_refused(world):
@@ -616,10 +616,10 @@ def test_draw_page_defaults_to_the_rule_parameter_and_draws(client, world):
     client.force_login(world.pm)
     form = client.get(url)
     assert form.status_code == 200
-    assert form.context["form"].initial["panel_size"] == 3 and "expert_review.panel_min_size" in text(form)
+    assert form.context["form"].initial["panel_size"] == 3 and "“专家论证最少人数”" in text(form)
     before = state()
     small = client.post(url, {"subject": "可研论证", "speciality": "structure", "panel_size": 2})
-    assert small.status_code == 400 and "expert_review.panel_min_size" in text(small)
+    assert small.status_code == 400 and "“专家论证最少人数”" in text(small)
     big = client.post(url, {"subject": "可研论证", "speciality": "structure", "panel_size": 5})
     assert big.status_code == 400 and "只有 4 名" in text(big)
     assert state() == before

@@ -224,7 +224,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         title="安排决策会议",
         back=reverse("projects:meeting_list"),
         pretitle=PRETITLE,
-        note="您是本次会议的记录人。法定到会比例按本单位规则参数（tzyd.quorum_ratio）确定；成员须为本单位人员。",
+        note="您是本次会议的记录人。法定到会比例按本单位规则参数“决策会议法定到会比例”确定；成员须为本单位人员。",
     )
 
 

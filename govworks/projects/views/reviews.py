@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from govworks.core.errors import DomainError
 from govworks.core.forms import LimitedForm, LimitedModelForm
 from govworks.core.pages import form_page, paginate, signed_in_user
+from govworks.core.rule_seed import rule_name
 from govworks.core.service_forms import call_service
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, ExternalOrganization, User
@@ -316,7 +317,7 @@ def expert_review_draw(request: HttpRequest, pk: int) -> HttpResponse:
         back=reverse("projects:project_detail", args=[project.pk]),
         pretitle=f"{project.code} · {_stage_label(project.stage)}阶段",
         note=(
-            f"从专家库中该专业的在库专家中随机抽取，不少于 {minimum} 人（规则参数 expert_review.panel_min_size）。"
+            f"从专家库中该专业的在库专家中随机抽取，不少于 {minimum} 人（“{rule_name('expert_review.panel_min_size')}”）。"
             "本单位及上级主管单位人员、项目各方（合同相对人、投标人、施工和监理单位，按统一社会信用代码和单位名称比对）的人员，"
             "以及与其有利害关系的专家自动回避；抽取种子、候选快照和项目各方随结果保存，任何人可复核。"
         ),

@@ -783,3 +783,45 @@ def test_migration_gives_existing_numbers_their_agency_code(tw: Any, bidding: An
     migration.forwards(apps, None)  # twice: nothing changes the second time
     assert Tender.objects.get(pk=tender.pk).number == "ZBGG-LJJG-2026-0001"
     assert Award.objects.get(tender=tender).number == "ZB-LJJG-2026-0003"
+
+
+def test_scoring_factors_are_rows_not_json(client: Client, tw: Any, lot: ProcurementLot) -> None:
+    """Given the tender form, when a clerk fills the factor rows (issue 16 item 2), then a half-filled row and a
+    total other than 100 are refused naming the row or the numbers and nothing is stored; a right table is kept."""
+    client.force_login(tw.pm)
+    create = reverse("procurement:tender_create", args=[lot.project_id])
+    page = client.get(create).content.decode()
+    assert 'data-testid="criteria-rows"' in page and "JSON" not in page and 'value="技术方案"' in page
+    now = timezone.localtime()
+    data: dict[str, Any] = {
+        "lot": lot.pk,
+        "announced_on": f"{TODAY - dt.timedelta(days=31):%Y-%m-%d}",
+        "documents_issued_on": f"{TODAY - dt.timedelta(days=30):%Y-%m-%d}",
+        "bid_deadline": f"{now + dt.timedelta(hours=1):%Y-%m-%dT%H:%M}",
+        "opening_at": f"{now + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}",
+        "evaluation_method": "comprehensive",
+        "speciality": "structure",
+    }
+
+    def rows(*cells: tuple[str, str, str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i, (name, weight, kind) in enumerate(cells):
+            out |= {f"criteria_{3 * i}": name, f"criteria_{3 * i + 1}": weight, f"criteria_{3 * i + 2}": kind}
+        return out
+
+    half = client.post(create, data | rows(("价格", "30", "price"), ("技术方案", "", "technical")))
+    assert half.status_code == 400 and "第2行“技术方案”：请填写权重" in half.content.decode()
+    wrong = client.post(create, data | rows(("价格", "30", "price"), ("技术方案", "60", "technical")))
+    assert wrong.status_code == 400 and "评分因素权重合计为 90，应为 100" in wrong.content.decode()
+    bad_weight = client.post(create, data | rows(("价格", "三十", "price")))
+    assert bad_weight.status_code == 400 and "第1行：权重须为 0 到 100 的整数（填写的是 三十）" in bad_weight.content.decode()
+    assert not Tender.objects.exists()
+    done = client.post(
+        create, data | rows(("价格", "30", "price"), ("", "", ""), ("技术方案", "50", "technical"), ("商务", "20", "commercial"))
+    )
+    assert done.status_code == 302
+    assert [(c["name"], c["weight"], c["kind"]) for c in Tender.objects.get().criteria] == [
+        ("价格", 30, "price"),
+        ("技术方案", 50, "technical"),
+        ("商务", 20, "commercial"),
+    ]

@@ -5,7 +5,6 @@ are read only through ``selectors.tenders.bid_amount``. Refusals re-render the f
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -27,6 +26,7 @@ from govworks.core.pdf import html_to_pdf
 from govworks.core.service_forms import call_service
 from govworks.org.models import User
 from govworks.procurement import permissions as perms
+from govworks.procurement.criteria_field import CriteriaField
 from govworks.procurement.models import Bid, EvaluationMethod, ProcurementLot, Supplier, Tender
 from govworks.procurement.selectors import tenders as selectors
 from govworks.procurement.services import tenders as services
@@ -51,12 +51,10 @@ class TenderForm(LimitedForm):
     opening_at = forms.DateTimeField(label="开标时间", widget=DATETIME)
     evaluation_method = forms.ChoiceField(label="评标方法", choices=EvaluationMethod.choices)
     speciality = forms.ChoiceField(label="评标专家专业", choices=Speciality.choices)
-    criteria = forms.CharField(
-        label="评分因素（综合评分法，JSON）",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        initial=json.dumps(DEFAULT_CRITERIA, ensure_ascii=False),
-        help_text="每项：code、name、weight、kind（price/technical/commercial），权重合计100，价格因素一个",
+    criteria = CriteriaField(
+        label="评分因素（综合评分法）",
+        initial={"rows": DEFAULT_CRITERIA},
+        help_text="每行一个因素：名称、权重、类别；权重合计100分，价格因素有且仅有一个。最低评标价法不填。空行不计。",
     )
 
     def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
@@ -64,18 +62,6 @@ class TenderForm(LimitedForm):
         self.fields["lot"].queryset = ProcurementLot.objects.filter(  # type: ignore[attr-defined]
             project=project, method__in=selectors.TENDER_METHODS, tender__isnull=True
         )
-
-    def clean_criteria(self) -> list[Any]:
-        raw = self.cleaned_data.get("criteria") or ""
-        if not raw.strip():
-            return []
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            raise forms.ValidationError("评分因素须为JSON列表") from None
-        if not isinstance(value, list):
-            raise forms.ValidationError("评分因素须为JSON列表")
-        return value
 
 
 class BidForm(LimitedForm):

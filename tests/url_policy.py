@@ -1464,7 +1464,7 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "projects:project_timeline",
         "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 302: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "projects:responsibility_assign",
         "GET",

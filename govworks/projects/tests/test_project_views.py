@@ -221,6 +221,9 @@ def test_timeline_pages_older_events_with_htmx(client, lifecycle, make_project):
     )
     assert older.status_code == 200
     assert "项目建档" in older.content.decode() or "计划外立项" in older.content.decode()
+    # opened directly (a shared link), the fragment leads to the workspace's timeline instead of a bare list
+    direct = client.get(reverse("projects:project_timeline", args=[project.pk]))
+    assert direct.status_code == 302 and direct["Location"] == reverse("projects:project_detail", args=[project.pk]) + "#timeline"
 
 
 def test_stages_of_a_historical_project_show_as_done_offline_not_as_passed(client, lifecycle, sub_project):

@@ -441,8 +441,11 @@ def higher_review_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """Older timeline entries (htmx: appended under the workspace's timeline)."""
+    """Older timeline entries (htmx: appended under the workspace's timeline). Opened directly (a bookmarked or
+    shared link), it leads to the workspace's timeline instead of showing a bare fragment."""
     project = perms.access_project(signed_in_user(request), pk)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(reverse("projects:project_detail", args=[project.pk]) + "#timeline")
     ctx = _timeline_context(project, before=query_int(request.GET.get("before")))
     return render(
         request,

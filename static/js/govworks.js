@@ -26,6 +26,22 @@
     });
     return option;
   }
+  /* a chart with no data says so instead of drawing bare axes (issue 16) */
+  function hasData(option) {
+    return [].concat(option.series || []).some(function (series) {
+      return [].concat(series.data || []).some(function (point) {
+        var value = point && typeof point === "object" && !Array.isArray(point) ? point.value : point;
+        return value !== null && value !== undefined && value !== "" && value !== "-";
+      });
+    });
+  }
+  function showEmpty(el) {
+    var note = document.createElement("div");
+    note.className = "d-flex align-items-center justify-content-center h-100 text-secondary";
+    note.setAttribute("data-testid", "chart-empty");
+    note.textContent = "暂无数据";
+    el.replaceChildren(note);
+  }
   function drawCharts(root) {
     if (!window.echarts) { return; }
     (root || document).querySelectorAll("[data-echarts]").forEach(function (el) {
@@ -33,6 +49,7 @@
       var source = document.getElementById(el.getAttribute("data-echarts"));
       if (!source) { return; }
       var option = JSON.parse(source.textContent);
+      if (!hasData(option)) { showEmpty(el); el.setAttribute("data-echarts-done", "1"); return; }
       var chart = window.echarts.init(el, null, { locale: "ZH", renderer: "svg" });
       chart.setOption(inertTooltips(option));
       el.setAttribute("data-echarts-done", "1");

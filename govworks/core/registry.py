@@ -121,6 +121,32 @@ def workspace_panels() -> list[WorkspacePanel]:
     return sorted(_workspace_panels, key=lambda p: p.order)
 
 
+@dataclass(frozen=True)
+class ObjectPanel:
+    """A section of another module's object page (e.g. the payments of a contract on the contract page):
+    ``render(request, obj) -> html``, an empty string when the viewer may not see it."""
+
+    model: str  # "app_label.modelname" of the object page, e.g. "procurement.contract"
+    order: int
+    key: str
+    title: str
+    render: Callable[[Any, Any], str]
+
+
+_object_panels: list[ObjectPanel] = []
+
+
+def register_object_panel(panel: ObjectPanel) -> None:
+    """A later module adds a section to a lower module's object page (registered from ``AppConfig.ready``)."""
+    if all(p.key != panel.key for p in _object_panels):
+        _object_panels.append(panel)
+
+
+def object_panels(model: str) -> list[ObjectPanel]:
+    """The sections registered for the pages of ``model`` ("app_label.modelname"), in order."""
+    return sorted((p for p in _object_panels if p.model == model), key=lambda p: p.order)
+
+
 # ---------------------------------------------------------------------------------------- 三重一大 subjects
 
 

@@ -9,10 +9,12 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from govworks.construction.selectors.freezes import active_release_path
-from govworks.core.registry import WorkspacePanel, register_workspace_panel
+from govworks.core.registry import ObjectPanel, WorkspacePanel, register_object_panel, register_workspace_panel
+from govworks.finance import permissions as perms
 from govworks.finance.models import FundingSource, PaymentRequest, WageAlert
 from govworks.finance.selectors.costs import cost_centre
 from govworks.finance.selectors.dashboard import SUMS, Totals
+from govworks.finance.selectors.payments import contract_payment_summary
 
 PANEL_ORDER = 60
 
@@ -35,3 +37,14 @@ def render_finance_panel(request: Any, project: Any) -> str:
 
 
 register_workspace_panel(WorkspacePanel(PANEL_ORDER, "finance.funds", "资金", render_finance_panel))
+
+
+def render_contract_payments(request: Any, contract: Any) -> str:
+    """The 付款 section of a contract page: paid to date, approved and in approval, and every payment request of
+    the contract with its status (two queries); nothing for people who do not read finance."""
+    if not perms.may_read_finance(request.user):
+        return ""
+    return render_to_string("finance/contract_panel.html", {"summary": contract_payment_summary(contract)}, request=request)
+
+
+register_object_panel(ObjectPanel("procurement.contract", 10, "finance.contract_payments", "付款情况", render_contract_payments))

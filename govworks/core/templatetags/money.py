@@ -31,3 +31,12 @@ def wan(value: Any) -> str:
     """In 万元 with two decimals (rounded half up); empty for no value."""
     amount = _decimal(value)
     return "" if amount is None else f"{(amount / 10000).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A fraction as a percentage (0.1234 → 12.34%), through ``core.money.percent_text``; empty for no value."""
+    from govworks.core.money import percent_text
+
+    ratio = _decimal(value)
+    return "" if ratio is None else percent_text(ratio)

@@ -5,10 +5,11 @@ instruction, and the facts shown next to a request (ceiling, committed, confirme
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from govworks.core.models import AuditEvent
 from govworks.finance.models import PaymentInstruction, PaymentRequest
@@ -103,4 +104,38 @@ def request_refusals(request: PaymentRequest) -> list[AuditEvent]:
         AuditEvent.objects.filter(
             object_type="finance.paymentrequest", object_id=str(request.pk), action="finance.payment.refused"
         ).order_by("-seq")
+    )
+
+
+@dataclass(frozen=True)
+class ContractPaymentSummary:
+    """What has been paid on a contract and what is on its way (all amounts exact)."""
+
+    contract_amount: Decimal
+    paid: Decimal
+    approved: Decimal
+    in_approval: Decimal
+    requests: list[PaymentRequest]
+
+    @property
+    def paid_ratio(self) -> Decimal | None:
+        return self.paid / self.contract_amount if self.contract_amount else None
+
+
+def contract_payment_summary(contract: Any, *, limit: int = 50) -> ContractPaymentSummary:
+    """Paid to date (已支付), approved awaiting the treasury, in approval, and the newest ``limit`` payment requests of
+    ``contract`` (two queries)."""
+    status = PaymentRequest.Status
+    sums = PaymentRequest.objects.filter(contract=contract).aggregate(
+        paid=Sum("amount", filter=Q(status=status.PAID)),
+        approved=Sum("amount", filter=Q(status=status.APPROVED)),
+        in_approval=Sum("amount", filter=Q(status=status.SUBMITTED)),
+    )
+    requests = list(PaymentRequest.objects.filter(contract=contract).select_related("milestone").order_by("-id")[:limit])
+    return ContractPaymentSummary(
+        Decimal(contract.amount),
+        Decimal(sums["paid"] or 0),
+        Decimal(sums["approved"] or 0),
+        Decimal(sums["in_approval"] or 0),
+        requests,
     )

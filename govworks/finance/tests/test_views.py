@@ -536,3 +536,21 @@ def test_a_frozen_request_page_offers_no_submission_and_shows_the_release_path(c
     assert "集体决策" not in page.split('data-testid="request-freeze"')[1].split("</ol>")[0]
     panel = client.get(reverse("projects:project_detail", args=[fin.project.pk])).content.decode()
     assert panel.count('data-testid="panel-freeze"') == 2  # the 施工监管 and the 资金 panels, the same path
+
+
+@pytest.mark.django_db
+def test_contract_page_shows_what_was_paid_and_every_request(client: Client, fin: Any, count_queries: Any) -> None:
+    """Given paid progress payments on a contract, when its page is opened, then the 付款情况 section (registered by
+    finance on procurement's page) shows the paid-to-date total and links each request, in constant queries."""
+    url = reverse("procurement:contract_detail", args=[fin.contract.pk])
+    _grow(fin, 1)
+    client.force_login(fin.pm)
+    client.get(url)
+    first = count_queries(lambda: client.get(url))
+    _grow(fin, 2)
+    page = client.get(url).content.decode()
+    paid = sum(r.amount for r in PaymentRequest.objects.filter(contract=fin.contract, status=PaymentRequest.Status.PAID))
+    assert 'data-testid="contract-payments"' in page and f'data-testid="paid-to-date">{paid:,.2f}</strong> 元' in page
+    for request in PaymentRequest.objects.filter(contract=fin.contract):
+        assert reverse("finance:request_detail", args=[request.pk]) in page
+    assert count_queries(lambda: client.get(url)) == first

@@ -26,6 +26,7 @@ from govworks.core.forms import LimitedForm
 from govworks.core.money import amount_in_words
 from govworks.core.pages import form_page, paginate, query_int, signed_in_user
 from govworks.core.pdf import html_to_pdf
+from govworks.core.registry import object_panels
 from govworks.core.service_forms import call_service
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
@@ -256,6 +257,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": perms.may_manage_contracts(me, contract.project),
             "sign_pending": services.contract_sign_pending(contract) if contract.status == Contract.Status.DRAFT else [],
             "overrun": selectors.contract_overrun_state(contract) if contract.status == Contract.Status.DRAFT else None,
+            "panels": [(p.title, html) for p in object_panels("procurement.contract") if (html := p.render(request, contract))],
             "pretitle": PRETITLE,
         },
     )

@@ -318,6 +318,16 @@ SEED: list[SeedParameter] = [
         "V",
     ),
     SeedParameter(
+        "final_accounts.large_project_min_amount",
+        "决算延期：大型项目起点（批复概算）",
+        "决算",
+        "50000000",
+        AMT,
+        "元",
+        "财建〔2016〕503号第二条区分大型与中小型项目但未给出金额；按基本建设大中型项目5000万元划分，含本数为大型",
+        "D",
+    ),
+    SeedParameter(
         "archive.transfer_deadline_months",
         "竣工验收后档案移交期限",
         "档案",

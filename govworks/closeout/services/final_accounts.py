@@ -40,6 +40,9 @@ APPROVAL_KIND = selectors.APPROVAL_KIND
 approval_services.KIND_LABELS[APPROVAL_KIND] = "竣工决算审批"
 approval_services.SUBMIT_ACTION["final_accounts"] = perms.FA_PREPARE
 
+#: where the final accounts may be opened: in 竣工决算, or later for a project brought in past it (历史项目录入) whose
+#: final accounts are still to be recorded (before 绩效评价)
+OPEN_STAGES = (Stage.FINAL_ACCOUNTS, Stage.ARCHIVING, Stage.ASSET_HANDOVER)
 EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx")
 MAX_BYTES = 30 * 1024 * 1024
 
@@ -79,7 +82,7 @@ def final_accounts_start(*, actor: User, project: Project) -> FinalAccounts:
     org_perms.require(actor, perms.FA_PREPARE, project.agency_id)
     with transaction.atomic():
         project = Project.objects.select_for_update(of=("self",)).select_related("agency").get(pk=project.pk)
-        if project.stage != Stage.FINAL_ACCOUNTS:
+        if project.stage not in OPEN_STAGES:
             raise DomainError("final_accounts.stage", f"项目处于“{project.get_stage_display()}”阶段，竣工决算阶段方可编制决算")
         if FinalAccounts.objects.filter(project=project).exists():
             raise DomainError("final_accounts.exists", "该项目已有竣工财务决算")

@@ -107,6 +107,7 @@ def fa_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": selectors.editable(sheet.state),
             "can_prepare": perms.may(me, perms.FA_PREPARE, project),
             "can_decide": perms.may(me, perms.FA_EXTENSION_DECIDE, project),
+            "open_stages": services.OPEN_STAGES,
             "pretitle": PRETITLE,
         },
     )

@@ -70,6 +70,17 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
     "construction:task_revise": lambda: {"task_pk": _first("construction.ScheduleTask")},
     "construction:inspection_create": lambda: {"pk": _first("projects.Project", stage="construction"), "kind": "safety"},
+    **{
+        f"closeout:{n}": lambda: {"pk": _first("projects.Project", final_accounts__isnull=False)}
+        for n in ("fa_start", "fa_file", "fa_extension")
+    },
+    **{
+        f"closeout:{n}": lambda: {"pk": _first("projects.Project", asset_handover__isnull=False)}
+        for n in ("asset_start", "asset_submit", "asset_confirm", "asset_file")
+    },
+    "closeout:asset_card_edit": lambda: {"pk": _first("closeout.AssetCard")},
+    "closeout:asset_card_split": lambda: {"pk": _first("closeout.AssetCard")},
+    "closeout:fa_extension_decide": lambda: {"pk": _first("closeout.FinalAccountsExtension")},
 }
 
 DECLARED: dict[tuple[str, str], str] = {

@@ -70,6 +70,7 @@ def _contract_paid(project: Project, people: dict[str, User], amount: str) -> An
     today = timezone.localdate()
     liming, liujing = people["liming"], people["liujing"]
     supplier = Supplier.objects.order_by("id").first()
+    assert supplier is not None, "the procurement demo registers the suppliers first"
     lot = _lot(actor=liming, project=project, name=f"{project.name}施工", category="works", amount=Decimal(amount))
     contract = contract_services.contract_create(
         actor=liming, lot=lot, supplier=supplier, title=f"{project.name}施工合同", is_main_construction=True,

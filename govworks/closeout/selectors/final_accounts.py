@@ -337,9 +337,14 @@ def list_rows(projects: list[Any]) -> list[ListRow]:
         .values_list("project_id", "at")
     ):
         completions[pid] = timezone.localdate(at)  # the earliest wins (ordered newest first)
+    from govworks.org.models import Agency
+
+    # the agency's own 编报期限 (a parameter an agency may set): one lookup per agency on the page, not per project
+    agencies = Agency.objects.in_bulk({p.agency_id for p in projects})
+    months = {aid: int(rule_value("final_accounts.deadline_months", agency=a)) for aid, a in agencies.items()}
     rows = []
-    base = int(rule_value("final_accounts.deadline_months"))
     for p in projects:
+        base = months[p.agency_id]
         fa = fas.get(p.pk)
         state = state_of(fa, approvals.get(fa.pk) if fa else None)
         completion = completions.get(p.pk)

@@ -193,11 +193,11 @@ def _asset_items(user: Any) -> list[WorkItem]:
                     detail="使用部门核对资产卡片后确认接收",
                 )
             )
-    for r in ProjectResponsibility.objects.filter(
-        responsible=user, stage=Stage.ASSET_HANDOVER, project__stage=Stage.ASSET_HANDOVER
-    ).select_related("project")[:30]:
-        if AssetHandover.objects.filter(project_id=r.project_id, status=AssetHandover.Status.CONFIRMED).exists():
-            continue
+    for r in (
+        ProjectResponsibility.objects.filter(responsible=user, stage=Stage.ASSET_HANDOVER, project__stage=Stage.ASSET_HANDOVER)
+        .exclude(project__asset_handover__status=AssetHandover.Status.CONFIRMED)
+        .select_related("project")[:30]
+    ):
         items.append(
             WorkItem(
                 title=f"交付使用资产清单待办理：{r.project.code} {r.project.name}",

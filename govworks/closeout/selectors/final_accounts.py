@@ -22,7 +22,9 @@ from govworks.closeout.models import (
     SurplusReturn,
 )
 from govworks.closeout.selectors.milestones import completion_date
-from govworks.core.rule_parameters import rule_value
+from govworks.core.errors import DomainError
+from govworks.core.models import RuleParameter
+from govworks.core.rule_parameters import parse_value, rule_parameter_pick, rule_value
 from govworks.finance.models import FundingSource, PaymentRequest
 from govworks.finance.selectors.dashboard import source_rows
 from govworks.finance.selectors.settlements import settlement_state_for
@@ -339,9 +341,20 @@ def list_rows(projects: list[Any]) -> list[ListRow]:
         completions[pid] = timezone.localdate(at)  # the earliest wins (ordered newest first)
     from govworks.org.models import Agency
 
-    # the agency's own 编报期限 (a parameter an agency may set): one lookup per agency on the page, not per project
+    # the agency's own 编报期限 (a parameter an agency may set): the rows in force read once, picked per agency
     agencies = Agency.objects.in_bulk({p.agency_id for p in projects})
-    months = {aid: int(rule_value("final_accounts.deadline_months", agency=a)) for aid, a in agencies.items()}
+    today = timezone.localdate()
+    in_force = list(
+        RuleParameter.objects.filter(key="final_accounts.deadline_months", effective_from__lte=today).exclude(
+            effective_to__lt=today
+        )
+    )
+    months = {}
+    for aid, agency in agencies.items():
+        row = rule_parameter_pick(in_force, agency)
+        if row is None:
+            raise DomainError("rule_parameter.missing", "未配置规则参数“竣工财务决算编报期限”，请系统管理员设置后再操作")
+        months[aid] = int(parse_value(row.value_type, row.value))
     rows = []
     for p in projects:
         base = months[p.agency_id]

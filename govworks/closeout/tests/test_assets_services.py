@@ -153,3 +153,14 @@ def test_return_reopens_the_list(handed: Any) -> None:
     w.handover.refresh_from_db()
     assert w.handover.status == "draft" and w.handover.confirm_note == "电梯应单独建卡"
     refused(lambda: services.asset_list_file(actor=w.finance, handover=w.handover), "确认接收后方可归档")
+
+
+def test_workbench_asks_the_using_department_to_confirm(handed: Any) -> None:
+    from govworks.closeout.registrations_final import _asset_items
+
+    w = handed
+    assert [i for i in _asset_items(w.clerk) if "待确认接收" in i.title] == []
+    services.asset_handover_submit(actor=w.finance, handover=w.handover)
+    [item] = [i for i in _asset_items(w.clerk) if "待确认接收" in i.title]
+    assert item.due is not None and item.kind == "资产移交"
+    assert [i for i in _asset_items(w.finance) if "待确认接收" in i.title] == []

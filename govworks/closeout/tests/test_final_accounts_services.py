@@ -286,3 +286,20 @@ def test_no_lock_before_completion(fa_world: Any, make_project: Any) -> None:
     assert final_accounts_lock(w.project, w.pm) is not None
     move_to(fresh, Stage.SETTLEMENT, actor=w.pm)
     assert final_accounts_lock(fresh, w.pm) is not None
+
+
+def test_workbench_names_the_due_date_and_overdue(fa_world: Any) -> None:
+    from govworks.closeout.registrations_final import _extension_items, _fa_items
+
+    w = fa_world
+    responsible = ProjectResponsibility.objects.get(project=w.project, stage=Stage.FINAL_ACCOUNTS).responsible
+    StageTransition.objects.filter(project=w.project, to_stage="settlement").update(
+        at=timezone.make_aware(dt.datetime(2026, 1, 31, 10, 0))
+    )
+    [item] = _fa_items(responsible)
+    assert item.due == dt.date(2026, 4, 30) and item.kind == "竣工决算"
+    assert ("已逾期" in item.title) == (dt.date.today() > dt.date(2026, 4, 30))
+    fa = services.final_accounts_start(actor=w.finance, project=w.project)
+    services.extension_request(actor=w.finance, fa=fa, months=2, reason="审计未完")
+    assert [i.kind for i in _extension_items(w.leader)] == ["竣工决算"]
+    assert _extension_items(w.finance) == [] and _fa_items(w.other_pm) == []

@@ -27,6 +27,7 @@ from govworks.core.errors import DomainError
 from govworks.core.forms import LimitedForm
 from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
+from govworks.org import permissions as org_perms
 from govworks.org.models import Department
 from govworks.projects.models import Stage
 from govworks.projects.permissions import projects_visible_to
@@ -117,6 +118,7 @@ class StartForm(LimitedForm):
 def asset_start(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     project = perms.access_closeout_project(me, pk)
+    org_perms.require(me, perms.ASSET_PREPARE, project.agency_id)  # the form only to whoever may use it
     form = StartForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         if call_service(
@@ -154,6 +156,7 @@ class CardForm(LimitedForm):
 
 def _card(me: Any, pk: int) -> Any:
     card = perms.access_asset_card(me, pk)
+    org_perms.require(me, perms.ASSET_PREPARE, card.handover.project.agency_id)  # the form only to whoever may use it
     return card, card.handover.project
 
 

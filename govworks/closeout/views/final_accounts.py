@@ -29,6 +29,7 @@ from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.core.xlsx import sheet_append, workbook_bytes, workbook_new
 from govworks.finance.models import FundingSource
+from govworks.org import permissions as org_perms
 from govworks.projects.models import ProjectResponsibility
 from govworks.projects.permissions import projects_visible_to
 
@@ -182,6 +183,7 @@ class OtherCostForm(LimitedForm):
 def fa_other_cost(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     project = perms.access_closeout_project(me, pk)
+    org_perms.require(me, perms.FA_PREPARE, project.agency_id)  # the form only to whoever may use it
     fa = _fa(project)
     form = OtherCostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -214,6 +216,7 @@ class DocumentForm(LimitedForm):
 def fa_document(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     me = _me(request)
     project = perms.access_closeout_project(me, pk)
+    org_perms.require(me, perms.FA_PREPARE, project.agency_id)  # the form only to whoever may use it
     fa = _fa(project)
     if code not in rules.DOCUMENT_NAMES:
         raise Http404("未知的报送资料")
@@ -254,6 +257,7 @@ class SurplusForm(LimitedForm):
 def fa_surplus(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     project = perms.access_closeout_project(me, pk)
+    org_perms.require(me, perms.FA_PREPARE, project.agency_id)  # the form only to whoever may use it
     fa = _fa(project)
     form = SurplusForm(request.POST or None, project=project, initial={"returned_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -292,6 +296,7 @@ class ExtensionForm(LimitedForm):
 def fa_extension(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     project = perms.access_closeout_project(me, pk)
+    org_perms.require(me, perms.FA_PREPARE, project.agency_id)  # the form only to whoever may use it
     fa = _fa(project)
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -322,6 +327,7 @@ def fa_extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     extension = perms.access_extension(me, pk)
     project = extension.final_accounts.project
+    org_perms.require(me, perms.FA_EXTENSION_DECIDE, project.agency_id)
     form = ExtensionDecideForm(request.POST)
     if not form.is_valid():
         return _refused(request, project, "请选择审批意见")

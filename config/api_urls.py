@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from govworks.closeout.api_final import AssetCardViewSet
 from govworks.core.api_views import AuditEventViewSet
 from govworks.org import api as org_api
 from govworks.projects import api as projects_api
@@ -18,5 +19,6 @@ router.register("projects/projects", projects_api.ProjectViewSet, basename="proj
 router.register("projects/plans", projects_api.PlanViewSet, basename="annual-plan")
 router.register("projects/approvals", projects_api.ApprovalViewSet, basename="approval")
 router.register("projects/meetings", projects_api.MeetingViewSet, basename="meeting")
+router.register("closeout/asset-cards", AssetCardViewSet, basename="asset-card")
 
 urlpatterns = router.urls

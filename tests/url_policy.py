@@ -70,6 +70,17 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
     "construction:task_revise": lambda: {"task_pk": _first("construction.ScheduleTask")},
     "construction:inspection_create": lambda: {"pk": _first("projects.Project", stage="construction"), "kind": "safety"},
+    **{
+        f"closeout:{n}": lambda: {"pk": _first("projects.Project", final_accounts__isnull=False)}
+        for n in ("fa_start", "fa_file", "fa_extension")
+    },
+    **{
+        f"closeout:{n}": lambda: {"pk": _first("projects.Project", asset_handover__isnull=False)}
+        for n in ("asset_start", "asset_submit", "asset_confirm", "asset_file")
+    },
+    "closeout:asset_card_edit": lambda: {"pk": _first("closeout.AssetCard")},
+    "closeout:asset_card_split": lambda: {"pk": _first("closeout.AssetCard")},
+    "closeout:fa_extension_decide": lambda: {"pk": _first("closeout.FinalAccountsExtension")},
 }
 
 DECLARED: dict[tuple[str, str], str] = {
@@ -130,6 +141,18 @@ DECLARED: dict[tuple[str, str], str] = {
         "GET",
     ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
+        "asset-card-detail",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "asset-card-detail",
+        "POST",
+    ): "403: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "asset-card-list",
+        "GET",
+    ): "403: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
         "audit-event-detail",
         "GET",
     ): "403: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
@@ -141,6 +164,146 @@ DECLARED: dict[tuple[str, str], str] = {
         "audit-event-list",
         "GET",
     ): "403: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "closeout:asset_card_edit",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_card_edit",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_card_split",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_card_split",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_confirm",
+        "POST",
+    ): "login: anon | 400: pm head finance discipline audit liaison | 302: leader chief archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_file",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_file",
+        "POST",
+    ): "login: anon | 400: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_pdf",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_start",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_start",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_submit",
+        "POST",
+    ): "login: anon | 400: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_xlsx",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_document",
+        "GET",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_document",
+        "POST",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_extension",
+        "GET",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_extension",
+        "POST",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_extension_decide",
+        "POST",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist | 400: leader chief | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_file",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_file",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
+    (
+        "closeout:fa_line_remove",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 302: finance | 404: sub_pm other",
+    (
+        "closeout:fa_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_other_cost",
+        "GET",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_other_cost",
+        "POST",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_pdf",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_refresh",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 302: finance | 404: sub_pm other",
+    (
+        "closeout:fa_start",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_start",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
+    (
+        "closeout:fa_submit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
+    (
+        "closeout:fa_surplus",
+        "GET",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_surplus",
+        "POST",
+    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_xlsx",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
     (
         "construction:action_done",
         "GET",
@@ -1196,11 +1359,11 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "projects:document_upload",
         "GET",
-    ): "login: anon | 200: pm head liaison archivist | 403: leader chief finance discipline audit | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 200: pm head finance liaison archivist | 403: leader chief discipline audit | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "projects:document_upload",
         "POST",
-    ): "login: anon | 200: pm head liaison archivist | 403: leader chief finance discipline audit | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 200: pm head finance liaison archivist | 403: leader chief discipline audit | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "projects:expert_create",
         "GET",

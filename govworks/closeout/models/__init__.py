@@ -1,1 +1,10 @@
 """The records of close-out, one module per area; re-exported here so ``govworks.closeout.models.X`` works."""
+
+from govworks.closeout.models.assets import AssetCard, AssetHandover  # noqa: F401
+from govworks.closeout.models.final_accounts import (  # noqa: F401
+    FinalAccounts,
+    FinalAccountsDocument,
+    FinalAccountsExtension,
+    FinalCostLine,
+    SurplusReturn,
+)

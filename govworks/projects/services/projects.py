@@ -35,6 +35,7 @@ from govworks.projects.models import (
     Stage,
     StageTransition,
 )
+from govworks.projects.removal_guards import removal_refusal
 from govworks.projects.rules import SkipRule, next_stage, requires_collective_decision, requires_higher_review
 from govworks.projects.services.common import content_type_of, first_holder, money, param
 from govworks.projects.services.decisions import passed_decision_for
@@ -503,6 +504,8 @@ def responsibility_assign(
         if row is None:
             raise DomainError("responsibility.stage", "该阶段没有责任分工", field="stage")
         before = row.responsible.display_name
+        if row.responsible_id != responsible.pk and (locked := removal_refusal(project, row.responsible)):  # 503号第三条
+            raise DomainError("responsibility.locked", locked, field="responsible")
         row.responsible, row.department = responsible, department
         row.save()
         audit_event_record(

@@ -2,4 +2,6 @@ from django.urls import include, path  # noqa: F401  (areas add ``path(..., incl
 
 app_name = "closeout"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("govworks.closeout.urls_archives")),
+]

@@ -1,1 +1,4 @@
 """The records of close-out, one module per area; re-exported here so ``govworks.closeout.models.X`` works."""
+
+from govworks.closeout.models.archives import ArchiveCatalogueItem, ArchiveCategory, ArchiveItem, ArchiveTransfer, Retention  # noqa: F401
+from govworks.closeout.models.lessons import Lesson, LessonCategory, ReviewReport  # noqa: F401

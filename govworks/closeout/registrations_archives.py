@@ -48,7 +48,9 @@ def archiving_gate(project: Any) -> list[GateCondition]:
             "archive.complete",
             "必须归档的文件齐全（GB/T 50328）",
             not missing,
-            f"缺{len(missing)}项：" + "、".join(r.entry.title for r in missing[:5]) if missing else f"{len(state.required)}项齐全",
+            f"缺{len(missing)}项：" + "、".join(r.entry.title for r in missing[:5])
+            if missing
+            else f"{len(state.required)}项齐全",
             url,
         ),
         GateCondition(
@@ -62,7 +64,9 @@ def archiving_gate(project: Any) -> list[GateCondition]:
             "archive.transferred",
             "档案移交城建档案馆并登记接收回执",
             state.transfer is not None,
-            f"{state.transfer.transferred_on:%Y-%m-%d} 回执 {state.transfer.receipt_number}" if state.transfer else f"尚未移交；{deadline}",
+            f"{state.transfer.transferred_on:%Y-%m-%d} 回执 {state.transfer.receipt_number}"
+            if state.transfer
+            else f"尚未移交；{deadline}",
             url,
         ),
     ]

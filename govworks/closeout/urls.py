@@ -1,4 +1,4 @@
-from django.urls import include, path  # noqa: F401  (areas add ``path(..., include(...))`` lines below)
+from django.urls import include, path
 
 app_name = "closeout"
 

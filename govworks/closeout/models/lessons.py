@@ -29,7 +29,9 @@ class ReviewReport(models.Model):
         SUBMITTED = "submitted", "待审阅"
         APPROVED = "approved", "已审阅"
 
-    project = models.OneToOneField("projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="review_report")
+    project = models.OneToOneField(
+        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="review_report"
+    )
     went_well = models.TextField("做得好的")
     went_badly = models.TextField("做得不好的")
     root_causes = models.TextField("根本原因")

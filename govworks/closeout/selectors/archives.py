@@ -271,9 +271,7 @@ def archive_state(project: Any) -> ArchiveState:
         if record and record.document_date:
             day = record.document_date
         present = bool(record and record.file) or version is not None or count > 0
-        rows.append(
-            ArchiveRow(entry, source_label(entry.source, doc_names), present, detail, day, version, record, count)
-        )
+        rows.append(ArchiveRow(entry, source_label(entry.source, doc_names), present, detail, day, version, record, count))
     transfer = ArchiveTransfer.objects.filter(project=project).select_related("recorded_by").first()
     completed_on = completion_date(project)
     deadline, months = transfer_deadline(project, completed_on)

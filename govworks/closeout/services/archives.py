@@ -141,7 +141,9 @@ def archive_item_verify(
         row = sel.archive_row(sel.archive_state(project), code)
         if row is None or not row.present:
             raise DomainError(
-                "archive.missing", f"《{entry.title}》尚未归集（{sel.source_label(entry.source)}），请先补充上传再核验", field="code"
+                "archive.missing",
+                f"《{entry.title}》尚未归集（{sel.source_label(entry.source)}），请先补充上传再核验",
+                field="code",
             )
         item, _ = ArchiveItem.objects.get_or_create(project=project, code=code)
         before = {"verified": item.verified, "pages": item.pages}
@@ -340,7 +342,16 @@ def _record_listing(source: str, project: Project) -> tuple[list[str], list[list
         ]
     if source == "rectifications":
         return ["编号", "签发日期", "问题描述", "整改要求", "责任方", "期限", "状态", "销项日期"], [
-            [n.number, n.issued_on, n.finding, n.requirement, n.responsible_party, n.deadline, n.get_status_display(), n.closed_on]
+            [
+                n.number,
+                n.issued_on,
+                n.finding,
+                n.requirement,
+                n.responsible_party,
+                n.deadline,
+                n.get_status_display(),
+                n.closed_on,
+            ]
             for n in RectificationNotice.objects.filter(project=project).order_by("issued_on", "id")
         ]
     if source == "contracts":
@@ -366,7 +377,9 @@ def _record_files(source: str, project: Project) -> list[tuple[str, Any]]:
     if source == "photos":
         return [
             (f"{p.report.report_date:%Y%m%d}-{p.pk}{_extension(p.original_name) or '.jpg'}", p.original)
-            for p in SitePhoto.objects.filter(report__project=project).select_related("report").order_by("report__report_date", "id")
+            for p in SitePhoto.objects.filter(report__project=project)
+            .select_related("report")
+            .order_by("report__report_date", "id")
         ]
     if source == "higher_reviews":
         return [(f"{h.document_number}{_extension(h.file.name)}", h.file) for h in HigherReview.objects.filter(project=project)]
@@ -432,9 +445,7 @@ def archive_package_entries(project: Project) -> tuple[list[PackageFile], list[l
     return files, index
 
 
-def archive_package_write(
-    project: Project, target: IO[bytes], *, progress: Callable[[int, int], None] | None = None
-) -> int:
+def archive_package_write(project: Project, target: IO[bytes], *, progress: Callable[[int, int], None] | None = None) -> int:
     """Write the ZIP of ``project``'s archive to ``target``: ``档案目录.xlsx`` (the index) and a folder per category;
     stored files are copied from storage in chunks, never read whole. Returns the number of files written."""
     files, index = archive_package_entries(project)
@@ -527,5 +538,7 @@ def archive_package_run(job_id: int) -> str:
         )
         return f"{written} files"
     except Exception as exc:  # recorded for the requester, then re-raised for the worker log
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
         raise

@@ -120,9 +120,7 @@ def review_report_approve(*, actor: User, report: ReviewReport, comment: str = "
     return report
 
 
-def lesson_add(
-    *, actor: User, project: Project, stage: str, category: str, title: str, content: str, advice: str = ""
-) -> Lesson:
+def lesson_add(*, actor: User, project: Project, stage: str, category: str, title: str, content: str, advice: str = "") -> Lesson:
     """Add a lesson of ``project`` to the knowledge base, tagged with the stage it arose in and its category.
     Refused for an unknown stage or category, a title under 4 characters, a text under 10, and on a project whose
     review report is already approved."""

@@ -227,11 +227,13 @@ def archive_package(request: HttpRequest, pk: int) -> HttpResponse:
     if services.archive_package_size(project) > services.INLINE_MAX_FILES:
         job = services.archive_package_request(actor=me, project=project)
         return redirect("core:export_detail", pk=job.pk)
-    target = tempfile.TemporaryFile()  # closed by the response once streamed
+    target = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the response once streamed)
     services.archive_package_build_now(actor=me, project=project, target=target)
     target.seek(0)
     stamp = timezone.localtime().strftime("%Y%m%d")
-    return FileResponse(target, as_attachment=True, filename=f"工程档案-{project.code}-{stamp}.zip", content_type="application/zip")
+    return FileResponse(
+        target, as_attachment=True, filename=f"工程档案-{project.code}-{stamp}.zip", content_type="application/zip"
+    )
 
 
 def _errors(form: Any) -> str:

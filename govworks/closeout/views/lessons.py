@@ -87,9 +87,7 @@ def _page(request: HttpRequest, project: Any, *, review_form: Any = None, lesson
     may_write = org_perms.can(me, perms.REVIEW_WRITE, project.agency_id)
     draft = report is None or report.status == ReviewReport.Status.DRAFT
     editable = may_write and draft and project.stage in services.REVIEW_STAGES
-    initial = (
-        {k: getattr(report, k) for k in ("went_well", "went_badly", "root_causes", "improvements")} if report else None
-    )
+    initial = {k: getattr(report, k) for k in ("went_well", "went_badly", "root_causes", "improvements")} if report else None
     lessons = sel.lessons_of(project)
     by_stage: dict[str, list[Any]] = {}
     for lesson in lessons:
@@ -114,7 +112,8 @@ def _page(request: HttpRequest, project: Any, *, review_form: Any = None, lesson
                 and org_perms.can(me, perms.REVIEW_APPROVE, project.agency_id)
             ),
             "review_form": review_form or ReviewForm(initial=initial),
-            "lesson_form": lesson_form or LessonForm(initial={"stage": project.stage if project.stage in dict(LESSON_STAGES) else ""}),
+            "lesson_form": lesson_form
+            or LessonForm(initial={"stage": project.stage if project.stage in dict(LESSON_STAGES) else ""}),
             "approve_form": approve_form or ApproveForm(),
         },
         status=status,
@@ -189,7 +188,9 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
         approve = form.cleaned_data["decision"] == "approve"
         done = call_service(
             form,
-            lambda: services.review_report_approve(actor=me, report=report, comment=form.cleaned_data["comment"], approve=approve),
+            lambda: services.review_report_approve(
+                actor=me, report=report, comment=form.cleaned_data["comment"], approve=approve
+            ),
         )
         if done is not None:
             messages.success(request, "复盘报告已审阅" if approve else "复盘报告已退回")

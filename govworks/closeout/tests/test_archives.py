@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from archives_fixtures are redefined as test arguments)
 """The archive (档案, GB/T 50328): the catalogue as data and an agency's rows, each project's archive read from
 the documents and records of every stage, the archivist's verification and uploads, the completeness gate, the
 transfer with its receipt, the facts, the workbench, and the refusals that change nothing."""
@@ -51,7 +52,12 @@ def test_catalogue_is_seeded_by_the_migration_with_categories_and_retention(aw: 
     assert {r.category for r in rows} == {"A", "B", "C", "D", "E"}
     assert {r.retention for r in rows} == {"permanent", "long", "short"}
     proposal = next(r for r in rows if r.code == "A1-01")
-    assert (proposal.title, proposal.retention, proposal.required, proposal.source) == ("项目建议书", "permanent", True, "doc:proposal")
+    assert (proposal.title, proposal.retention, proposal.required, proposal.source) == (
+        "项目建议书",
+        "permanent",
+        True,
+        "doc:proposal",
+    )
 
 
 def test_an_agency_archivist_overrides_a_row_for_the_agency_and_its_subordinates_only(aw: Any) -> None:

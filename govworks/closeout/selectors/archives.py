@@ -149,7 +149,8 @@ def record_counts(project: Any, sources: Iterable[str] | None = None) -> dict[st
     if not keys:
         return {}
     row = Project.objects.filter(pk=project.pk).values(**{f"n_{k}": _count_subquery(RECORD_SOURCES[k]) for k in keys}).first()
-    return {k: int((row or {}).get(f"n_{k}") or 0) for k in keys}
+    values: dict[str, Any] = dict(row) if row else {}
+    return {k: int(values.get(f"n_{k}") or 0) for k in keys}
 
 
 def latest_versions(project: Any) -> dict[str, DocumentVersion]:

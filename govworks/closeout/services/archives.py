@@ -312,7 +312,7 @@ class PackageFile:
 
 def _listing(title: str, headers: list[str], rows: list[list[Any]]) -> bytes:
     workbook = workbook_new()
-    sheet = workbook.active
+    sheet: Any = workbook.active
     sheet.title = title[:31]
     sheet_append(sheet, headers)
     for cell in sheet[1]:
@@ -382,15 +382,17 @@ def _record_files(source: str, project: Project) -> list[tuple[str, Any]]:
             .order_by("report__report_date", "id")
         ]
     if source == "higher_reviews":
-        return [(f"{h.document_number}{_extension(h.file.name)}", h.file) for h in HigherReview.objects.filter(project=project)]
+        return [
+            (f"{h.document_number}{_extension(h.file.name or '')}", h.file) for h in HigherReview.objects.filter(project=project)
+        ]
     if source == "tender_openings":
         return [
-            (f"{o.tender.number}{_extension(o.record_file.name)}", o.record_file)
+            (f"{o.tender.number}{_extension(o.record_file.name or '')}", o.record_file)
             for o in TenderOpening.objects.filter(tender__lot__project=project).exclude(record_file="").select_related("tender")
         ]
     if source == "change_orders":
         return [
-            (f"{c.contract.number}-{c.seq}{_extension(c.evidence.name)}", c.evidence)
+            (f"{c.contract.number}-{c.seq}{_extension(c.evidence.name or '')}", c.evidence)
             for c in ChangeOrder.objects.filter(contract__project=project).exclude(evidence="").select_related("contract")
         ]
     return []
@@ -531,8 +533,8 @@ def archive_package_run(job_id: int) -> str:
             with path.open("wb") as handle:
                 written = archive_package_write(project, handle, progress=progress)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-            with path.open("rb") as handle:
-                job.file.save(f"工程档案-{project.code}-{stamp}.zip", File(handle), save=False)
+            with path.open("rb") as stored:
+                job.file.save(f"工程档案-{project.code}-{stamp}.zip", File(stored), save=False)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.DONE, rows_done=written, rows_total=written, file=job.file.name, finished_at=timezone.now()
         )

@@ -218,7 +218,7 @@ def archive_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def archive_package(request: HttpRequest, pk: int) -> HttpResponse:
+def archive_package(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """The archive package: built now and streamed for a small project, by the worker for a large one."""
     me = _me(request)
     project = perms.access_archive_project(me, pk)

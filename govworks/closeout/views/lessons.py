@@ -18,6 +18,7 @@ from govworks.closeout import permissions_archives as perms
 from govworks.closeout.models import LessonCategory, ReviewReport
 from govworks.closeout.selectors import lessons as sel
 from govworks.closeout.services import lessons as services
+from govworks.core.errors import DomainError
 from govworks.core.forms import LimitedForm
 from govworks.core.pages import paginate, signed_in_user
 from govworks.core.service_forms import call_service
@@ -81,7 +82,7 @@ def lesson_list(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request: HttpRequest, project: Any, *, review_form: Any = None, lesson_form: Any = None,
-          approve_form: Any = None, status: int = 200) -> HttpResponse:  # fmt: skip
+          approve_form: Any = None, error: str = "", status: int = 200) -> HttpResponse:  # fmt: skip
     me = _me(request)
     report = sel.review_of(project)
     may_write = org_perms.can(me, perms.REVIEW_WRITE, project.agency_id)
@@ -115,6 +116,7 @@ def _page(request: HttpRequest, project: Any, *, review_form: Any = None, lesson
             "lesson_form": lesson_form
             or LessonForm(initial={"stage": project.stage if project.stage in dict(LESSON_STAGES) else ""}),
             "approve_form": approve_form or ApproveForm(),
+            "error": error,
         },
         status=status,
     )
@@ -162,12 +164,12 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not org_perms.can(me, perms.REVIEW_WRITE, project.agency_id):
         raise PermissionDenied("只有本单位的工程管理岗或科室负责人可以提交复盘报告")
     report = sel.review_of(project)
-    form = ReviewForm()
     if report is None:
-        form.add_error(None, "请先撰写并保存复盘报告")
-        return _page(request, project, review_form=form, status=400)
-    if call_service(form, lambda: services.review_report_submit(actor=me, report=report)) is None:
-        return _page(request, project, review_form=form, status=400)
+        return _page(request, project, error="请先撰写并保存复盘报告", status=400)
+    try:
+        services.review_report_submit(actor=me, report=report)
+    except DomainError as err:
+        return _page(request, project, error=err.message, status=400)
     messages.success(request, "复盘报告已提交科室负责人审阅")
     return redirect("closeout:review_detail", pk=project.pk)
 
@@ -182,8 +184,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = sel.review_of(project)
     form = ApproveForm(request.POST)
     if report is None:
-        form.add_error(None, "尚无复盘报告")
-        return _page(request, project, approve_form=form, status=400)
+        return _page(request, project, error="尚无复盘报告", status=400)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         done = call_service(

@@ -1,8 +1,8 @@
 """Reads of the project archive (工程档案): the catalogue in force for an agency, each project's items with where
 GovWorks already holds them, the completeness the transfer gate reads, and the archive list across projects.
 
-Costs are fixed: a project's archive is read in five queries whatever it holds (catalogue, the item rows, the latest
-document versions, one row of record counts, the transfer) plus the completion date and the deadline parameter; the
+Costs are fixed: a project's archive is read in six queries whatever it holds (catalogue, the item rows, the latest
+document versions, the document type names, one row of record counts, the transfer) plus the completion date and the deadline parameter; the
 list across projects is one query for the page of projects (counts and dates are annotated) and one for the catalogue."""
 
 from __future__ import annotations
@@ -253,7 +253,11 @@ def archive_state(project: Any) -> ArchiveState:
     catalogue = catalogue_for(project.agency)
     records = {i.code: i for i in ArchiveItem.objects.filter(project=project).select_related("verified_by", "uploaded_by")}
     versions = latest_versions(project)
-    doc_names = {v.document.doc_type.code: v.document.doc_type.name for v in versions.values()}
+    doc_names = dict(
+        DocumentType.objects.filter(code__in=[c.source[4:] for c in catalogue if c.source.startswith("doc:")]).values_list(
+            "code", "name"
+        )
+    )
     counts = record_counts(project, {c.source for c in catalogue})
     rows: list[ArchiveRow] = []
     for entry in catalogue:

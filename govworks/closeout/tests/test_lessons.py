@@ -230,3 +230,16 @@ def test_lesson_pages_take_the_same_queries_for_more_lessons(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get("/closeout/lessons/").content.decode()
     assert page.count('data-testid="lesson-row"') == 9
+
+
+def test_submit_page_refusals_are_shown_and_change_nothing(client: Client, aw: Any, at_stage: Any) -> None:
+    project = at_stage("evaluation")
+    client.force_login(aw.pm)
+    before = _snapshot()
+    response = client.post(f"/closeout/reviews/{project.pk}/submit/")
+    assert response.status_code == 400 and "请先撰写并保存复盘报告" in response.content.decode()
+    services.review_report_save(actor=aw.pm, project=project, **REPORT)
+    before = _snapshot()
+    response = client.post(f"/closeout/reviews/{project.pk}/submit/")
+    assert response.status_code == 400 and "请至少记录一条经验教训后再提交复盘报告" in response.content.decode()
+    assert _snapshot()[:2] == before[:2]

@@ -18,6 +18,8 @@ ADMIN_MAY_READ: dict[str, str] = {}
 UNREACHED: dict[str, str] = {
     "logout": "signs the caller out (POST only); covered by org/tests/test_auth.py",
     "set_language": "the public language switch; covered by core/tests/test_i18n.py",
+    "closeout:archive_item_verify": "a form on the archive page shown to the 档案员 only; covered by closeout/tests/test_archives_package_views.py (role matrix)",
+    "closeout:archive_item_upload": "a form on the archive page shown to the 档案员 only; covered by closeout/tests/test_archives*.py (services and browser test)",
     "construction:step_evidence": "the demo has no rectification reply with evidence; covered by construction/tests",
     "construction:staged_thumb": "a photo waiting in the uploader's own staging area; covered by test_site_reports",
     "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
@@ -304,6 +306,62 @@ DECLARED: dict[tuple[str, str], str] = {
         "closeout:fa_xlsx",
         "GET",
     ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_catalogue",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_package",
+        "POST",
+    ): "login: anon | 200: pm head discipline audit archivist | 403: leader chief finance liaison | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_transfer",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_transfer",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison | 400: archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:lesson_add",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist | 400: sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:lesson_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_approve",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_approve",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_detail",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist | 400: sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_submit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist | 400: sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
     (
         "construction:action_done",
         "GET",

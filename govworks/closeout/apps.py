@@ -4,7 +4,11 @@ from django.apps import AppConfig
 
 #: the modules that register this app's menus, workbench items, gates, panels, audit labels, jobs and demo seeders
 #: (one line per area; each imports only for its registrations)
-REGISTERING_MODULES: tuple[str, ...] = ("govworks.closeout.navigation", "govworks.closeout.registrations_final")
+REGISTERING_MODULES: tuple[str, ...] = (
+    "govworks.closeout.navigation",
+    "govworks.closeout.registrations_final",
+    "govworks.closeout.registrations_archives",
+)
 
 
 class CloseoutConfig(AppConfig):

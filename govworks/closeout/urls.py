@@ -2,5 +2,7 @@ from django.urls import include, path
 
 app_name = "closeout"
 
-urlpatterns: list = []
-urlpatterns += [path("", include("govworks.closeout.urls_final"))]
+urlpatterns: list = [
+    path("", include("govworks.closeout.urls_final")),
+    path("", include("govworks.closeout.urls_archives")),
+]

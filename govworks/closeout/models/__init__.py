@@ -8,3 +8,5 @@ from govworks.closeout.models.final_accounts import (  # noqa: F401
     FinalCostLine,
     SurplusReturn,
 )
+from govworks.closeout.models.archives import ArchiveCatalogueItem, ArchiveCategory, ArchiveItem, ArchiveTransfer, Retention  # noqa: F401
+from govworks.closeout.models.lessons import Lesson, LessonCategory, ReviewReport  # noqa: F401

@@ -1,5 +1,6 @@
 """The records of close-out, one module per area; re-exported here so ``govworks.closeout.models.X`` works."""
 
+from govworks.closeout.models.archives import ArchiveCatalogueItem, ArchiveCategory, ArchiveItem, ArchiveTransfer, Retention  # noqa: F401
 from govworks.closeout.models.assets import AssetCard, AssetHandover  # noqa: F401
 from govworks.closeout.models.final_accounts import (  # noqa: F401
     FinalAccounts,
@@ -8,5 +9,4 @@ from govworks.closeout.models.final_accounts import (  # noqa: F401
     FinalCostLine,
     SurplusReturn,
 )
-from govworks.closeout.models.archives import ArchiveCatalogueItem, ArchiveCategory, ArchiveItem, ArchiveTransfer, Retention  # noqa: F401
 from govworks.closeout.models.lessons import Lesson, LessonCategory, ReviewReport  # noqa: F401

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
+from govworks.core.encryption import DecryptionError
 from govworks.core.errors import DomainError
 from govworks.core.money import yuan_text
 from govworks.core.numbering import next_document_number
@@ -240,7 +241,13 @@ def tender_open(*, actor: User, tender: Tender, witnesses: str = "", record_file
         read_out = []
         for bid in bids:
             if bid.amount is None:  # sealed: the key is released here
-                bid.amount = bid_amount_unseal(bid)
+                try:
+                    bid.amount = bid_amount_unseal(bid)
+                except DecryptionError:  # altered, swapped from another bid, or under a lost key: stop the opening
+                    raise DomainError(
+                        "procurement.tender.seal_broken",
+                        f"第{len(read_out) + 1}份投标的密封报价无法解密（已被改动、不属于该投标或密钥缺失），不能开标，请联系安全管理员",
+                    ) from None
                 bid.sealed_amount = None
                 bid.save(update_fields=["amount", "sealed_amount"])
             read_out.append(Decimal(bid.amount))

@@ -4,6 +4,7 @@ of payment), on the page and in the Excel export; everyone else sees ****1234, a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -13,8 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from govworks.core.encryption import is_encrypted
+from govworks.finance import rules
 from govworks.finance.models import PaymentInstruction
-from govworks.finance.services import payments
+from govworks.finance.services import labour, payments
+from govworks.finance.tests.conftest import TODAY
 from govworks.finance.tests.test_payments import approve_chain, draft
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +65,23 @@ def test_full_number_only_to_the_treasury_role_pages_and_exports(client: Client,
         client.force_login(user)
         body = client.get(reverse("finance:request_detail", args=[instruction.request_id])).content.decode()
         assert number not in body and tail in body
+
+
+def test_wage_account_number_full_only_to_finance_on_the_project_page(client: Client, fin: Any) -> None:
+    """The migrant-wage account: 财务, who pay the labour costs into it, see the number; the project manager sees
+    ****9871."""
+    labour.wage_account_open(
+        actor=fin.pm,
+        contract=fin.contract,
+        bank_name="农业银行",
+        account_name="工资专用户",
+        account_number="19-015101040099871",
+        labour_cost_ratio=Decimal("0.2"),
+        opened_on=rules.month_start(TODAY),
+    )
+    url = reverse("finance:project", args=[fin.contract.project_id])
+    client.force_login(fin.finance)
+    assert "19-015101040099871" in client.get(url).content.decode()
+    client.force_login(fin.pm)
+    body = client.get(url).content.decode()
+    assert "19-015101040099871" not in body and "****9871" in body

@@ -154,6 +154,8 @@ def project_finance(request: HttpRequest, pk: int) -> HttpResponse:
             "can_labour": perms.may(me, perms.DAY_LABOUR_RECORD, project),
             "can_confirm": perms.may(me, perms.DAY_LABOUR_CONFIRM, project),
             "can_wage": perms.may(me, perms.WAGE_MANAGE, project),
+            # the full wage-account number to 财务 who pay the labour costs into it; everybody else sees ****1234
+            "full_accounts": perms.may(me, perms.TREASURY, project),
             "pretitle": PRETITLE,
         },
     )

@@ -238,7 +238,7 @@ def tender_open(*, actor: User, tender: Tender, witnesses: str = "", record_file
         )
         tender.status = Tender.Status.OPENED
         tender.save(update_fields=["status"])
-        read_out = []
+        read_out: list[Decimal] = []
         for bid in bids:
             if bid.amount is None:  # sealed: the key is released here
                 try:

@@ -194,14 +194,13 @@ class SM4DigestField(models.CharField):  # type: ignore[type-arg]
         self.source = source
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("blank", True)
-        kwargs.setdefault("default", "")
+        kwargs.setdefault("default", "")  # not blank: Model.clean_fields skips blank fields, and clean() computes it
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
-        for key, value in (("max_length", 64), ("editable", False), ("blank", True), ("default", "")):
+        for key, value in (("max_length", 64), ("editable", False), ("default", "")):
             if kwargs.get(key, value) == value:
                 kwargs.pop(key, None)
         return name, path, args, kwargs

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
@@ -72,6 +72,10 @@ def test_duplicate_is_found_through_the_digest_whatever_the_spacing(sw: Any) -> 
         add(sw, supplier, "6222-0200-1234-5678")
     assert err.value.code == "procurement.bank_account_duplicate"
     assert (SupplierBankAccount.objects.count(), AuditEvent.objects.count()) == before
+    # the model validation sees the unique constraint on the digest too (the digest is computed by full_clean)
+    again = SupplierBankAccount(supplier=supplier, bank_name="x", account_name="y", account_number="62220200-12345678")
+    with pytest.raises(ValidationError):
+        again.full_clean()
 
 
 def test_supplier_page_shows_the_account_masked(client: Client, sw: Any) -> None:

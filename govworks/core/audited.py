@@ -16,8 +16,18 @@ M = TypeVar("M", bound=models.Model)
 
 
 def snapshot(instance: models.Model, fields: Sequence[str]) -> dict[str, Any]:
-    """The tracked fields of ``instance`` as plain values (foreign keys as ids)."""
-    return model_to_dict(instance, fields=list(fields))
+    """The tracked fields of ``instance`` as plain values (foreign keys as ids). An SM4-encrypted field is
+    recorded masked (****1234) and a sealed one not at all: the audit trail never holds the plaintext."""
+    from govworks.core.encryption import SM4EncryptedCharField, SM4SealedField, masked
+
+    values = model_to_dict(instance, fields=list(fields))
+    for name in list(values):
+        field = instance._meta.get_field(name)
+        if isinstance(field, SM4SealedField):
+            values.pop(name)
+        elif isinstance(field, SM4EncryptedCharField):
+            values[name] = masked(values[name])
+    return values
 
 
 def audited_create(

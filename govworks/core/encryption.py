@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -43,6 +44,32 @@ def _sm4_key(ring: Keyring, key_id: str) -> bytes:
     h = hmac.HMAC(ring.keys[key_id], hashes.SM3())
     h.update(b"govworks-field-sm4")
     return h.finalize()[:16]
+
+
+def _digest_key(ring: Keyring, key_id: str) -> bytes:
+    """A key for keyed digests, derived apart from the SM4 key (a digest never helps decrypt)."""
+    h = hmac.HMAC(ring.keys[key_id], hashes.SM3())
+    h.update(b"govworks-field-digest")
+    return h.finalize()
+
+
+def digest_normalised(value: str) -> str:
+    """The comparable form of a number before it is digested: letters and digits only, upper case
+    (``6222 0200-1234`` and ``62220200 1234`` are the same account)."""
+    return re.sub(r"[^0-9A-Za-z]", "", value or "").upper()
+
+
+def field_digest(value: str | None, *, purpose: str, ring: Keyring | None = None) -> str:
+    """The keyed digest (HMAC-SM3, hex) of a sensitive number, for uniqueness and matching without the
+    plaintext: the same number in the same column always gives the same digest under the current key; without
+    the key nobody can test guesses against the column. Empty for an empty value."""
+    plain = digest_normalised(value or "")
+    if not plain:
+        return ""
+    ring = ring or field_keyring()
+    h = hmac.HMAC(_digest_key(ring, ring.current_id), hashes.SM3())
+    h.update(purpose.encode() + b"\x00" + plain.encode())
+    return h.finalize().hex()
 
 
 def masked(value: str | None, *, keep: int = 4) -> str:
@@ -130,6 +157,73 @@ class SM4EncryptedCharField(models.TextField):  # type: ignore[type-arg]
         return super().get_lookup(lookup_name)
 
 
+class SM4SealedField(SM4EncryptedCharField):
+    """A value sealed until a service opens it (a bid amount before the tender opening): stored like
+    :class:`SM4EncryptedCharField`, but reads give the *ciphertext*, never the plaintext, so no page, form,
+    export or log that loads the row can show it; only :meth:`unseal`, called by the opening service (and by the
+    reader after the opening time), decrypts. Rotation re-encrypts it like any encrypted field."""
+
+    description = "SM4 密封值"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def seal(self, plaintext: str) -> str:
+        """The stored token of ``plaintext`` under the current key, bound to this column."""
+        return sm4_encrypt(plaintext, purpose=self.purpose)
+
+    def unseal(self, token: str) -> str:
+        """The plaintext of a stored token (DecryptionError when altered, moved or under an unknown key)."""
+        if not is_encrypted(token):
+            raise DecryptionError(f"密封字段 {self.purpose} 的值不是密文")
+        return sm4_decrypt(token, purpose=self.purpose)
+
+
+class SM4DigestField(models.CharField):  # type: ignore[type-arg]
+    """The keyed digest (:func:`field_digest`) of an encrypted field of the same model (``source``), kept up to
+    date on every save and on ``full_clean`` (so unique constraints on it are checked before saving). Used where
+    the plaintext was used for uniqueness or matching (a supplier's bank account; shared accounts between
+    bidders). Not editable; recomputed by key rotation."""
+
+    description = "加密字段的keyed摘要"
+
+    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")  # not blank: Model.clean_fields skips blank fields, and clean() computes it
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, value in (("max_length", 64), ("editable", False), ("default", "")):
+            if kwargs.get(key, value) == value:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    @property
+    def purpose(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.source}"
+
+    def digest_of(self, plaintext: str | None) -> str:
+        return field_digest(plaintext, purpose=self.purpose)
+
+    def _compute(self, instance: models.Model) -> str:
+        value = field_digest(getattr(instance, self.source), purpose=self.purpose)
+        setattr(instance, self.attname, value)
+        return value
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        return self._compute(model_instance)
+
+    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+        return self._compute(model_instance) if model_instance is not None else value
+
+
 def encrypted_fields() -> list[tuple[type[models.Model], SM4EncryptedCharField]]:
     """Every (model, field) of the project stored with SM4."""
     from django.apps import apps
@@ -168,8 +262,46 @@ def column_reencrypt(connection: Any, *, table: str, pk_column: str, column: str
     return changed
 
 
+def column_digest_fill(
+    connection: Any, *, table: str, pk_column: str, source_column: str, digest_column: str, purpose: str
+) -> int:
+    """Recompute the keyed digest of every row from its (encrypted or still plain) source column under the
+    current key, with raw SQL (migrations and rotation). Returns how many rows changed."""
+    ring = field_keyring()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {qn(pk_column)}, {qn(source_column)}, {qn(digest_column)} FROM {qn(table)}"  # noqa: S608
+        )
+        rows = cursor.fetchall()
+        changed = 0
+        for pk, stored, old in rows:
+            plain = sm4_decrypt(stored, purpose=purpose, ring=ring) if is_encrypted(stored) else (stored or "")
+            new = field_digest(plain, purpose=purpose, ring=ring)
+            if new != (old or ""):
+                cursor.execute(
+                    f"UPDATE {qn(table)} SET {qn(digest_column)} = %s WHERE {qn(pk_column)} = %s",  # noqa: S608
+                    [new, pk],
+                )
+                changed += 1
+    return changed
+
+
+def digest_fields() -> list[tuple[type[models.Model], SM4DigestField]]:
+    """Every (model, digest field) of the project."""
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, SM4DigestField)
+    ]
+
+
 def field_values_reencrypt() -> int:
-    """Bring every encrypted column under the current key (plain values encrypted too). Returns how many values."""
+    """Bring every encrypted column under the current key (plain values encrypted too), then recompute every
+    keyed digest under the current key. Returns how many encrypted values changed."""
     from django.db import connection
 
     total = 0
@@ -180,6 +312,15 @@ def field_values_reencrypt() -> int:
             pk_column=str(model._meta.pk.column),  # type: ignore[union-attr]
             column=str(field.column),
             purpose=field.purpose,
+        )
+    for model, digest in digest_fields():
+        column_digest_fill(
+            connection,
+            table=model._meta.db_table,
+            pk_column=str(model._meta.pk.column),  # type: ignore[union-attr]
+            source_column=str(model._meta.get_field(digest.source).column),  # type: ignore[union-attr]
+            digest_column=str(digest.column),
+            purpose=digest.purpose,
         )
     return total
 

@@ -43,13 +43,18 @@ def normalise_trait(kind: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class BidderFacts:
-    """What identifies a bidder: name, phone, address, legal representative and bank accounts."""
+    """What identifies a bidder: name, phone, address, legal representative and bank accounts.
+
+    Bank accounts come either as numbers (``bank_accounts``) or, as the service passes them, as
+    ``(keyed digest, masked number)`` pairs (``bank_account_keys``): accounts are matched on the digest and shown
+    masked, so the number itself never reaches a signal's text or fingerprint."""
 
     name: str
     phone: str = ""
     address: str = ""
     legal_representative: str = ""
     bank_accounts: tuple[str, ...] = ()
+    bank_account_keys: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,11 @@ class SharedTrait:
     kind: str
     value: str
     bidders: tuple[str, ...]
+    key: str = ""  # the keyed digest the value was matched on, when it was
 
     @property
     def fingerprint(self) -> str:
-        return f"{self.kind}:{normalise_trait(self.kind, self.value)}"
+        return f"{self.kind}:{self.key or normalise_trait(self.kind, self.value)}"
 
     def describe(self) -> str:
         return f"围标串标迹象：投标人 {'、'.join(self.bidders)} 的{TRAIT_LABELS[self.kind]}相同（{self.value}）"
@@ -74,7 +80,17 @@ def shared_bidder_traits(bidders: Sequence[BidderFacts]) -> list[SharedTrait]:
     found: list[SharedTrait] = []
     for kind in TRAIT_LABELS:
         holders: dict[str, tuple[str, list[str]]] = {}
+        keyed: set[str] = set()
         for bidder in bidders:
+            if kind == "bank_account" and bidder.bank_account_keys:
+                for digest, shown_masked in bidder.bank_account_keys:
+                    if not digest:
+                        continue
+                    keyed.add(digest)
+                    _, names = holders.setdefault(digest, (shown_masked, []))
+                    if bidder.name not in names:
+                        names.append(bidder.name)
+                continue
             values = bidder.bank_accounts if kind == "bank_account" else (getattr(bidder, kind),)
             for raw in values:
                 key = normalise_trait(kind, raw)
@@ -86,7 +102,7 @@ def shared_bidder_traits(bidders: Sequence[BidderFacts]) -> list[SharedTrait]:
         for key in sorted(holders):
             shown, names = holders[key]
             if len(names) >= 2:
-                found.append(SharedTrait(kind, shown, tuple(names)))
+                found.append(SharedTrait(kind, shown, tuple(names), key if key in keyed else ""))
     return found
 
 

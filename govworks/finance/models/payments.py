@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from govworks.core.encryption import SM4EncryptedCharField, masked
+
 
 class CompletedValue(models.Model):
     """The cumulative value of work done under a contract up to a date, confirmed by the supervising
@@ -133,7 +135,7 @@ class PaymentInstruction(models.Model):
     fund_kind = models.CharField("资金性质", max_length=20)
     payee_name = models.CharField("收款人", max_length=120)
     payee_bank = models.CharField("开户银行", max_length=80)
-    payee_account = models.CharField("收款账号", max_length=40)
+    payee_account = SM4EncryptedCharField("收款账号", max_length=40)  # SM4 at rest (issue 12, item 11)
     amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2)
     amount_words = models.CharField("金额大写", max_length=80)
     purpose = models.CharField("用途", max_length=200)
@@ -161,6 +163,10 @@ class PaymentInstruction(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def payee_account_masked(self) -> str:
+        return masked(self.payee_account)
 
 
 class TreasuryImport(models.Model):

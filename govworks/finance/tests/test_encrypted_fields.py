@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import override_settings
 
 from govworks.core.audit import audit_chain_verify
-from govworks.core.encryption import DecryptionError, key_id_of, sm4_decrypt
+from govworks.core.encryption import DecryptionError, encrypted_fields, key_id_of, sm4_decrypt
 from govworks.core.models import AuditEvent
 from govworks.finance import rules
 from govworks.finance.models import WageAccount
@@ -33,6 +33,18 @@ def stored_number(pk: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT account_number FROM finance_wageaccount WHERE id = %s", [pk])
         return str(cursor.fetchone()[0])
+
+
+def encrypted_value_count() -> int:
+    """How many SM4 values the database holds (the wage account, the supplier's bank account, …)."""
+    total = 0
+    with connection.cursor() as cursor:
+        for model, field in encrypted_fields():
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {model._meta.db_table} WHERE {field.column} IS NOT NULL AND {field.column} <> ''"  # noqa: S608
+            )
+            total += int(cursor.fetchone()[0])
+    return total
 
 
 def open_account(fin: Any) -> WageAccount:
@@ -88,16 +100,18 @@ def test_key_rotation_reencrypts_every_value_and_is_audited(fin: Any, tmp_path: 
     the file keeps f1 and makes f2 current, the stored value is under f2 and reads the same number, and the rotation
     is an audit event; the chain still verifies."""
     path = tmp_path / "field.key"
-    path.write_text(json.dumps({"current": "f1", "keys": {"f1": "21" * 32}}))
+    # the fixture's supplier account was encrypted under the test key: the file keeps it for reading
+    path.write_text(json.dumps({"current": "f1", "keys": {"ftest-1": "3c" * 32, "f1": "21" * 32}}))
     with override_settings(FIELD_ENCRYPTION_KEY_SOURCE=f"file:{path}"):
         account = open_account(fin)
         assert key_id_of(stored_number(account.pk)) == "f1"
+        stored = encrypted_value_count()
 
         call_command("field_keys_rotate", "--key-id", "f2", stdout=StringIO())
 
-        assert sorted(json.loads(path.read_text())["keys"]) == ["f1", "f2"]
+        assert sorted(json.loads(path.read_text())["keys"]) == ["f1", "f2", "ftest-1"]
         assert key_id_of(stored_number(account.pk)) == "f2"
         assert WageAccount.objects.get(pk=account.pk).account_number == NUMBER
         event = AuditEvent.objects.get(action="security.field_key_rotated")
-        assert event.summary == "字段加密密钥轮换：f1 → f2，重新加密 1 个值"
+        assert event.summary == f"字段加密密钥轮换：f1 → f2，重新加密 {stored} 个值"
     assert audit_chain_verify().ok

@@ -154,6 +154,8 @@ def project_finance(request: HttpRequest, pk: int) -> HttpResponse:
             "can_labour": perms.may(me, perms.DAY_LABOUR_RECORD, project),
             "can_confirm": perms.may(me, perms.DAY_LABOUR_CONFIRM, project),
             "can_wage": perms.may(me, perms.WAGE_MANAGE, project),
+            # the full wage-account number to 财务 who pay the labour costs into it; everybody else sees ****1234
+            "full_accounts": perms.may(me, perms.TREASURY, project),
             "pretitle": PRETITLE,
         },
     )
@@ -339,11 +341,14 @@ def instruction_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     _reader(me)
     status = request.GET.get("status", "")
+    page = paginate(request, payment_selectors.instructions_visible_to(user=me, status=status))
     return render(
         request,
         "finance/instruction_list.html",
         {
-            "page": paginate(request, payment_selectors.instructions_visible_to(user=me, status=status)),
+            "page": page,
+            # the full payee account only to 财务 (国库支付) of the paying agency, who keys it in at payment; others masked
+            "treasury_agencies": {a for a in {i.agency_id for i in page} if org_perms.can(me, perms.TREASURY, a)},
             "status": status,
             "status_choices": PaymentInstruction.Status.choices,
             "can_treasury": org_perms.can_anywhere(me, perms.TREASURY),
@@ -352,10 +357,17 @@ def instruction_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def may_see_full_payee_account(user: Any, instruction: PaymentInstruction) -> bool:
+    """The full payee account number is for 财务 holding 国库支付 at the paying agency (who key it into the treasury
+    system at the moment of payment); everybody else sees it masked (****1234), on pages and in exports."""
+    return bool(org_perms.can(user, perms.TREASURY, instruction.agency_id))
+
+
 def _instruction_context(me: Any, pk: int) -> dict[str, Any]:
     instruction = perms.access_instruction(me, pk)
     return {
         "i": instruction,
+        "full_account": may_see_full_payee_account(me, instruction),
         "r": instruction.request,
         "trail": payment_selectors.request_trail(instruction.request),
         "printed_at": timezone.localtime(),
@@ -406,6 +418,8 @@ def instruction_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     sheet_append(sheet, [c for c, _ in INSTRUCTION_COLUMNS])
     values = []
     for _, attr in INSTRUCTION_COLUMNS:
+        if attr == "payee_account" and not ctx["full_account"]:
+            attr = "payee_account_masked"
         value = getattr(instruction, attr)
         value = value() if callable(value) else value
         values.append(float(value) if isinstance(value, Decimal) else value)

@@ -27,6 +27,8 @@ from govworks.procurement.models.tenders import (
     EvaluationScore,
     Tender,
     TenderOpening,
+    bid_amount_seal,
+    bid_amount_unseal,
 )
 
 __all__ = [
@@ -54,4 +56,6 @@ __all__ = [
     "SupplierListing",
     "Tender",
     "TenderOpening",
+    "bid_amount_seal",
+    "bid_amount_unseal",
 ]

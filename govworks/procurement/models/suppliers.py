@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govworks.core.encryption import SM4DigestField, SM4EncryptedCharField, masked
 from govworks.core.models import TimeStampedModel
 from govworks.org.models import validate_credit_code
 
@@ -79,7 +80,8 @@ class SupplierBankAccount(models.Model):
     supplier = models.ForeignKey(Supplier, verbose_name="供应商", on_delete=models.CASCADE, related_name="bank_accounts")
     bank_name = models.CharField("开户银行", max_length=80)
     account_name = models.CharField("账户名称", max_length=120)
-    account_number = models.CharField("银行账号", max_length=40)
+    account_number = SM4EncryptedCharField("银行账号", max_length=40)  # SM4 at rest (issue 12, item 11)
+    account_digest = SM4DigestField("银行账号摘要", source="account_number", db_index=True)  # keyed HMAC-SM3: matching
     is_default = models.BooleanField("默认收款账户", default=False)
 
     class Meta:
@@ -87,11 +89,15 @@ class SupplierBankAccount(models.Model):
         verbose_name_plural = "供应商银行账户"
         ordering = ["supplier_id", "-is_default", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["supplier", "account_number"], name="procurement_bank_account_unique_number")
+            models.UniqueConstraint(fields=["supplier", "account_digest"], name="procurement_bank_account_unique_number")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.bank_name} {self.account_number}"
+    def __str__(self) -> str:  # the number masked: this text reaches pages, pickers and the audit trail
+        return f"{self.bank_name} {masked(self.account_number)}"
+
+    @property
+    def account_masked(self) -> str:
+        return masked(self.account_number)
 
 
 class Qualification(models.Model):

@@ -1,13 +1,20 @@
 """招标记录 of a competitive lot: announcement and document dates, bids (amount sealed until the opening
 time), the opening record, the evaluation panel drawn from the expert pool, each evaluator's scores, the
-computed ranking, the candidate publicity and the award notice. Bid amounts are stored normally but read
-only through :func:`govworks.procurement.selectors.tenders.bid_amount`, which hides them before
-``Tender.opening_at``; ``Bid.__str__``/``__repr__`` never show the amount."""
+computed ranking, the candidate publicity and the award notice. Until the opening a bid's amount is not in the
+database in plain: ``Bid.amount`` is NULL and ``Bid.sealed_amount`` holds it SM4-encrypted (bound to the bid's
+tender and supplier); the opening service (``services.tenders.tender_open``) decrypts and writes the plain amounts
+in its transaction (issue 12, item 11). Amounts are read only through
+:func:`govworks.procurement.selectors.tenders.bid_amount`, which hides them before ``Tender.opening_at``;
+``Bid.__str__``/``__repr__`` never show the amount."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+
+from govworks.core.encryption import DecryptionError, SM4SealedField
 
 
 class EvaluationMethod(models.TextChoices):
@@ -50,7 +57,10 @@ class Bid(models.Model):
     tender = models.ForeignKey(Tender, verbose_name="招标", on_delete=models.PROTECT, related_name="bids")
     supplier = models.ForeignKey("procurement.Supplier", verbose_name="投标人", on_delete=models.PROTECT, related_name="bids")
     submitted_at = models.DateTimeField("递交时间")
-    amount = models.DecimalField("投标报价（元）", max_digits=16, decimal_places=2)
+    amount = models.DecimalField(
+        "投标报价（元）", max_digits=16, decimal_places=2, null=True, blank=True, help_text="开标前为空（报价密封）"
+    )
+    sealed_amount = SM4SealedField("密封报价", max_length=60, null=True, blank=True, editable=False)
     bond_amount = models.DecimalField("投标保证金（元）", max_digits=16, decimal_places=2)
     valid = models.BooleanField("通过初步评审", default=True)
     invalid_reason = models.CharField("未通过原因", max_length=200, blank=True)
@@ -62,7 +72,15 @@ class Bid(models.Model):
         ordering = ["tender_id", "submitted_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["tender", "supplier"], name="procurement_bid_one_per_supplier"),
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="procurement_bid_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0), name="procurement_bid_amount_positive"
+            ),
+            # sealed (ciphertext only) before the opening, plain (no ciphertext) after it — never both, never neither
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True, sealed_amount__isnull=False)
+                | models.Q(amount__isnull=False, sealed_amount__isnull=True),
+                name="procurement_bid_sealed_or_opened",
+            ),
             models.CheckConstraint(condition=models.Q(bond_amount__gte=0), name="procurement_bid_bond_nonneg"),
         ]
 
@@ -71,6 +89,26 @@ class Bid(models.Model):
 
     def __repr__(self) -> str:
         return f"<Bid {self.pk} sealed>"
+
+
+def bid_amount_seal(*, tender_id: int, supplier_id: int, amount: Decimal) -> str:
+    """The stored form of a bid amount before the opening: SM4-GCM of ``<tender>:<supplier>:<amount>`` bound to the
+    ``sealed_amount`` column. The ids inside mean a ciphertext swapped onto another bid is refused when opened."""
+    field = Bid._meta.get_field("sealed_amount")
+    assert isinstance(field, SM4SealedField)
+    return field.seal(f"{tender_id}:{supplier_id}:{amount}")
+
+
+def bid_amount_unseal(bid: Bid) -> Decimal:
+    """The amount of a sealed bid. Only the opening service (and the reader after the opening time) call this;
+    DecryptionError when the ciphertext was altered, moved to another bid or is under an unknown key."""
+    field = Bid._meta.get_field("sealed_amount")
+    assert isinstance(field, SM4SealedField)
+    plain = field.unseal(str(bid.sealed_amount or ""))
+    tender_id, supplier_id, amount = plain.split(":", 2)
+    if (int(tender_id), int(supplier_id)) != (bid.tender_id, bid.supplier_id):
+        raise DecryptionError(f"投标 #{bid.pk} 的密封报价不属于该投标")
+    return Decimal(amount)
 
 
 class TenderOpening(models.Model):

@@ -1,6 +1,7 @@
 """Reads of tenders. Every read of a bid amount goes through :func:`bid_amount`, which returns None
 before the tender's opening time for everybody (administrators included): the pages, the panel and the
-evaluation all use it."""
+evaluation all use it. Before the opening the amount is not even in the database in plain (``Bid.sealed_amount``
+holds it SM4-encrypted); the opening service writes it out."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from typing import Any
 from django.utils import timezone
 
 from govworks.core.rule_parameters import rule_value
-from govworks.procurement.models import Award, Bid, EvaluationPanel, EvaluationScore, IntegritySignal, ProcurementLot, Tender
+from govworks.procurement.models import (
+    Award,
+    Bid,
+    EvaluationPanel,
+    EvaluationScore,
+    IntegritySignal,
+    ProcurementLot,
+    Tender,
+    bid_amount_unseal,
+)
 from govworks.procurement.rules_methods import Method
 from govworks.projects.models import Expert
 from govworks.projects.services.expert_draws import expert_panel_replay
@@ -26,11 +36,14 @@ def is_sealed(tender: Tender, *, now: dt.datetime | None = None) -> bool:
 
 
 def bid_amount(bid: Bid, *, tender: Tender | None = None, now: dt.datetime | None = None) -> Decimal | None:
-    """The bid amount, or None while the tender is sealed (before ``opening_at``)."""
+    """The bid amount, or None while the tender is sealed (before ``opening_at``). After the opening time and
+    before the opening is recorded the amount is still only ciphertext: it is decrypted here, in memory."""
     tender = tender or bid.tender
     if is_sealed(tender, now=now):
         return None
-    return bid.amount
+    if bid.amount is not None:
+        return bid.amount
+    return bid_amount_unseal(bid)
 
 
 @dataclass(frozen=True)

@@ -40,16 +40,17 @@ def _found(project: Project) -> list[tuple[str, str, str, int | None, list[int]]
     """(kind, fingerprint, detail, tender id, contract ids) of every signal the project shows now."""
     found: list[tuple[str, str, str, int | None, list[int]]] = []
     bids = list(Bid.objects.filter(tender__lot__project=project).select_related("supplier").order_by("tender_id", "id"))
-    accounts: dict[int, list[str]] = {}
-    for supplier_id, number in SupplierBankAccount.objects.filter(supplier__in={b.supplier_id for b in bids}).values_list(
-        "supplier_id", "account_number"
+    # bank accounts are matched on their keyed digest (HMAC-SM3) and shown masked: the number stays encrypted
+    accounts: dict[int, list[tuple[str, str]]] = {}
+    for account in SupplierBankAccount.objects.filter(supplier__in={b.supplier_id for b in bids}).only(
+        "supplier_id", "account_number", "account_digest"
     ):
-        accounts.setdefault(supplier_id, []).append(number)
+        accounts.setdefault(account.supplier_id, []).append((account.account_digest, account.account_masked))
     by_tender: dict[int, list[BidderFacts]] = {}
     for bid in bids:
         s = bid.supplier
         by_tender.setdefault(bid.tender_id, []).append(
-            BidderFacts(s.name, s.phone, s.address, s.legal_representative, tuple(accounts.get(s.pk, ())))
+            BidderFacts(s.name, s.phone, s.address, s.legal_representative, bank_account_keys=tuple(accounts.get(s.pk, ())))
         )
     for tender_id, bidders in by_tender.items():
         for trait in shared_bidder_traits(bidders):
@@ -66,9 +67,9 @@ def _found(project: Project) -> list[tuple[str, str, str, int | None, list[int]]
     ):
         approved[contract_id] = approved.get(contract_id, Decimal(0)) + Decimal(amount)
     winning = {
-        lot_id: (tender_id, Decimal(amount))
+        lot_id: (tender_id, Decimal(amount or 0))
         for lot_id, tender_id, amount in Award.objects.filter(
-            tender__lot__in={c.lot_id for c in contracts}, notice_issued_on__isnull=False
+            tender__lot__in={c.lot_id for c in contracts}, notice_issued_on__isnull=False, bid__amount__isnull=False
         ).values_list("tender__lot_id", "tender_id", "bid__amount")
     }
     max_ratio = Decimal(str(rule_value(OVERRUN_KEY, agency=project.agency)))

@@ -135,7 +135,8 @@ def supplier_bank_account_add(
     """Add a bank account. Refused: the same account number twice. A new default replaces the old one."""
     _require_keeper(actor, supplier)
     number = account_number.replace(" ", "")
-    if supplier.bank_accounts.filter(account_number=number).exists():
+    digest = SupplierBankAccount._meta.get_field("account_digest").digest_of(number)  # type: ignore[union-attr]
+    if supplier.bank_accounts.filter(account_digest=digest).exists():  # matched on the keyed digest, not the number
         raise DomainError("procurement.bank_account_duplicate", f"银行账号 {number} 已登记", field="account_number")
     with transaction.atomic():
         if is_default:
@@ -145,9 +146,9 @@ def supplier_bank_account_add(
             instance=SupplierBankAccount(
                 supplier=supplier, bank_name=bank_name, account_name=account_name, account_number=number, is_default=is_default
             ),
-            tracked=("bank_name", "account_name", "account_number", "is_default"),
+            tracked=("bank_name", "account_name", "account_number", "is_default"),  # the number masked (snapshot)
             action="procurement.supplier.bank_account_add",
-            summary=lambda a: f"供应商“{supplier.name}”新增银行账户 {a.bank_name} {a.account_number}",
+            summary=lambda a: f"供应商“{supplier.name}”新增银行账户 {a}",
             agency=supplier.registered_by,
         )
 

@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
+from govworks.core.encryption import DecryptionError
 from govworks.core.errors import DomainError
+from govworks.core.money import yuan_text
 from govworks.core.numbering import next_document_number
 from govworks.core.registry import GateCondition, register_gate_conditions
 from govworks.core.uploads import upload_check
@@ -36,6 +38,8 @@ from govworks.procurement.models import (
     Supplier,
     Tender,
     TenderOpening,
+    bid_amount_seal,
+    bid_amount_unseal,
 )
 from govworks.procurement.rules_methods import (
     Bid as RuleBid,
@@ -167,6 +171,9 @@ def bid_record(
     bond_amount: Decimal,
     submitted_at: dt.datetime | None = None,
 ) -> Bid:
+    """Record receipt of a bid before the deadline. The amount is stored sealed: ``Bid.amount`` stays NULL and
+    ``Bid.sealed_amount`` holds it SM4-encrypted (bound to the tender and supplier) until :func:`tender_open`.
+    The audit event names neither the bidder nor the amount (招标投标法第二十二条)."""
     _require(actor, tender.lot.project)
     submitted_at = submitted_at or timezone.now()
     if submitted_at > tender.bid_deadline or timezone.now() > tender.bid_deadline:
@@ -183,7 +190,13 @@ def bid_record(
         if Bid.objects.filter(tender=tender, supplier=supplier).exists():
             raise DomainError("procurement.bid.duplicate", f"{supplier.name} 已投标", field="supplier")
         bid = Bid.objects.create(
-            tender=tender, supplier=supplier, submitted_at=submitted_at, amount=amount, bond_amount=bond_amount, recorded_by=actor
+            tender=tender,
+            supplier=supplier,
+            submitted_at=submitted_at,
+            amount=None,  # sealed: only the SM4 ciphertext is stored until the opening
+            sealed_amount=bid_amount_seal(tender_id=tender.pk, supplier_id=supplier.pk, amount=amount),
+            bond_amount=bond_amount,
+            recorded_by=actor,
         )
         seq = Bid.objects.filter(tender=tender).count()
         # 招标投标法第二十二条: the trail (shown on the project page) names the bidder only at the opening
@@ -197,6 +210,10 @@ OPENING_RECORD_MAX_BYTES = 20 * 1024 * 1024
 
 
 def tender_open(*, actor: User, tender: Tender, witnesses: str = "", record_file: Any = None) -> TenderOpening:
+    """Open the tender (at or after the opening time, once): decrypt every sealed bid amount and write it in
+    plain (the ciphertext cleared) in the same transaction as the opening record and its audit event, which names
+    the bidders and their prices as read out at the opening (唱标). Refused before the opening time, when already
+    opened or without bids — nothing is decrypted or written then."""
     _require(actor, tender.lot.project)
     if record_file:
         upload_check(record_file, field="record_file", types=OPENING_RECORD_TYPES, max_bytes=OPENING_RECORD_MAX_BYTES)
@@ -208,18 +225,43 @@ def tender_open(*, actor: User, tender: Tender, witnesses: str = "", record_file
         tender = _locked(tender)
         if tender.status != Tender.Status.ANNOUNCED:
             raise DomainError("procurement.tender.opened", "已开标")
-        bidders = [
-            b.supplier.name for b in Bid.objects.filter(tender=tender).select_related("supplier").order_by("submitted_at", "pk")
-        ]
-        if not bidders:
+        bids = list(
+            Bid.objects.select_for_update(of=("self",))
+            .filter(tender=tender)
+            .select_related("supplier")
+            .order_by("submitted_at", "pk")
+        )
+        if not bids:
             raise DomainError("procurement.tender.no_bids", "没有投标，不能开标")
         opening = TenderOpening.objects.create(
             tender=tender, opened_at=timezone.now(), opened_by=actor, witnesses=witnesses, record_file=record_file or ""
         )
         tender.status = Tender.Status.OPENED
         tender.save(update_fields=["status"])
-        named = "、".join(f"{sealed_bidder_label(i)}{name}" for i, name in enumerate(bidders, start=1))
-        _audit(actor, tender, "open", f"{tender.number} 开标，投标人：{named}")
+        read_out: list[Decimal] = []
+        for bid in bids:
+            if bid.amount is None:  # sealed: the key is released here
+                try:
+                    bid.amount = bid_amount_unseal(bid)
+                except DecryptionError:  # altered, swapped from another bid, or under a lost key: stop the opening
+                    raise DomainError(
+                        "procurement.tender.seal_broken",
+                        f"第{len(read_out) + 1}份投标的密封报价无法解密（已被改动、不属于该投标或密钥缺失），不能开标，请联系安全管理员",
+                    ) from None
+                bid.sealed_amount = None
+                bid.save(update_fields=["amount", "sealed_amount"])
+            read_out.append(Decimal(bid.amount))
+        named = "、".join(
+            f"{sealed_bidder_label(i)}{b.supplier.name}（报价 {yuan_text(a)}）"
+            for i, (b, a) in enumerate(zip(bids, read_out, strict=True), start=1)
+        )
+        _audit(
+            actor,
+            tender,
+            "open",
+            f"{tender.number} 开标，投标人：{named}",
+            changes={"unsealed_bids": {"before": 0, "after": len(bids)}},
+        )
     return opening
 
 

@@ -139,7 +139,12 @@ def test_shared_bank_account_found(tw: Any, lot: ProcurementLot) -> None:
             supplier=s, bank_name="临江银行", account_name=s.name, account_number="6222 0200 1234 5678"
         )
         tender_services.bid_record(actor=tw.pm, tender=tender, supplier=s, amount=Decimal("900000"), bond_amount=Decimal(0))
-    assert IntegritySignal.objects.get().fingerprint.endswith("bank_account:6222020012345678")
+    # matched on the keyed digest (HMAC-SM3) of the account: the number itself is in neither fingerprint nor text
+    signal = IntegritySignal.objects.get()
+    digest = SupplierBankAccount.objects.filter(supplier=suppliers[0]).get().account_digest
+    assert signal.fingerprint.endswith(f"bank_account:{digest}") and len(digest) == 64
+    assert "6222020012345678" not in signal.fingerprint and "6222 0200 1234 5678" not in signal.detail
+    assert "****5678" in signal.detail
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from govworks.core.errors import DomainError
 from govworks.core.models import AuditEvent
-from govworks.procurement.models import Award, Bid, EvaluationPanel, EvaluationScore, ProcurementLot, Tender
+from govworks.procurement.models import Award, Bid, EvaluationPanel, EvaluationScore, ProcurementLot, Tender, bid_amount_seal
 from govworks.procurement.services import lots as lot_services
 from govworks.procurement.services import tenders as services
 from govworks.procurement.services.suppliers import AWARD_REFUSED_ACTION
@@ -332,7 +332,10 @@ def test_ranking_equals_independent_calculation(
     try:
         with transaction.atomic():
             for b, a in zip(bids, amounts, strict=True):
-                Bid.objects.filter(pk=b.pk).update(amount=Decimal(a))
+                # amounts are sealed until the opening: the stored ciphertext is what changes
+                Bid.objects.filter(pk=b.pk).update(
+                    sealed_amount=bid_amount_seal(tender_id=b.tender_id, supplier_id=b.supplier_id, amount=Decimal(a))
+                )
             experts = [expert(f"评委{i}") for i in range(3)]
             services.panel_draw(actor=tw.pm, tender=tender, panel_size=3)
             opened = unseal(tender)

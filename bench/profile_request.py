@@ -42,7 +42,6 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
     from run import personas  # bench/run.py
 
     user = personas()[args.persona]

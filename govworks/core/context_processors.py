@@ -25,7 +25,15 @@ def _menu_key(user: Any) -> tuple[Any, ...] | None:
     grants, tree = getattr(user, "gw_grants_stamp", None), getattr(user, "gw_tree_stamp", None)
     if grants is None or tree is None:
         return None
-    return (user.pk, grants, tree, getattr(user, "external_org_id", None), user.is_active, get_language(), len(registry.navigation))
+    return (
+        user.pk,
+        grants,
+        tree,
+        getattr(user, "external_org_id", None),
+        user.is_active,
+        get_language(),
+        len(registry.navigation),
+    )
 
 
 def _menu(user: Any) -> list[tuple[str, list[NavItem]]]:

@@ -57,6 +57,7 @@ def main() -> None:
     for _ in range(20):
         client.get(args.path)
     times = []
+    cpu_started = time.process_time()
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
@@ -66,10 +67,12 @@ def main() -> None:
         times.append((time.perf_counter() - started) * 1000)
     if profiler:
         profiler.disable()
+    cpu_ms = (time.process_time() - cpu_started) * 1000 / args.n
     times.sort()
     print(
         f"{args.n} requests: mean {statistics.mean(times):.3f} ms, p50 {times[len(times) // 2]:.3f} ms, "
-        f"p95 {times[int(len(times) * 0.95)]:.3f} ms, load {os.getloadavg()[0]:.2f}"
+        f"p95 {times[int(len(times) * 0.95)]:.3f} ms, this process's CPU {cpu_ms:.3f} ms per request, "
+        f"load {os.getloadavg()[0]:.2f}"
     )
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)

@@ -43,7 +43,8 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN)
-            if last_seen is not None and now - int(last_seen) > idle_timeout_seconds(user):
+            timeout = idle_timeout_seconds(user)  # remembered per process: the first request reads it once
+            if last_seen is not None and now - int(last_seen) > timeout:
                 audit_event_record(
                     actor=user,
                     action="auth.idle_timeout",

@@ -454,14 +454,14 @@ def main() -> None:
         f"(p50 / p95 / p99 {c1['p50']:.2f} / {c1['p95']:.2f} / {c1['p99']:.2f} ms, load {c1['load']}), "
         f"{args.users} users {cn['rps']:.0f} req/s (p95 {cn['p95']:.1f} ms, load {cn['load']}).",
         "",
-        f"| page | as | queries | load | 1 user p50 / p95 / p99 ms | req/s | % of ceiling | cost × hello | "
+        f"| page | as | status | queries | load | 1 user p50 / p95 / p99 ms | req/s | % of ceiling | cost × hello | "
         f"load | {args.users} users p50 / p95 / p99 ms | req/s | % of ceiling | targets |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         one, many = r["one"], r["many"]
         lines.append(
-            f"| {r['name']}{'（重测）' if r.get('repeated') else ''} `{r['path']}` | {r['persona']} | {r['queries']} | {one['load']} | "
+            f"| {r['name']}{'（重测）' if r.get('repeated') else ''} `{r['path']}` | {r['persona']} | {r['status']} | {r['queries']} | {one['load']} | "
             f"{one['p50']:.1f} / {one['p95']:.1f} / {one['p99']:.1f} | {one['rps']:.0f} | {r['share_one']} | {r['cost_x']} | "
             f"{many['load']} | {many['p50']:.1f} / {many['p95']:.1f} / {many['p99']:.1f} | {many['rps']:.0f} | {r['share_many']} | "
             f"{ok(one['p95'], TARGET_ONE_MS)} {ok(many['p95'], TARGET_MANY_MS)} |"

@@ -512,7 +512,7 @@ def _events_in_order(chunk_size: int, after_seq: int) -> Iterator[tuple[Any, ...
 
     alias = router.db_for_read(AuditEvent)
     connection = connections[alias]
-    columns = {f.attname: f.column for f in AuditEvent._meta.concrete_fields}
+    columns = {f.attname: str(f.column) for f in AuditEvent._meta.concrete_fields}
     quote = connection.ops.quote_name
     selected = [
         _PG_CANONICAL_TIME.format(quote(columns[name]))

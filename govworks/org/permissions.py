@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict, defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -209,7 +210,8 @@ def _scope(user: Any) -> _Scope:
     key = _shared_key(user)
     shared = _SHARED_SCOPES.get(key) if key is not None else None
     if shared is not None and shared.tree_version == _tree_version:
-        _SHARED_SCOPES.move_to_end(key)  # type: ignore[arg-type]
+        with contextlib.suppress(KeyError):  # dropped meanwhile by another thread: still valid for this request
+            _SHARED_SCOPES.move_to_end(key)  # type: ignore[arg-type]
         user._gw_scope = shared
         return shared
     cached = _Scope(user)

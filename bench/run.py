@@ -13,7 +13,15 @@ its own), and for every page:
   use) with one connection and with ``--users`` connections, reporting p50/p95/p99 latency and requests
   per second;
 * reports p95 as a ratio to the bare-view ceiling: ``/healthz`` through the same server, middleware and
-  session cookie, measured in the same run.
+  session cookie, measured in the same run;
+* reports its throughput as a share of a bare Django "hello" project (``bench/hello/hello_project.py``,
+  same gunicorn settings, started by this script) measured in the same run — the ceiling;
+* records the load average before each row (the machine is shared: a row measured under a load
+  above ``--max-load`` waits up to a minute for it to fall and is repeated once at the end).
+
+``--app-root DIR`` serves another checkout of GovWorks (e.g. ``git archive <commit>`` of the code
+before a change, with the same ``.venv``) against the same database, so before and after are measured
+in one run; ``--only`` picks rows by name.
 
 It also times the Excel export of the contract register (the background job, run in-process) at two
 sizes and reports the process's peak resident memory after each, to show it streams.
@@ -94,18 +102,21 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, workers: int, app: str = "config.wsgi:application", root: Path = ROOT) -> subprocess.Popen[bytes]:
     env = dict(os.environ, GUNICORN_ACCESSLOG="/dev/null", GUNICORN_WORKERS=str(workers))
+    env.pop("PYTHONPATH", None)
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi:application",
+            app,
             "--config",
             str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
+            "--chdir",
+            str(root),
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -293,12 +304,44 @@ def svg_chart(rows: list[dict[str, Any]], users: int) -> str:
     return "\n".join(parts)
 
 
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def settle(max_load: float, wait_s: int = 60) -> float:
+    """Wait (up to ``wait_s``) until the 1-minute load average is below ``max_load``; the load then."""
+    deadline = time.time() + wait_s
+    while load_average() > max_load and time.time() < deadline:
+        time.sleep(5)
+    return load_average()
+
+
+def measure(binary: str, url: str, cookie: str, users: int, duration: int, script: Path, max_load: float) -> dict[str, Any]:
+    """Warm-up (3 s, not reported), then one connection and ``users`` connections, each with the load before."""
+    wrk(binary, url, cookie, 2, 3, script)
+    load_one = settle(max_load)
+    one = wrk(binary, url, cookie, 1, duration, script)
+    load_many = settle(max_load)
+    many = wrk(binary, url, cookie, users, duration, script)
+    return {"one": dict(one, load=load_one), "many": dict(many, load=load_many)}
+
+
+def share(value: float, ceiling: float) -> float | None:
+    return round(100 * value / ceiling, 2) if ceiling else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="province", help="which generated SQLite file to use when DATABASE_URL is not set")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page and user count")
     parser.add_argument("--users", type=int, default=20, help="concurrent users (wrk connections) of the second run")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--max-load", type=float, default=float(os.cpu_count() or 2) * 2, help="load average above which a row waits"
+    )
+    parser.add_argument("--app-root", type=Path, default=ROOT, help="the GovWorks checkout to serve (default: this one)")
+    parser.add_argument("--label", default="", help="a name for this run in the output (e.g. the commit)")
+    parser.add_argument("--only", default="", help="comma-separated substrings: measure only the rows whose name matches")
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--exports-only", action="store_true", help="only the export measurement")
     args = parser.parse_args()
@@ -311,19 +354,23 @@ def main() -> None:
 
     binary = ensure_wrk()
     people = personas()
+    vendor = connection.vendor
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
     if args.exports_only:
         exports = run_exports(people)
-        vendor = connection.vendor
         lines = ["| export (in order) | rows | seconds | process peak RSS after |", "|---|---|---|---|"]
         lines += [
             f"| 合同台账 {json.dumps(e['params'], ensure_ascii=False)} | {e['rows']:,} | {e['seconds']} | {e['peak_rss_mb']} MB |"
             for e in exports
         ]
-        out = ROOT / "bench" / "results"
         (out / f"exports-{vendor}-{args.scale}-latest.md").write_text("\n".join(lines) + "\n")
         print("\n".join(lines))
         return
-    page_list = pages(people)
+    page_list = [Page("健康检查（已登录）", "county_pm", "/healthz"), *pages(people)]
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        page_list = [p for p in page_list if any(w in p.name or w in p.path for w in wanted)]
     cookies = session_cookies(people)
     counts = {
         "projects": Project.objects.count(),
@@ -333,86 +380,102 @@ def main() -> None:
     script = ROOT / "var" / "wrk-report.lua"
     script.parent.mkdir(exist_ok=True)
     script.write_text(WRK_SCRIPT)
+    print(f"基准：{vendor}，{counts}，每页 {args.duration} 秒 × 2（1 个 / {args.users} 个用户）", file=sys.stderr)
+
+    # the ceiling: bare Django "hello" on the same gunicorn settings, same run
+    hello_port = free_port()
+    hello = start_server(hello_port, args.workers, app="bench.hello.hello_project:application")
+    try:
+        ceiling = measure(binary, f"http://127.0.0.1:{hello_port}/healthz", "", args.users, args.duration, script, args.max_load)
+    finally:
+        os.killpg(hello.pid, signal.SIGTERM)
+        hello.wait(timeout=30)
+    print(
+        f"  上限（裸 Django hello）：1 用户 {ceiling['one']['rps']:.0f} 次/秒（p50 {ceiling['one']['p50']:.2f} ms），"
+        f"{args.users} 用户 {ceiling['many']['rps']:.0f} 次/秒",
+        file=sys.stderr,
+    )
+
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, root=args.app_root.resolve())
     base = f"http://127.0.0.1:{port}"
     rows: list[dict[str, Any]] = []
+
+    def row_of(page: Page) -> dict[str, Any]:
+        status, queries = query_count(page.path, people[page.persona])
+        url = base + urllib.parse.quote(page.path, safe="/?&=")
+        m = measure(binary, url, cookies[page.persona], args.users, args.duration, script, args.max_load)
+        row = {"name": page.name, "path": page.path, "persona": page.persona, "status": status, "queries": queries, **m}
+        row["share_one"] = share(m["one"]["rps"], ceiling["one"]["rps"])
+        row["share_many"] = share(m["many"]["rps"], ceiling["many"]["rps"])
+        row["cost_x"] = round(ceiling["one"]["rps"] / m["one"]["rps"], 1) if m["one"]["rps"] else None
+        print(
+            f"  {page.name}: {status}，{queries} 条查询，p95 {m['one']['p95']:.1f} ms / {m['many']['p95']:.1f} ms（{args.users} 用户），"
+            f"{m['one']['rps']:.0f} / {m['many']['rps']:.0f} 次/秒，上限的 {row['share_one']} % / {row['share_many']} %"
+            f"（负载 {m['one']['load']} / {m['many']['load']}）",
+            file=sys.stderr,
+        )
+        return row
+
     try:
-        print(f"基准：{connection.vendor}，{counts}，每页 {args.duration} 秒 × 2（1 个 / {args.users} 个用户）", file=sys.stderr)
-        wrk(binary, f"{base}/healthz", cookies["county_pm"], 2, 3, script)  # warm-up
-        bare_one = wrk(binary, f"{base}/healthz", cookies["county_pm"], 1, args.duration, script)
-        bare_many = wrk(binary, f"{base}/healthz", cookies["county_pm"], args.users, args.duration, script)
-        print(f"  裸视图 /healthz：p95 {bare_one['p95']:.1f} ms，{bare_one['rps']:.0f} 次/秒", file=sys.stderr)
-        for page in page_list:
-            status, queries = query_count(page.path, people[page.persona])
-            url = base + urllib.parse.quote(page.path, safe="/?&=")
-            wrk(binary, url, cookies[page.persona], 2, 3, script)  # warm-up, not reported: caches and connections
-            one = wrk(binary, url, cookies[page.persona], 1, args.duration, script)
-            many = wrk(binary, url, cookies[page.persona], args.users, args.duration, script)
-            row = {
-                "name": page.name,
-                "path": page.path,
-                "persona": page.persona,
-                "status": status,
-                "queries": queries,
-                "one": one,
-                "many": many,
-            }
-            row["ratio_to_bare"] = round(one["p95"] / bare_one["p95"], 1) if bare_one["p95"] else None
-            rows.append(row)
-            print(
-                f"  {page.name}: {status}，{queries} 条查询，p95 {one['p95']:.1f} ms / {many['p95']:.1f} ms（{args.users} 用户），"
-                f"{many['rps']:.0f} 次/秒",
-                file=sys.stderr,
-            )
+        rows = [row_of(page) for page in page_list]
+        loaded = [i for i, r in enumerate(rows) if max(r["one"]["load"], r["many"]["load"]) > args.max_load]
+        for i in loaded:  # measured under load: once more, at the end
+            again = row_of(page_list[i])
+            again["repeated"] = True
+            rows.append(again)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     exports = [] if args.skip_export else run_exports(people)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    vendor = connection.vendor
     result = {
         "benchmark": "run",
+        "label": args.label,
+        "app_root": str(args.app_root),
         "database": vendor,
         "scale": args.scale,
         "counts": counts,
         "duration_s": args.duration,
         "users": args.users,
         "workers": args.workers,
-        "bare": {"one": bare_one, "many": bare_many},
+        "ceiling": ceiling,
         "pages": rows,
         "exports": exports,
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
     (out / f"run-{vendor}-{args.scale}-{stamp}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     ok = lambda v, target: "✓" if v < target else "✗"  # noqa: E731
+    c1, cn = ceiling["one"], ceiling["many"]
     lines = [
-        f"### Benchmark run — {vendor}, {counts['projects']:,} projects, {counts['contracts']:,} contracts, "
+        f"### Benchmark run {args.label} — {vendor}, {counts['projects']:,} projects, {counts['contracts']:,} contracts, "
         f"{counts['audit_events']:,} audit events; gunicorn {args.workers} workers; wrk {args.duration} s per row",
         "",
-        f"Bare view `/healthz` (same server, middleware and session): p95 {bare_one['p95']:.1f} ms with 1 user "
-        f"({bare_one['rps']:.0f} req/s), {bare_many['p95']:.1f} ms with {args.users} users ({bare_many['rps']:.0f} req/s).",
+        f"Ceiling, bare Django hello (same gunicorn settings, this run): 1 user {c1['rps']:.0f} req/s "
+        f"(p50 / p95 / p99 {c1['p50']:.2f} / {c1['p95']:.2f} / {c1['p99']:.2f} ms, load {c1['load']}), "
+        f"{args.users} users {cn['rps']:.0f} req/s (p95 {cn['p95']:.1f} ms, load {cn['load']}).",
         "",
-        f"| page | as | queries | 1 user p50 / p95 / p99 ms | req/s | {args.users} users p50 / p95 / p99 ms | req/s | p95 ÷ bare | targets |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"| page | as | status | queries | load | 1 user p50 / p95 / p99 ms | req/s | % of ceiling | cost × hello | "
+        f"load | {args.users} users p50 / p95 / p99 ms | req/s | % of ceiling | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         one, many = r["one"], r["many"]
         lines.append(
-            f"| {r['name']} `{r['path']}` | {r['persona']} | {r['queries']} | {one['p50']:.1f} / {one['p95']:.1f} / {one['p99']:.1f} | "
-            f"{one['rps']:.0f} | {many['p50']:.1f} / {many['p95']:.1f} / {many['p99']:.1f} | {many['rps']:.0f} | {r['ratio_to_bare']} | "
+            f"| {r['name']}{'（重测）' if r.get('repeated') else ''} `{r['path']}` | {r['persona']} | {r['status']} | {r['queries']} | {one['load']} | "
+            f"{one['p50']:.1f} / {one['p95']:.1f} / {one['p99']:.1f} | {one['rps']:.0f} | {r['share_one']} | {r['cost_x']} | "
+            f"{many['load']} | {many['p50']:.1f} / {many['p95']:.1f} / {many['p99']:.1f} | {many['rps']:.0f} | {r['share_many']} | "
             f"{ok(one['p95'], TARGET_ONE_MS)} {ok(many['p95'], TARGET_MANY_MS)} |"
         )
     if exports:
-        lines += ["", "| export | rows | seconds | peak Python memory |", "|---|---|---|---|"]
+        lines += ["", "| export (in order) | rows | seconds | process peak RSS after |", "|---|---|---|---|"]
         lines += [
-            f"| 合同台账 {json.dumps(e['params'], ensure_ascii=False)} | {e['rows']:,} | {e['seconds']} | {e['peak_mb']} MB |"
+            f"| 合同台账 {json.dumps(e['params'], ensure_ascii=False)} | {e['rows']:,} | {e['seconds']} | {e['peak_rss_mb']} MB |"
             for e in exports
         ]
     md = "\n".join(lines) + "\n"
-    (out / f"run-{vendor}-{args.scale}-latest.md").write_text(md)
-    (out / f"run-{vendor}-{args.scale}-latest.svg").write_text(svg_chart(rows, args.users))
+    suffix = f"-{args.label}" if args.label else ""
+    (out / f"run-{vendor}-{args.scale}{suffix}-latest.md").write_text(md)
+    (out / f"run-{vendor}-{args.scale}{suffix}-latest.svg").write_text(svg_chart(rows, args.users))
     print(md)
 
 

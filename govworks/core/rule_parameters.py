@@ -96,6 +96,50 @@ def rule_value(key: str, *, agency: AgencyLike | None = None, on: dt.date | None
     return parse_value(row.value_type, row.value)
 
 
+#: Values read for the page chrome of every request (the idle timeout), shared between requests of this
+#: process: keyed by the caller's stamp of the rule-parameter table (see ``govworks.org.permissions.
+#: access_stamps``: it changes with any row written in any process), the date and the agency's place.
+_MEMO: dict[tuple[Any, ...], Any] = {}
+_MEMO_MAX = 4096
+_MISSING = object()
+
+
+def rule_value_memo(key: str, *, agency: Any, stamp: Any) -> Any:
+    """:func:`rule_value` for today, remembered in this process while ``stamp`` (a fingerprint of every rule
+    parameter row, read with the signed-in user) stays the same. Without a stamp it reads the table.
+    For the chrome of every request only; a service checking a rule at the moment of action reads
+    :func:`rule_value`."""
+    if stamp is None:
+        return rule_value(key, agency=agency)
+    today = timezone.localdate()
+    memo_key = (
+        key,
+        stamp,
+        today,
+        getattr(agency, "pk", None),
+        getattr(agency, "path", None),
+        getattr(agency, "region_code", None),
+    )
+    found = _MEMO.get(memo_key, _MISSING)
+    if found is _MISSING:
+        try:
+            found = rule_value(key, agency=agency, on=today)
+        except DomainError as error:
+            found = error
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[memo_key] = found
+    if isinstance(found, DomainError):
+        raise found
+    return found
+
+
+def rule_parameters_changed() -> None:
+    """Forget the values remembered in this process (called by ``rule_parameter_set``; other processes see
+    the change through the stamp)."""
+    _MEMO.clear()
+
+
 def rule_parameters_seed() -> int:
     """Create the deployment-wide default of every parameter that has none yet. Returns how many were made."""
     existing = set(RuleParameter.objects.filter(scope=RuleParameter.Scope.DEPLOYMENT).values_list("key", flat=True))

@@ -13,15 +13,21 @@ from django.urls import reverse
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
-from govworks.core.rule_parameters import rule_value
+from govworks.core.rule_parameters import rule_value_memo
 
 SESSION_LAST_SEEN = "gw_last_seen"
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 def idle_timeout_seconds(user: object) -> int:
+    """``security.idle_timeout_minutes`` for the user's agency, in seconds: remembered in this process while
+    the stamp of the rule parameters read with the user (``gw_rules_stamp``) stays the same, so the
+    parameter costs no query per request and a change takes effect with the next request."""
     try:
-        return int(rule_value("security.idle_timeout_minutes", agency=getattr(user, "agency", None))) * 60
+        minutes = rule_value_memo(
+            "security.idle_timeout_minutes", agency=getattr(user, "agency", None), stamp=getattr(user, "gw_rules_stamp", None)
+        )
+        return int(minutes) * 60
     except DomainError:
         return 30 * 60
 
@@ -37,7 +43,8 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get(SESSION_LAST_SEEN)
-            if last_seen is not None and now - int(last_seen) > idle_timeout_seconds(user):
+            timeout = idle_timeout_seconds(user)  # remembered per process: the first request reads it once
+            if last_seen is not None and now - int(last_seen) > timeout:
                 audit_event_record(
                     actor=user,
                     action="auth.idle_timeout",

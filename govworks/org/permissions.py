@@ -14,11 +14,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import contextlib
+from collections import OrderedDict, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from govworks.core.errors import DomainError
@@ -156,26 +158,89 @@ class _Scope:
 
 _tree_version = 0  # bumped in this process when the agency tree changes, so cached scopes are redone
 
+#: Scopes shared between the requests of this process, keyed by (user id, grants stamp, agency-tree stamp).
+#: The stamps come with the signed-in user's row (``access_stamps``, read in the same query by
+#: ``govworks.org.security.AccountBackend``): a grant given or revoked, or an agency added, moved or
+#: switched off, in any process, changes the stamp the next request reads, so a stale scope is never used.
+_SHARED_SCOPES: OrderedDict[tuple[Any, ...], _Scope] = OrderedDict()
+_SHARED_SCOPES_MAX = 2048
+
+
+def access_stamps() -> dict[str, RawSQL]:
+    """Annotations for the signed-in user's query: a stamp of their active grants (count and sum of the
+    grant ids: a revoke lowers the count, a new grant — whose id is higher than every earlier one —
+    raises the sum), of the agency tree (count and last change) and of the rule parameters (count and
+    last change). Each is a small subquery answered in the same round trip as the user row."""
+    grants, agencies = RoleGrant._meta.db_table, Agency._meta.db_table
+    users = User._meta.db_table
+    from govworks.core.models import RuleParameter
+
+    rules = RuleParameter._meta.db_table
+    # S608 below: constant SQL built from the models' table names, nothing from a request
+    return {
+        "gw_grants_stamp": RawSQL(  # noqa: S611 (constant SQL: table names from the models, no input)
+            f"SELECT CAST(COUNT(*) AS TEXT) || '/' || COALESCE(CAST(SUM(g.id) AS TEXT), '') FROM \"{grants}\" g "  # noqa: S608
+            f'WHERE g.user_id = "{users}"."id" AND g.revoked_at IS NULL',
+            (),
+        ),
+        "gw_tree_stamp": RawSQL(  # noqa: S611 (constant SQL: table names from the models, no input)
+            f"SELECT CAST(COUNT(*) AS TEXT) || '/' || COALESCE(CAST(MAX(a.updated_at) AS TEXT), '') "  # noqa: S608
+            f"|| '/' || CAST(SUM(CASE WHEN a.is_active THEN 1 ELSE 0 END) AS TEXT) FROM \"{agencies}\" a",
+            (),
+        ),
+        "gw_rules_stamp": RawSQL(  # noqa: S611 (constant SQL: table names from the models, no input)
+            f"SELECT CAST(COUNT(*) AS TEXT) || '/' || COALESCE(CAST(MAX(r.updated_at) AS TEXT), '') FROM \"{rules}\" r",  # noqa: S608
+            (),
+        ),
+    }
+
+
+def _shared_key(user: Any) -> tuple[Any, ...] | None:
+    grants = getattr(user, "gw_grants_stamp", None)
+    tree = getattr(user, "gw_tree_stamp", None)
+    if grants is None or tree is None:
+        return None  # a user object not loaded by the authentication backend: no sharing
+    return (user.pk, grants, tree)
+
 
 def _scope(user: Any) -> _Scope:
     cached = getattr(user, "_gw_scope", None)
-    if cached is None or cached.tree_version != _tree_version:
-        cached = _Scope(user)
-        cached.tree_version = _tree_version
-        user._gw_scope = cached
+    if cached is not None and cached.tree_version == _tree_version:
+        return cached
+    key = _shared_key(user)
+    shared = _SHARED_SCOPES.get(key) if key is not None else None
+    if shared is not None and shared.tree_version == _tree_version:
+        with contextlib.suppress(KeyError):  # dropped meanwhile by another thread: still valid for this request
+            _SHARED_SCOPES.move_to_end(key)  # type: ignore[arg-type]
+        user._gw_scope = shared
+        return shared
+    cached = _Scope(user)
+    cached.tree_version = _tree_version
+    user._gw_scope = cached
+    if key is not None:
+        _SHARED_SCOPES[key] = cached
+        while len(_SHARED_SCOPES) > _SHARED_SCOPES_MAX:
+            _SHARED_SCOPES.popitem(last=False)
     return cached
 
 
 def forget_cached_scope(user: Any) -> None:
-    """Drop the per-request cache (after grants change within the same request or test)."""
+    """Drop the cached scope of ``user`` (after their grants change within the same request or test):
+    this object reads its grants again, and no scope of this user shared between requests is reused."""
     if hasattr(user, "_gw_scope"):
         del user._gw_scope
+    for attr in ("gw_grants_stamp", "gw_tree_stamp"):
+        if hasattr(user, attr):
+            setattr(user, attr, None)
+    for key in [k for k in _SHARED_SCOPES if k[0] == getattr(user, "pk", None)]:
+        _SHARED_SCOPES.pop(key, None)
 
 
 def agency_tree_changed() -> None:
     """Called by the services that add or move agencies."""
     global _tree_version
     _tree_version += 1
+    _SHARED_SCOPES.clear()
 
 
 def is_signed_in(user: User | AnonymousUser | None) -> bool:

@@ -187,10 +187,14 @@ class LockoutAwareBackend(AxesStandaloneBackend):
 
 class AccountBackend(ModelBackend):
     """Django's password backend, loading the signed-in user with their agency in the same query (the idle
-    timeout and the workbench read it on every request)."""
+    timeout and the workbench read it on every request), and with the stamps of their grants, the agency
+    tree and the rule parameters (:func:`govworks.org.permissions.access_stamps`): what this process
+    computed from those for an earlier request (the scope, the menu, the idle timeout) is reused while
+    the stamps are the same, so a change in any process is seen by the very next request."""
 
     def get_user(self, user_id: Any) -> Any:
         from govworks.org.models import User
+        from govworks.org.permissions import access_stamps
 
-        user = User.objects.select_related("agency").filter(pk=user_id).first()
+        user = User.objects.select_related("agency").annotate(**access_stamps()).filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None

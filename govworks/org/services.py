@@ -23,7 +23,7 @@ from govworks.core.audit import audit_event_record, diff
 from govworks.core.audited import audited_create, audited_update, snapshot
 from govworks.core.errors import DomainError
 from govworks.core.models import NumberSequence, RuleParameter, WorkingCalendarDay
-from govworks.core.rule_parameters import parse_value, rule_value
+from govworks.core.rule_parameters import parse_value, rule_parameters_changed, rule_value
 from govworks.core.uploads import upload_check
 from govworks.org import permissions as perms
 from govworks.org.models import (
@@ -917,6 +917,8 @@ def rule_parameter_set(
             changes={"value": {"before": before, "after": value}, "effective_from": {"before": None, "after": effective_from}},
             reason=reason,
         )
+        transaction.on_commit(rule_parameters_changed)
+    rule_parameters_changed()
     return row
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from govworks.construction import rules
@@ -381,12 +381,17 @@ def reports_to_confirm(user: Any, agency_ids: set[int]) -> list[ProgressReport]:
 
 def missing_daily_reports(user: Any, alert_days: int, today: dt.date) -> list[tuple[Project, int]]:
     """Projects under construction where the user is the liaison or the manager and no daily report came
-    for ``alert_days`` days or more (one query)."""
-    rows = (
-        Project.objects.filter(Q(site__liaison=user) | Q(manager=user), stage=Stage.CONSTRUCTION)
-        .annotate(last=Max("daily_reports__report_date"))
-        .order_by("pk")
+    for ``alert_days`` days or more (one query). The user's projects are found through the manager and
+    liaison indexes (not by scanning every project in construction), and each one's last report through
+    the (project, report date) unique index — one index entry per project, not all its reports."""
+    mine = (
+        Project.objects.filter(manager=user)
+        .order_by()
+        .values("pk")
+        .union(ProjectSite.objects.filter(liaison=user).order_by().values("project_id"))
     )
+    last = DailyReport.objects.filter(project=OuterRef("pk")).order_by("-report_date").values("report_date")[:1]
+    rows = Project.objects.filter(pk__in=mine, stage=Stage.CONSTRUCTION).annotate(last=Subquery(last)).order_by("pk")
     out: list[tuple[Project, int]] = []
     for p in rows:
         missing = rules.daily_report_missing_days(last_report=p.last, since=p.stage_entered_on, today=today)

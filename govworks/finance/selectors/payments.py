@@ -43,6 +43,10 @@ class PaymentRegister:
     def count(self) -> int:
         return self.qs.count()
 
+    def count_queryset(self) -> QuerySet[PaymentRequest]:
+        """What the pager counts (``govworks.core.pages.RegisterPaginator`` estimates it above 10,000 rows)."""
+        return self.qs
+
     def __len__(self) -> int:
         return self.count()
 

@@ -135,6 +135,10 @@ class ContractRegister:
     def count(self) -> int:
         return self.ids.count()
 
+    def count_queryset(self) -> QuerySet[Any]:
+        """What the pager counts (``govworks.core.pages.RegisterPaginator`` estimates it above 10,000 rows)."""
+        return self.ids
+
     def __len__(self) -> int:
         return self.count()
 

@@ -90,8 +90,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
             outside_plan=bool(data.get("outside_plan")),
         )
     projects = project_list_visible_to(user=user, filters=filters)
-    page = paginate(request, projects)
     by_stage = dict(projects.order_by().values_list("stage").annotate(n=Count("id")))
+    page = paginate(request, projects, count=sum(by_stage.values()))  # the chart's pass counts them already
     chart = {
         "grid": {"left": 8, "right": 8, "top": 10, "bottom": 24, "containLabel": True},
         "tooltip": {"trigger": "axis"},

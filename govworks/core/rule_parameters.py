@@ -295,6 +295,16 @@ SEED: list[SeedParameter] = [
     ),
     SeedParameter("settle.review_days.from_50m", "结算审查时限（5000万元以上）", "结算", "60", INT, "天", _PAY + "第十四条", "V"),
     SeedParameter(
+        "settle.low_bid_high_settlement_ratio",
+        "低价中标高价结算预警比例",
+        "结算",
+        "20",
+        PCT,
+        "%",
+        "结算审定金额高出中标价超过该比例即向纪检监察提示“低价中标、高价结算”风险（地方审计通行做法）",
+        "D",
+    ),
+    SeedParameter(
         "final_accounts.deadline_months", "竣工财务决算编报期限", "决算", "3", INT, "月", "财建〔2016〕503号 第二条", "V"
     ),
     SeedParameter(

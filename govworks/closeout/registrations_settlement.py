@@ -99,7 +99,7 @@ def settlement_work_items(user: Any) -> list[WorkItem]:
             stage=Stage.SETTLEMENT, project_id__in=Settlement.objects.values("project_id")
         )
         mine |= Q(project__agency_id__in=finance_agencies) & ~Q(project_id__in=named.values("project_id"))
-    labels = {
+    labels: dict[str, str] = {
         Settlement.Status.SUBMITTED: "结算待抽取审计机构",
         Settlement.Status.REVIEW: "结算审核中",
         Settlement.Status.AUDITED: "结算待施工单位确认",

@@ -149,7 +149,7 @@ def settlement_state(contract: Any) -> SettlementState | None:
     status, amount, reference = row
     if status != Settlement.Status.APPROVED:
         return SettlementState(acceptance_passed=passed, approved_amount=None)
-    return SettlementState(acceptance_passed=passed, approved_amount=Decimal(amount), reference=reference)
+    return SettlementState(acceptance_passed=passed, approved_amount=Decimal(amount or 0), reference=reference)
 
 
 def _approved_totals(project: Any) -> tuple[Decimal, Decimal] | None:
@@ -164,7 +164,7 @@ def _approved_totals(project: Any) -> tuple[Decimal, Decimal] | None:
     )
     if len(rows) != len(contracts):
         return None
-    return sum((Decimal(s) for s, _ in rows), Decimal(0)), sum((Decimal(a) for _, a in rows), Decimal(0))
+    return sum((Decimal(s) for s, _ in rows), Decimal(0)), sum((Decimal(a or 0) for _, a in rows), Decimal(0))
 
 
 def submitted_total(project: Any) -> Decimal | None:

@@ -61,7 +61,7 @@ def _refuse(code: str, message: str, field: str | None = None) -> DomainError:
 
 def _locked(settlement: Settlement) -> Settlement:
     return (
-        Settlement.objects.select_for_update()
+        Settlement.objects.select_for_update(of=("self",))
         .select_related("project", "project__agency", "contract", "firm")
         .get(pk=settlement.pk)
     )

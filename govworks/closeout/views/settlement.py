@@ -244,7 +244,7 @@ def settlement_submit(request: HttpRequest, contract_id: int) -> HttpResponse:
             request,
             me,
             contract,
-            DomainError("closeout.form", "；".join(e for es in form.errors.values() for e in es)),
+            DomainError("closeout.form", "；".join(str(e) for es in form.errors.values() for e in es)),
             submit_form=form,
         )
     try:
@@ -285,7 +285,7 @@ def _lines(request: HttpRequest) -> list[rules.Line]:
     submitted = request.POST.getlist("line_submitted")
     approved = request.POST.getlist("line_approved")
     reasons = request.POST.getlist("line_reason")
-    out = []
+    out: list[rules.Line] = []
     for i, name in enumerate(names):
         s_raw = (submitted[i] if i < len(submitted) else "").replace(",", "").strip()
         a_raw = (approved[i] if i < len(approved) else "").replace(",", "").strip()
@@ -338,7 +338,7 @@ def settlement_approve(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @login_required
-def settlement_document(request: HttpRequest, contract_id: int, doc_id: int) -> HttpResponse:
+def settlement_document(request: HttpRequest, contract_id: int, doc_id: int) -> FileResponse:
     """A file of the 结算书 (to whoever may see the settlement)."""
     me = _me(request)
     s = _settlement(perms.access_contract(me, contract_id))

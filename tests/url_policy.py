@@ -22,6 +22,7 @@ UNREACHED: dict[str, str] = {
     "construction:staged_thumb": "a photo waiting in the uploader's own staging area; covered by test_site_reports",
     "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "core:audit_archive_prune": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
+    "closeout:settlement_document": "a 结算书 file exists only once a contractor submitted; covered by closeout/tests/test_settlement_views",
 }
 
 
@@ -70,6 +71,14 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
     "construction:task_revise": lambda: {"task_pk": _first("construction.ScheduleTask")},
     "construction:inspection_create": lambda: {"pk": _first("projects.Project", stage="construction"), "kind": "safety"},
+    "closeout:settlement_detail": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
+    "closeout:settlement_submit": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
+    "closeout:settlement_draw": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
+    "closeout:settlement_result": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
+    "closeout:settlement_confirm": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
+    "closeout:settlement_dispute": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
+    "closeout:settlement_approve": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
+    "closeout:settlement_report": lambda: {"contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")},
 }
 
 DECLARED: dict[tuple[str, str], str] = {

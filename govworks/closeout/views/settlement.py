@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from govworks.closeout import permissions_settlement as perms
 from govworks.closeout import rules_settlement as rules
@@ -206,6 +206,7 @@ def _detail_context(me: Any, contract: Any) -> dict[str, Any]:
 
 
 @login_required
+@require_GET
 def settlement_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
     """One contract's settlement: what was submitted, the firm drawn, the result and what each party may do now."""
     me = _me(request)

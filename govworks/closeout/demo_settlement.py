@@ -69,13 +69,15 @@ def seed_settlement_demo() -> str:
                 note="竣工结算书及工程量计算书",
             )
             s = services.settlement_firm_draw(actor=organiser, settlement=s)
-            approved = (amount * Decimal("0.94")).quantize(Decimal("0.01"))
+            building = (amount * Decimal("0.7")).quantize(Decimal("0.01"))
+            installation = amount - building
+            reduced = (amount * Decimal("0.06")).quantize(Decimal("0.01"))
             s = services.settlement_result_record(
                 actor=organiser,
                 settlement=s,
                 lines=[
-                    Line("建筑与装饰工程", amount * Decimal("0.7"), approved - amount * Decimal("0.3"), "工程量按竣工图核减"),
-                    Line("安装工程", amount * Decimal("0.3"), amount * Decimal("0.3")),
+                    Line("建筑与装饰工程", building, building - reduced, "工程量按竣工图核减"),
+                    Line("安装工程", installation, installation),
                 ],
                 report_number=f"临审结〔{timezone.localdate().year}〕{s.pk}号",
             )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 WAN = Decimal(10000)
 
 
@@ -96,6 +97,8 @@ def lines_problem(lines: Sequence[Line], *, submitted_total: Decimal) -> str | N
             return f"第{i}项审定明细缺少项目名称"
         if line.submitted < ZERO or line.approved < ZERO:
             return f"第{i}项“{line.name}”的送审或审定金额不能为负数"
+        if line.submitted != line.submitted.quantize(CENT) or line.approved != line.approved.quantize(CENT):
+            return f"第{i}项“{line.name}”的金额最多两位小数（到分）"
         if line.difference != ZERO and not line.reason.strip():
             return f"第{i}项“{line.name}”审定与送审相差 {yuan(line.difference)}，须写明审增减原因"
     total = sum((line.submitted for line in lines), ZERO)

@@ -69,6 +69,7 @@ def test_lines_must_add_up_and_explain_differences() -> None:
     assert "须写明审增减原因" in (rules.lines_problem([L("土建", D(100), D(90))], submitted_total=D(100)) or "")
     assert "不一致" in (rules.lines_problem([L("土建", D(100), D(90), "核减")], submitted_total=D(101)) or "")
     assert rules.lines_problem([L("土建", D(100), D(90), "核减")], submitted_total=D(100)) is None
+    assert "两位小数" in (rules.lines_problem([L("土建", D("100.001"), D(90), "核减")], submitted_total=D("100.001")) or "")
 
 
 # ------------------------------------------------------------------------------------------ world
@@ -340,3 +341,20 @@ def test_the_gate_reads_every_construction_contract(st: Any) -> None:
     services.settlement_approve(actor=st.head, settlement=s)
     [c] = _settlement_gate(st.project)
     assert c.ok and c.detail == f"合同{st.contract.number}结算审定金额 960,000.00 元（临审结〔2026〕3号）"
+
+
+# ------------------------------------------------------------------------------------------ demo
+
+
+def test_demo_seeder_walks_an_accepted_project_through_the_services(st: Any) -> None:
+    from govworks.closeout.demo_settlement import seed_settlement_demo
+    from govworks.projects.services.projects import gate_conditions
+
+    assert seed_settlement_demo() == "审计机构入库 3 家，结算审计 1 份"
+    s = Settlement.objects.get()
+    assert s.status == Settlement.Status.APPROVED and s.reduction_rate == D("0.06")
+    assert AuditEvent.objects.filter(action="closeout.settlement.approve").count() == 1
+    settled = [c for c in gate_conditions(st.project, stage="settlement") if c.code == "finance:settlement_approved"]
+    assert [c.ok for c in settled] == [True]
+    # run again: nothing new
+    assert seed_settlement_demo() == "审计机构入库 0 家，结算审计 0 份"

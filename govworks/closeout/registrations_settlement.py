@@ -44,7 +44,7 @@ register_nav(
         _("审计机构库"),
         "closeout:audit_firm_list",
         "ti-building-community",
-        lambda u: bool(perms.firms_visible_to(u).exists() or org_perms.can_anywhere(u, perms.FIRM_MANAGE)),
+        lambda u: bool(org_perms.business_readable_agency_ids(u)) and not perms.is_external(u),
         62,
     )
 )

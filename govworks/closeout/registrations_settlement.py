@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,37 @@ def _open(qs: QuerySet[Settlement]) -> QuerySet[Settlement]:
     return qs.exclude(status=Settlement.Status.APPROVED).select_related("project", "contract").order_by("due_on", "id")[:30]
 
 
+#: who has an open settlement item, cached (cleared by the settlement services; at most 5 minutes stale), so the
+#: home page asks the database for these items only when the user does have one
+OWNERS_KEY = selectors.WORK_OWNERS_KEY
+
+
+def _owners() -> dict[str, set[int]]:
+    found = cache.get(OWNERS_KEY)
+    if found is None:
+        open_rows = list(
+            Settlement.objects.exclude(status=Settlement.Status.APPROVED).values_list(
+                "project_id", "project__agency_id", "status", "contract__supplier__external_org_id", "firm__external_org_id"
+            )
+        )
+        projects = {r[0] for r in open_rows}
+        found = {
+            "users": set(
+                ProjectResponsibility.objects.filter(stage=Stage.SETTLEMENT, project_id__in=projects).values_list(
+                    "responsible_id", flat=True
+                )
+            )
+            if projects
+            else set(),
+            "agencies": {r[1] for r in open_rows},
+            "confirmed": {r[1] for r in open_rows if r[2] == Settlement.Status.CONFIRMED},
+            "orgs": {r[3] for r in open_rows if r[2] == Settlement.Status.AUDITED and r[3]}
+            | {r[4] for r in open_rows if r[2] == Settlement.Status.REVIEW and r[4]},
+        }
+        cache.set(OWNERS_KEY, found, 300)
+    return found  # type: ignore[no-any-return]
+
+
 def settlement_work_items(user: Any) -> list[WorkItem]:
     """The contractor: results to confirm; the firm: settlements to review; the finance person responsible for
     the 结算审计 stage (or, without one named, 财务 of the agency): every open settlement with its deadline
@@ -80,7 +112,7 @@ def settlement_work_items(user: Any) -> list[WorkItem]:
         return []
     if getattr(user, "is_external", False):
         org = getattr(user, "external_org_id", None)
-        if org is None:
+        if org is None or org not in _owners()["orgs"]:
             return []
         rows = _open(
             Settlement.objects.filter(
@@ -89,6 +121,7 @@ def settlement_work_items(user: Any) -> list[WorkItem]:
             )
         )
         return [_item(s, "审定结果待确认" if s.status == Settlement.Status.AUDITED else "结算待审核") for s in rows]
+    owners = _owners()
     items: list[WorkItem] = []
     finance_agencies = {
         a for a in org_perms.agency_ids_where(user, perms.SETTLEMENT_MANAGE) if Role.FINANCE in org_perms.roles_in(user, a)
@@ -105,8 +138,9 @@ def settlement_work_items(user: Any) -> list[WorkItem]:
         Settlement.Status.AUDITED: "结算待施工单位确认",
         Settlement.Status.CONFIRMED: "结算待审批",
     }
-    items += [_item(s, labels.get(s.status, "结算审计")) for s in _open(Settlement.objects.filter(mine).distinct())]
-    approve = org_perms.agency_ids_where(user, perms.SETTLEMENT_APPROVE)
+    if user.pk in owners["users"] or finance_agencies & owners["agencies"]:
+        items += [_item(s, labels.get(s.status, "结算审计")) for s in _open(Settlement.objects.filter(mine).distinct())]
+    approve = set(org_perms.agency_ids_where(user, perms.SETTLEMENT_APPROVE)) & owners["confirmed"]
     if approve:
         rows = _open(
             Settlement.objects.filter(project__agency_id__in=approve, status=Settlement.Status.CONFIRMED)

@@ -21,6 +21,9 @@ from govworks.procurement.models import Award, ChangeOrder, Contract, LotCategor
 #: the one "speciality" of the audit-firm pool, so the expert draw's rules apply unchanged
 DRAW_SPECIALITY = "settlement_audit"
 
+#: the cache key of "who has an open settlement item" (the workbench), cleared by every settlement write
+WORK_OWNERS_KEY = "closeout.settlement.work_owners"
+
 STATUS_FILTERS = [(s.value, s.label) for s in Settlement.Status]
 
 

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
@@ -30,6 +31,7 @@ from govworks.closeout.models import AuditFirm, Settlement, SettlementDispute, S
 from govworks.closeout.selectors.milestones import completion_date
 from govworks.closeout.selectors.settlement import (
     DRAW_SPECIALITY,
+    WORK_OWNERS_KEY,
     approved_changes_of,
     firm_candidate_rows,
     is_construction_contract,
@@ -59,7 +61,14 @@ def _refuse(code: str, message: str, field: str | None = None) -> DomainError:
     return DomainError(f"closeout.{code}", message, field=field)
 
 
+def _forget_owners() -> None:
+    """The workbench's cached "who has an item" changes with every settlement write (after the commit)."""
+    transaction.on_commit(lambda: cache.delete(WORK_OWNERS_KEY))
+    cache.delete(WORK_OWNERS_KEY)
+
+
 def _locked(settlement: Settlement) -> Settlement:
+    _forget_owners()
     return (
         Settlement.objects.select_for_update(of=("self",))
         .select_related("project", "project__agency", "contract", "firm")
@@ -177,6 +186,7 @@ def settlement_submit(
         Contract.objects.select_for_update().filter(pk=contract.pk).first()
         if Settlement.objects.filter(contract=contract).exists():
             raise _refuse("already_submitted", f"合同{contract.number}的结算书已提交，不能重复送审")
+        _forget_owners()
         settlement = Settlement.objects.create(
             project=project,
             contract=contract,

@@ -24,6 +24,7 @@ UNREACHED: dict[str, str] = {
     "construction:staged_thumb": "a photo waiting in the uploader's own staging area; covered by test_site_reports",
     "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "core:audit_archive_prune": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
+    "closeout:settlement_document": "a 结算书 file exists only once a contractor submitted; covered by closeout/tests/test_settlement_views",
 }
 
 
@@ -83,6 +84,30 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "closeout:asset_card_edit": lambda: {"pk": _first("closeout.AssetCard")},
     "closeout:asset_card_split": lambda: {"pk": _first("closeout.AssetCard")},
     "closeout:fa_extension_decide": lambda: {"pk": _first("closeout.FinalAccountsExtension")},
+    "closeout:settlement_detail": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
+    "closeout:settlement_submit": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
+    "closeout:settlement_draw": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
+    "closeout:settlement_result": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
+    "closeout:settlement_confirm": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
+    "closeout:settlement_dispute": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
+    "closeout:settlement_approve": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
+    "closeout:settlement_report": lambda: {
+        "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
+    },
 }
 
 DECLARED: dict[tuple[str, str], str] = {
@@ -362,6 +387,86 @@ DECLARED: dict[tuple[str, str], str] = {
         "closeout:review_submit",
         "POST",
     ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist | 400: sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:audit_firm_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: audit",
+    (
+        "closeout:audit_firm_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_approve",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_approve",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_confirm",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_confirm",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_detail",
+        "POST",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_dispute",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_dispute",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_draw",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_draw",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_export",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_report",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_report",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_result",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_result",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_submit",
+        "POST",
+    ): "login: anon | 400: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
     (
         "construction:action_done",
         "GET",

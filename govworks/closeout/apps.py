@@ -8,6 +8,7 @@ REGISTERING_MODULES: tuple[str, ...] = (
     "govworks.closeout.navigation",
     "govworks.closeout.registrations_final",
     "govworks.closeout.registrations_archives",
+    "govworks.closeout.registrations_settlement",
 )
 
 

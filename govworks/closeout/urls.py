@@ -5,4 +5,5 @@ app_name = "closeout"
 urlpatterns: list = [
     path("", include("govworks.closeout.urls_final")),
     path("", include("govworks.closeout.urls_archives")),
+    path("", include("govworks.closeout.urls_settlement")),
 ]

@@ -10,3 +10,4 @@ from govworks.closeout.models.final_accounts import (  # noqa: F401
     SurplusReturn,
 )
 from govworks.closeout.models.lessons import Lesson, LessonCategory, ReviewReport  # noqa: F401
+from govworks.closeout.models.settlement import AuditFirm, Settlement, SettlementDispute, SettlementDocument, SettlementLine  # noqa: F401

@@ -213,6 +213,7 @@ def test_every_module_registers_its_kinds():
         ("contract", "合同签订"),
         ("change", "重大变更"),
         ("payment", "大额付款"),
+        ("settlement", "超合同价款结算"),
     ]
 
 

@@ -13,6 +13,7 @@ class IntegritySignal(models.Model):
         BELOW_THRESHOLD_CLUSTER = "below_threshold_cluster", "同一供应商多份合同规避招标"
         SPLIT_CHECK_SKIPPED = "split_check_skipped", "标段不合并采购（未参与化整为零检查）"
         OVER_LOT_ESTIMATE = "over_lot_estimate", "合同金额超出标段估算"
+        HIGH_SETTLEMENT = "high_settlement", "结算审定金额远超中标价（低价高结）"
 
     kind = models.CharField("类型", max_length=30, choices=Kind.choices)
     fingerprint = models.CharField("识别码", max_length=200, help_text="同一事实只记录一次")

@@ -10,13 +10,15 @@ from django.core.exceptions import PermissionDenied
 
 from govworks.closeout.models import Acceptance, AcceptanceParty, DefectPeriod
 from govworks.closeout.services import acceptance as s
-from govworks.closeout.tests.acceptance_fixtures import acc, all_agree, cw, days, lifecycle, make_project, organised, passed, pdf  # noqa: F401
+from govworks.closeout.tests import acceptance_fixtures as fx
+from govworks.closeout.tests.acceptance_fixtures import all_agree, days, organised, passed, pdf
 from govworks.construction.models import RectificationNotice
 from govworks.construction.services.inspections import notice_reply, notice_verify
 from govworks.core.audit import AuditEvent
 from govworks.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
+acc, cw, lifecycle, make_project = fx.acc, fx.cw, fx.lifecycle, fx.make_project  # the fixtures
 
 
 def snapshot() -> Any:

@@ -22,6 +22,7 @@ UNREACHED: dict[str, str] = {
     "construction:staged_thumb": "a photo waiting in the uploader's own staging area; covered by test_site_reports",
     "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "core:audit_archive_prune": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
+    "closeout:wage_deposit_return": "the demo has no wage-deposit return in publicity; covered by closeout/tests/test_acceptance_defects",
 }
 
 
@@ -40,6 +41,30 @@ def _export_job() -> dict[str, Any]:
 
     job = export_job_request(actor=User.objects.get(username="liming"), kind="procurement.suppliers", params={})
     return {"pk": job.pk}
+
+
+def _acceptance_party() -> dict[str, Any]:
+    from django.apps import apps
+
+    party = apps.get_model("closeout", "AcceptanceParty").objects.select_related("acceptance").order_by("pk").first()
+    assert party is not None
+    return {"pk": party.acceptance.project_id, "party_pk": party.pk}
+
+
+def _defect_period() -> dict[str, Any]:
+    from django.apps import apps
+
+    period = apps.get_model("closeout", "DefectPeriod").objects.order_by("pk").first()
+    assert period is not None
+    return {"pk": period.project_id, "period_pk": period.pk}
+
+
+def _accepting_project() -> dict[str, Any]:
+    from django.apps import apps
+
+    row = apps.get_model("closeout", "Acceptance").objects.order_by("pk").first()
+    assert row is not None
+    return {"pk": row.project_id}
 
 
 def _plan_item() -> dict[str, Any]:
@@ -70,6 +95,15 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "meeting-agenda-subjects": lambda: {"pk": _first("projects.Meeting")},
     "construction:task_revise": lambda: {"task_pk": _first("construction.ScheduleTask")},
     "construction:inspection_create": lambda: {"pk": _first("projects.Project", stage="construction"), "kind": "safety"},
+    "closeout:acceptance_organise": _accepting_project,
+    "closeout:acceptance_archive_pre": _accepting_project,
+    "closeout:acceptance_problem": _accepting_project,
+    "closeout:acceptance_conclude": _accepting_project,
+    "closeout:acceptance_opinion": _acceptance_party,
+    "closeout:defect_report": _defect_period,
+    "closeout:deposit_prepare": _defect_period,
+    "closeout:deposit_request": _defect_period,
+    "closeout:wage_deposit_start": _defect_period,
 }
 
 DECLARED: dict[tuple[str, str], str] = {

@@ -59,6 +59,14 @@ def _defect_period() -> dict[str, Any]:
     return {"pk": period.project_id, "period_pk": period.pk}
 
 
+def _filing_due() -> dict[str, Any]:
+    from django.apps import apps
+
+    row = apps.get_model("closeout", "Acceptance").objects.filter(status="passed", filed_on__isnull=True).order_by("pk").first()
+    assert row is not None
+    return {"pk": row.project_id}
+
+
 def _accepting_project() -> dict[str, Any]:
     from django.apps import apps
 
@@ -99,6 +107,7 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "closeout:acceptance_archive_pre": _accepting_project,
     "closeout:acceptance_problem": _accepting_project,
     "closeout:acceptance_conclude": _accepting_project,
+    "closeout:acceptance_filing": _filing_due,
     "closeout:acceptance_opinion": _acceptance_party,
     "closeout:defect_report": _defect_period,
     "closeout:deposit_prepare": _defect_period,
@@ -175,6 +184,110 @@ DECLARED: dict[tuple[str, str], str] = {
         "audit-event-list",
         "GET",
     ): "403: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
+    (
+        "closeout:acceptance",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_archive_pre",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_archive_pre",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_conclude",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_conclude",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_declare",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_declare",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_file",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_filing",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_filing",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_opinion",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_opinion",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_organise",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_organise",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_problem",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_problem",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:defect_report",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:defect_report",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:defects",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:defects_export",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_prepare",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_prepare",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_request",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_request",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:wage_deposit_start",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:wage_deposit_start",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
         "construction:action_done",
         "GET",

@@ -74,8 +74,21 @@ register_project_fact("acceptance.quality_ok", sel.quality_ok)
 register_defect_period_provider(sel.period_for_contract)
 
 
+#: the stages whose workspace shows the acceptance's state (earlier ones show the panel's explanation, no query)
+SHOWN_FROM = (
+    Stage.CONSTRUCTION,
+    Stage.ACCEPTANCE,
+    Stage.SETTLEMENT,
+    Stage.FINAL_ACCOUNTS,
+    Stage.ARCHIVING,
+    Stage.ASSET_HANDOVER,
+    Stage.EVALUATION,
+    Stage.CLOSED,
+)
+
+
 def render_panel(request: Any, project: Any) -> str:
-    view = sel.acceptance_view(project) if project.stage != Stage.PLANNED else sel.AcceptanceView(None, [])
+    view = sel.acceptance_view(project) if project.stage in SHOWN_FROM else sel.AcceptanceView(None, [])
     return render_to_string(
         "closeout/acceptance/panel.html",
         {"project": project, "view": view, "periods": sel.periods_view(project) if view.acceptance else []},

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from govworks.closeout.models import (
     Acceptance,
@@ -48,8 +49,6 @@ def quality_ok(project: Any) -> bool | None:
         return None
     if min(passed) != 1:
         return False
-    from django.utils import timezone
-
     today = timezone.localdate()
     overdue = (
         DefectReport.objects.filter(period__project_id=project.pk, notice__deadline__lt=today)

@@ -25,6 +25,7 @@ UNREACHED: dict[str, str] = {
     "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "core:audit_archive_prune": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "closeout:settlement_document": "a 结算书 file exists only once a contractor submitted; covered by closeout/tests/test_settlement_views",
+    "closeout:wage_deposit_return": "the demo has no wage-deposit return in publicity; covered by closeout/tests/test_acceptance_defects",
 }
 
 
@@ -43,6 +44,38 @@ def _export_job() -> dict[str, Any]:
 
     job = export_job_request(actor=User.objects.get(username="liming"), kind="procurement.suppliers", params={})
     return {"pk": job.pk}
+
+
+def _acceptance_party() -> dict[str, Any]:
+    from django.apps import apps
+
+    party = apps.get_model("closeout", "AcceptanceParty").objects.select_related("acceptance").order_by("pk").first()
+    assert party is not None
+    return {"pk": party.acceptance.project_id, "party_pk": party.pk}
+
+
+def _defect_period() -> dict[str, Any]:
+    from django.apps import apps
+
+    period = apps.get_model("closeout", "DefectPeriod").objects.order_by("pk").first()
+    assert period is not None
+    return {"pk": period.project_id, "period_pk": period.pk}
+
+
+def _filing_due() -> dict[str, Any]:
+    from django.apps import apps
+
+    row = apps.get_model("closeout", "Acceptance").objects.filter(status="passed", filed_on__isnull=True).order_by("pk").first()
+    assert row is not None
+    return {"pk": row.project_id}
+
+
+def _accepting_project() -> dict[str, Any]:
+    from django.apps import apps
+
+    row = apps.get_model("closeout", "Acceptance").objects.order_by("pk").first()
+    assert row is not None
+    return {"pk": row.project_id}
 
 
 def _plan_item() -> dict[str, Any]:
@@ -108,6 +141,16 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
     "closeout:settlement_report": lambda: {
         "contract_id": _first("procurement.Contract", is_main_construction=True, status="signed")
     },
+    "closeout:acceptance_organise": _accepting_project,
+    "closeout:acceptance_archive_pre": _accepting_project,
+    "closeout:acceptance_problem": _accepting_project,
+    "closeout:acceptance_conclude": _accepting_project,
+    "closeout:acceptance_filing": _filing_due,
+    "closeout:acceptance_opinion": _acceptance_party,
+    "closeout:defect_report": _defect_period,
+    "closeout:deposit_prepare": _defect_period,
+    "closeout:deposit_request": _defect_period,
+    "closeout:wage_deposit_start": _defect_period,
 }
 
 DECLARED: dict[tuple[str, str], str] = {
@@ -467,6 +510,110 @@ DECLARED: dict[tuple[str, str], str] = {
         "closeout:settlement_submit",
         "POST",
     ): "login: anon | 400: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_archive_pre",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_archive_pre",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_conclude",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_conclude",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_declare",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_declare",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_file",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_filing",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_filing",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_opinion",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_opinion",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_organise",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_organise",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_problem",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_problem",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:defect_report",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:defect_report",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:defects",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:defects_export",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_prepare",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_prepare",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_request",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:deposit_request",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:wage_deposit_start",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:wage_deposit_start",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
         "construction:action_done",
         "GET",

@@ -9,6 +9,7 @@ REGISTERING_MODULES: tuple[str, ...] = (
     "govworks.closeout.registrations_final",
     "govworks.closeout.registrations_archives",
     "govworks.closeout.registrations_settlement",
+    "govworks.closeout.registrations_acceptance",
 )
 
 

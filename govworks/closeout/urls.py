@@ -6,4 +6,5 @@ urlpatterns: list = [
     path("", include("govworks.closeout.urls_final")),
     path("", include("govworks.closeout.urls_archives")),
     path("", include("govworks.closeout.urls_settlement")),
+    path("", include("govworks.closeout.urls_acceptance")),
 ]

@@ -20,7 +20,11 @@ def construction_gate(project: Any) -> list[GateCondition]:
     tasks = list(ScheduleTask.objects.filter(project=project).values_list("progress", flat=True))
     pending = ProgressReport.objects.filter(project=project, status=ProgressReport.Status.PENDING).count()
     unfinished = sum(1 for p in tasks if p < 100)
-    open_notices = RectificationNotice.objects.filter(project=project).exclude(status=RectificationNotice.Status.CLOSED).count()
+    open_notices = (
+        RectificationNotice.objects.filter(project=project, source=RectificationNotice.Source.SITE)
+        .exclude(status=RectificationNotice.Status.CLOSED)
+        .count()
+    )
     freeze = PaymentFreeze.objects.filter(project=project, released_at__isnull=True).first()
     return [
         GateCondition(

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from govworks.closeout.selectors.acceptance import passed_on
 from govworks.projects.models import Stage, StageTransition
 
 #: the stages a project reaches only after its completion acceptance passed
@@ -26,7 +27,11 @@ AFTER_ACCEPTANCE: tuple[str, ...] = (
 
 
 def completion_date(project: Any) -> dt.date | None:
-    """The day ``project`` passed its completion acceptance, or None while it has not."""
+    """The day ``project`` passed its completion acceptance, or None while it has not: the 合格 conclusion's date
+    where the project has an acceptance record, else the day it left 竣工验收."""
+    passed = passed_on(project)
+    if passed is not None:
+        return passed
     left = (
         StageTransition.objects.filter(project=project, to_stage__in=AFTER_ACCEPTANCE)
         .order_by("at")

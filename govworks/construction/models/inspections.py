@@ -50,11 +50,19 @@ class RectificationNotice(models.Model):
         REPLIED = "replied", "待复查"
         CLOSED = "closed", "已销项"
 
+    class Source(models.TextChoices):
+        """Where the problem was found: the loop is the same (issue → reply → verify), the owner differs."""
+
+        SITE = "site", "施工巡查"
+        ACCEPTANCE = "acceptance", "竣工验收"
+        DEFECT = "defect", "缺陷责任期"
+
     project = models.ForeignKey("projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="rectifications")
     inspection = models.ForeignKey(
         Inspection, verbose_name="巡查", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
     number = models.CharField("编号", max_length=30)
+    source = models.CharField("来源", max_length=12, choices=Source.choices, default=Source.SITE, db_index=True)
     finding = models.TextField("问题描述")
     requirement = models.TextField("整改要求", blank=True)
     severity = models.CharField("严重程度", max_length=10, choices=Severity.choices, default=Severity.GENERAL)

@@ -63,6 +63,7 @@ def _issue(
     responsible_org: ExternalOrganization | None = None,
     responsible_party: str = "",
     stop_work: bool = False,
+    source: str = RectificationNotice.Source.SITE,
 ) -> RectificationNotice:
     today = timezone.localdate()
     org = responsible_org or site_parties(project).contractor_org
@@ -85,6 +86,7 @@ def _issue(
         issued_by=actor,
         issued_on=today,
         stop_work=stop_work and severity == Severity.MAJOR,
+        source=source,
     )
     audit_event_record(
         actor=actor,
@@ -110,9 +112,12 @@ def notice_issue(
     responsible_org: ExternalOrganization | None = None,
     responsible_party: str = "",
     stop_work: bool = False,
+    source: str = RectificationNotice.Source.SITE,
 ) -> RectificationNotice:
     """签发整改通知单 outside a patrol. The deadline defaults to rectification.default_deadline_days; a
-    重大隐患 escalates to the leader at once and, with ``stop_work``, suspends the project (工程暂停令)."""
+    重大隐患 escalates to the leader at once and, with ``stop_work``, suspends the project (工程暂停令).
+    ``source`` marks a problem found at the completion acceptance or in the defect-liability period (close-out
+    keeps its link to the notice; the loop is this one)."""
     site = _inspector(actor, project)
     if len(finding.strip()) < 4:
         raise DomainError("construction.notice_finding", "请描述发现的问题", field="finding")
@@ -135,6 +140,7 @@ def notice_issue(
             responsible_org=responsible_org,
             responsible_party=responsible_party,
             stop_work=stop_work,
+            source=source,
         )
         if notice.stop_work:
             _stop_work(actor, project, notice)

@@ -34,6 +34,7 @@ from govworks.core.rule_parameters import rule_value
 from govworks.finance import permissions as perms
 from govworks.finance import rules
 from govworks.finance.models import CompletedValue, FundingSource, PaymentInstruction, PaymentRequest
+from govworks.finance.selectors.defect_periods import defect_period_end_for
 from govworks.finance.selectors.settlements import settlement_state_for
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
@@ -71,8 +72,12 @@ def _yuan(amount: Decimal) -> str:
 
 
 def defect_period_ends(contract: Contract) -> dt.date | None:
-    """End of the defect-liability period: the works' completion (the contract's end date, until the
-    acceptance module records the real one) plus the contract's months; None while not yet completed."""
+    """End of the defect-liability period: as recorded by the close-out module from the passed completion
+    acceptance (``selectors.defect_periods``); for a contract it does not know, the works' completion (the
+    contract's end date) plus the contract's months; None while not yet completed."""
+    known, end = defect_period_end_for(contract)
+    if known:
+        return end
     if contract.ends_on > timezone.localdate():
         return None
     return rules.add_months(contract.ends_on, int(contract.defect_period_months))

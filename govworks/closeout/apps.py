@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 #: the modules that register this app's menus, workbench items, gates, panels, audit labels, jobs and demo seeders
 #: (one line per area; each imports only for its registrations)
-REGISTERING_MODULES: tuple[str, ...] = ("govworks.closeout.navigation",)
+REGISTERING_MODULES: tuple[str, ...] = ("govworks.closeout.navigation", "govworks.closeout.registrations_evaluation")
 
 
 class CloseoutConfig(AppConfig):

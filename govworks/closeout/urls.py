@@ -1,5 +1,6 @@
-from django.urls import include, path  # noqa: F401  (areas add ``path(..., include(...))`` lines below)
+from django.urls import include, path
 
 app_name = "closeout"
 
 urlpatterns: list = []
+urlpatterns += [path("", include("govworks.closeout.urls_evaluation"))]

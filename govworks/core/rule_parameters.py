@@ -391,6 +391,7 @@ SEED: list[SeedParameter] = [
     SeedParameter("perf.weight_process", "绩效权重：过程", "绩效评价", "20", INT, "分", "财预〔2020〕10号", "D"),
     SeedParameter("perf.weight_output", "绩效权重：产出", "绩效评价", "30", INT, "分", "财预〔2020〕10号", "D"),
     SeedParameter("perf.weight_effect", "绩效权重：效益", "绩效评价", "30", INT, "分", "财预〔2020〕10号", "D"),
+    SeedParameter("perf.output_effect_min", "产出、效益指标权重合计下限", "绩效评价", "60", INT, "分", "财预〔2020〕10号", "M"),
     SeedParameter("security.password_min_length", "密码最小长度", "安全", "8", INT, "位", _DJBH, "S"),
     SeedParameter("security.password_min_classes", "密码最少字符类别", "安全", "3", INT, "类", _DJBH, "S"),
     SeedParameter("security.lockout_failures", "连续登录失败锁定次数", "安全", "5", INT, "次", _DJBH, "S"),

@@ -50,7 +50,9 @@ def test_weights_must_add_up_to_100_exactly() -> None:
     assert rules.template_problems(ok, _rows(ok), output_effect_min=D(60)) == []
     off = {"decision": D(20), "process": D("20.01"), "output": D(30), "effect": D(30)}
     problems = rules.template_problems(off, _rows(off), output_effect_min=D(60))
-    assert problems == ["一级指标权重合计须为100分（财预〔2020〕10号）：现为 决策 20 + 过程 20.01 + 产出 30 + 效益 30 = 100.01 分"]
+    assert problems == [
+        "一级指标权重合计须为100分（财预〔2020〕10号）：现为 决策 20 + 过程 20.01 + 产出 30 + 效益 30 = 100.01 分"
+    ]
 
 
 def test_output_and_effect_at_60_pass_and_below_refused_with_the_numbers() -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: F811
 """Services of the performance evaluation: start from the template with the measured indicators filled from
 finance, construction and the close-out facts; hand scores with evidence; submit; the review with 职责分离;
 the report filed as the stage's document; template edits refused with the rule and the numbers. Every refusal
@@ -108,13 +109,13 @@ def test_hand_score_refusals_change_nothing(ev: Any) -> None:
     before = _state()
     cases = [
         (
-            dict(indicator=manual, score="4.01", comment="依据充分", evidence=pdf()),
+            {"indicator": manual, "score": "4.01", "comment": "依据充分", "evidence": pdf()},
             "得分须在 0 至 4 分之间（最多两位小数）：填写为 4.01 分",
         ),
-        (dict(indicator=manual, score="-1", comment="依据充分", evidence=pdf()), "得分须在 0 至 4 分之间"),
-        (dict(indicator=manual, score="3", comment="好", evidence=pdf()), "请填写“立项依据充分性”的评分说明"),
-        (dict(indicator=manual, score="3", comment="依据充分", evidence=None), "请上传“立项依据充分性”的佐证材料"),
-        (dict(indicator=measured, score="5", comment="依据充分", evidence=pdf()), "由系统取数计分"),
+        ({"indicator": manual, "score": "-1", "comment": "依据充分", "evidence": pdf()}, "得分须在 0 至 4 分之间"),
+        ({"indicator": manual, "score": "3", "comment": "好", "evidence": pdf()}, "请填写“立项依据充分性”的评分说明"),
+        ({"indicator": manual, "score": "3", "comment": "依据充分", "evidence": None}, "请上传“立项依据充分性”的佐证材料"),
+        ({"indicator": measured, "score": "5", "comment": "依据充分", "evidence": pdf()}, "由系统取数计分"),
     ]
     for kwargs, message in cases:
         with pytest.raises(DomainError) as err:
@@ -144,7 +145,7 @@ def test_only_the_projects_department_starts_and_fills(ev: Any) -> None:
     assert services.evaluation_start(actor=ev.head, project=ev.project).status == Evaluation.Status.DRAFT
 
 
-def test_start_refused_outside_the_stage_and_twice(ev: Any, make_project: Any) -> None:  # noqa: F811
+def test_start_refused_outside_the_stage_and_twice(ev: Any, make_project: Any) -> None:
     fresh = make_project("380000", name="礼堂修缮")
     before = _state()
     with pytest.raises(DomainError) as err:

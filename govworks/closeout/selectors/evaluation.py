@@ -231,7 +231,7 @@ def evaluation_view(project: Project) -> EvaluationView:
         dimensions=dims,
         score=score,
         grade=grade,
-        chart=dimension_chart(dims) if rows else None,
+        chart=dimension_chart(dims) if any(r.score is not None for r in rows) else None,
         unfilled=sum(1 for r in rows if r.score is None),
     )
 

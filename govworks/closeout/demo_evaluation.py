@@ -13,7 +13,7 @@ from django.utils import timezone
 from govworks.closeout.models import Evaluation
 from govworks.closeout.services import evaluation as services
 from govworks.core.registry import register_demo_seeder
-from govworks.org.models import Agency, User
+from govworks.org.models import Agency, Department, User
 from govworks.projects.models import Project, Stage
 
 DEMO_PROJECTS = (
@@ -67,7 +67,7 @@ def seed_evaluations() -> str:
             actor=liming,
             agency=root,
             manager=liming,
-            department=liming.department,
+            department=Department.objects.get(agency=root, name="基建科"),
             name=name,
             project_type=kind,
             location="临江市市级机关大院",

@@ -106,8 +106,8 @@ DEFAULT_INDICATORS: tuple[tuple[str, str, str, Decimal, str, str, Decimal | None
 
 def default_weights() -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
-    for dimension, *_rest in DEFAULT_INDICATORS:
-        out[dimension] = out.get(dimension, Decimal(0)) + _rest[2]
+    for dimension, _level2, _name, points, *_rest in DEFAULT_INDICATORS:
+        out[dimension] = out.get(dimension, Decimal(0)) + points
     return out
 
 

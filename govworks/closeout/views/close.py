@@ -38,10 +38,17 @@ def close_project(request: HttpRequest, pk: int) -> HttpResponse:
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied("只有项目负责人或科室负责人可以在“绩效评价”阶段关闭项目")
-        if form.is_valid() and call_service(
-            form,
-            lambda: project_advance(actor=me, project=project, note=form.cleaned_data.get("note") or "收尾记录齐全，项目关闭"),
-        ):
+        closed = (
+            call_service(
+                form,
+                lambda: project_advance(
+                    actor=me, project=project, note=form.cleaned_data.get("note") or "收尾记录齐全，项目关闭"
+                ),
+            )
+            if form.is_valid()
+            else None
+        )
+        if closed is not None:
             messages.success(request, "项目已关闭。")
             return redirect("closeout:close_project", pk=project.pk)
         status = 400

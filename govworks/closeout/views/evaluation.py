@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -196,9 +196,12 @@ def evaluation_submit(request: HttpRequest, pk: int) -> HttpResponse:
     project = perms.access_evaluation_project(me, pk)
     e = _evaluation(project)
     form = SubmitForm(request.POST)
-    if form.is_valid() and call_service(
-        form, lambda: services.evaluation_submit(actor=me, evaluation=e, summary=form.cleaned_data["summary"])
-    ):
+    done = (
+        call_service(form, lambda: services.evaluation_submit(actor=me, evaluation=e, summary=form.cleaned_data["summary"]))
+        if form.is_valid()
+        else None
+    )
+    if done is not None:
         messages.success(request, "绩效自评已提交，等待部门评价。")
         return redirect(_page(project))
     return render(
@@ -214,9 +217,15 @@ def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     e = _evaluation(project)
     form = ReviewForm(request.POST)
     approve = request.POST.get("decision") == "approve"
-    if form.is_valid() and call_service(
-        form, lambda: services.evaluation_review(actor=me, evaluation=e, approve=approve, opinion=form.cleaned_data["opinion"])
-    ):
+    done = (
+        call_service(
+            form,
+            lambda: services.evaluation_review(actor=me, evaluation=e, approve=approve, opinion=form.cleaned_data["opinion"]),
+        )
+        if form.is_valid()
+        else None
+    )
+    if done is not None:
         messages.success(request, "绩效评价已评定，报告已归档。" if approve else "已退回修改。")
         return redirect(_page(project))
     return render(
@@ -260,9 +269,7 @@ def indicator_fill(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def indicator_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.http import FileResponse
-
+def indicator_evidence(request: HttpRequest, pk: int) -> FileResponse:
     me = signed_in_user(request)
     try:
         row = EvaluationIndicator.objects.get(pk=pk, evaluation__project__in=perms.evaluation_projects_visible_to(me))

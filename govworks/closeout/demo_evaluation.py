@@ -1,6 +1,6 @@
-"""Demo data of the performance evaluation, through the services: two projects of the 市机关事务局 entered at
-绩效评价 (历史项目录入) with their funds — one whose self-evaluation waits for the review (财务/内审's workbench), one
-evaluated (graded, its report filed)."""
+"""Demo data of the performance evaluation, through the services: three projects of the 市机关事务局 entered at
+绩效评价 (历史项目录入) with their funds — one whose evaluation is yet to be started (李明's workbench), one whose
+self-evaluation waits for the review (财务/内审's workbench), one evaluated (graded, its report filed)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from govworks.org.models import Agency, Department, User
 from govworks.projects.models import Project, Stage
 
 DEMO_PROJECTS = (
+    ("机关车库屋面防水维修", "repair", "420000", "not_started"),
     ("机关办公楼外墙节能改造", "energy", "2680000", "submitted"),
     ("机关幼儿园食堂改造", "repair", "860000", "approved"),
 )
@@ -101,6 +102,9 @@ def seed_evaluations() -> str:
             amount=Decimal(amount) * Decimal("0.95"),
             document_number=f"临财拨〔{today.year - 1}〕{60 + i}号",
         )
+        if target == "not_started":
+            made.append(f"{project.code}（待发起）")
+            continue
         evaluation = services.evaluation_start(actor=liming, project=project)
         for row in evaluation.indicators.order_by("seq"):
             if row.measured:

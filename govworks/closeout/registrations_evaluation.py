@@ -131,7 +131,10 @@ def _close_items(user: Any) -> list[WorkItem]:
 
 def render_closeout_panel(request: Any, project: Any) -> str:
     if project.stage not in CLOSEOUT_STAGES:
-        return ""
+        return (
+            '<div class="card-body py-2 small text-secondary">项目进入竣工验收后，这里汇总收尾记录、关键数字和阶段时间线。</div>'
+        )
+
     return render_to_string(
         "closeout/evaluation/panel.html", {"s": selectors.closeout_summary(project), "project": project}, request=request
     )

@@ -335,11 +335,11 @@ def stages_offline(project: Any) -> set[str]:
     return stages_done_offline(transitions=list(StageTransition.objects.filter(project=project).order_by("id")))
 
 
-def close_conditions(project: Any) -> list[GateCondition]:
+def close_conditions(project: Any, *, offline: set[str] | None = None) -> list[GateCondition]:
     """What must be true before the project closes: every close-out record complete. A record of a stage the
     project's 历史项目录入 brought it past counts as done offline (as the project page shows those stages); a
     record no module provides yet counts as not complete."""
-    offline = stages_offline(project)
+    offline = stages_offline(project) if offline is None else offline
     out = []
     for key, label, stage, names in CLOSE_RECORDS:
         value = project_fact(key, project)
@@ -381,22 +381,22 @@ def closeout_summary(project: Any) -> CloseoutSummary:
     """The story of a project at its close: the stages it went through with dates, the key numbers (contract,
     settlement, final cost, 审减率, grade) and the close checklist."""
     from govworks.procurement.models import Contract
-
-    transitions = list(StageTransition.objects.filter(project=project).select_related("actor").order_by("id"))
     from govworks.projects.selectors.projects import stages_done_offline
 
+    transitions = list(StageTransition.objects.filter(project=project).select_related("actor").order_by("id"))
+    offline = stages_done_offline(transitions=transitions)
     contract_total = Contract.objects.filter(project=project, status=Contract.Status.SIGNED).aggregate(s=Sum("amount"))["s"]
     return CloseoutSummary(
         project=project,
         transitions=transitions,
-        offline=stages_done_offline(transitions=transitions),
+        offline=offline,
         contract_total=contract_total,
         settlement_submitted=project_fact("settlement.submitted_total", project),
         settlement_approved=project_fact("settlement.approved_total", project),
         reduction_rate=project_fact("settlement.reduction_rate", project),
         final_cost=project_fact("final_accounts.final_cost", project),
         evaluation=Evaluation.objects.filter(project=project).first(),
-        conditions=close_conditions(project),
+        conditions=close_conditions(project, offline=offline),
     )
 
 

@@ -75,7 +75,7 @@ def seed_evaluations() -> str:
             estimate_amount=Decimal(amount),
             funding_source="fiscal",
             planned_start=today - dt.timedelta(days=420),
-            planned_end=today - dt.timedelta(days=120),
+            planned_end=today,
             reason="上年度结转项目，已完工并完成结算、决算、档案和资产移交（线下办理）。",
         )
         project = project_import_at_stage(

@@ -194,6 +194,8 @@ def evaluation_refresh(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_submit(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
     project = perms.access_evaluation_project(me, pk)
+    if not perms.may_self_evaluate(me, project):
+        raise PermissionDenied(f"绩效自评由项目责任科室（{project.department}）或项目负责人办理")
     e = _evaluation(project)
     form = SubmitForm(request.POST)
     done = (
@@ -214,6 +216,8 @@ def evaluation_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_review(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
     project = perms.access_evaluation_project(me, pk)
+    if not perms.may_review(me, project):
+        raise PermissionDenied("绩效评价的部门评价由本单位财务或内审人员办理")
     e = _evaluation(project)
     form = ReviewForm(request.POST)
     approve = request.POST.get("decision") == "approve"
@@ -351,6 +355,8 @@ def evaluation_template_copy(request: HttpRequest) -> HttpResponse:
 @require_POST
 def evaluation_template_update(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
+    if not org_perms.can_anywhere(me, perms.EVAL_TEMPLATE):
+        raise PermissionDenied("只有财务、内审人员可以维护绩效评价指标模板")
     template = selectors.templates_visible_to(me).filter(pk=pk).first()
     if template is None:
         raise Http404("记录不存在或您无权查看")

@@ -115,7 +115,7 @@ def evaluation_template_update(
         raise DomainError("evaluation.template_default", "默认模板为参考数据，不能修改：请先“复制为本单位模板”再调整")
     org_perms.require(actor, EVAL_TEMPLATE, template.agency_id)
     with transaction.atomic():
-        template = EvaluationTemplate.objects.select_for_update().select_related("agency").get(pk=template.pk)
+        template = EvaluationTemplate.objects.select_for_update(of=("self",)).select_related("agency").get(pk=template.pk)
         rows = list(template.indicators.order_by("seq"))
         before = {k: str(v) for k, v in template.weights.items()}
         new_weights = {

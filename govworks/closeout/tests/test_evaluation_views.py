@@ -211,9 +211,16 @@ def test_template_page_refuses_an_invalid_edit_with_the_numbers(client: Any, ev:
     text = response.content.decode()
     assert "产出、效益指标权重合计不低于60分（财预〔2020〕10号）：现为 产出 25 + 效益 25 = 50 分" in text
     assert _snapshot() == before
-    # the other agency's finance cannot touch it
-    client.force_login(ev.other_pm)
+    # another agency's 财务 does not see it; a 工程管理岗 may not edit templates at all
+    from govworks.org.tests.factories import RoleGrantFactory, UserFactory
+
+    other_finance = UserFactory(username="otherfin", full_name="邻市财务", agency=ev.other)
+    RoleGrantFactory(user=other_finance, agency=ev.other, role="finance")
+    client.force_login(other_finance)
     assert client.post(f"/closeout/evaluations/templates/{mine.pk}/", {"weight_decision": "20"}).status_code == 404
+    client.force_login(ev.other_pm)
+    assert client.post(f"/closeout/evaluations/templates/{mine.pk}/", {"weight_decision": "20"}).status_code == 403
+    assert _snapshot() == before
 
 
 def test_workbench_items_with_due_dates(ev: Any) -> None:

@@ -615,6 +615,82 @@ DECLARED: dict[tuple[str, str], str] = {
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
+        "closeout:close_project",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:close_project",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_export",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_indicator_evidence",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_indicator_fill",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_indicator_fill",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_pdf",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_project",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_refresh",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_refresh",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_review",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline liaison archivist | 400: finance audit | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_start",
+        "POST",
+    ): "login: anon | 302: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_submit",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_template_copy",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:evaluation_template_copy",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 302: finance audit",
+    (
+        "closeout:evaluation_template_update",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 400: finance audit",
+    (
+        "closeout:evaluation_templates",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: finance audit",
+    (
         "construction:action_done",
         "GET",
     ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",

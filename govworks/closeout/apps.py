@@ -10,6 +10,7 @@ REGISTERING_MODULES: tuple[str, ...] = (
     "govworks.closeout.registrations_archives",
     "govworks.closeout.registrations_settlement",
     "govworks.closeout.registrations_acceptance",
+    "govworks.closeout.registrations_evaluation",
 )
 
 

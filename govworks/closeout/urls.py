@@ -7,4 +7,5 @@ urlpatterns: list = [
     path("", include("govworks.closeout.urls_archives")),
     path("", include("govworks.closeout.urls_settlement")),
     path("", include("govworks.closeout.urls_acceptance")),
+    path("", include("govworks.closeout.urls_evaluation")),
 ]

@@ -10,6 +10,7 @@ from govworks.closeout.models.defects import (  # noqa: F401
     DepositReturn,
     WageDepositReturn,
 )
+from govworks.closeout.models.evaluation import Evaluation, EvaluationIndicator, EvaluationTemplate, TemplateIndicator  # noqa: F401
 from govworks.closeout.models.final_accounts import (  # noqa: F401
     FinalAccounts,
     FinalAccountsDocument,

@@ -251,24 +251,23 @@ def test_stages_of_a_historical_project_show_as_done_offline_not_as_passed(clien
 
 
 def test_a_stage_passed_through_its_gate_after_the_import_shows_as_passed(client, lifecycle, sub_project):
-    # given: a project brought in at 绩效评价, whose 绩效评价报告 a person then uploads and whose gate he passes
+    # given: a project brought in at 施工图审查, whose documents a person then uploads and whose gate he passes
+    # (绩效评价's gate now reads the close-out records, so a documents-only stage is walked here)
     projects.project_import_at_stage(
-        actor=lifecycle.sub_pm, project=sub_project, stage=Stage.EVALUATION, note="前期手续已线下办理，批复文号后勤〔2026〕5号"
+        actor=lifecycle.sub_pm, project=sub_project, stage=Stage.DESIGN_REVIEW, note="前期手续已线下办理，批复文号后勤〔2026〕5号"
     )
-    documents.document_upload(
-        actor=lifecycle.sub_pm,
-        project=sub_project,
-        doc_type=DocumentType.objects.get(code="performance_report"),
-        file=pdf("绩效评价报告"),
-    )
+    for code in ("construction_drawings", "drawing_review_cert"):
+        documents.document_upload(
+            actor=lifecycle.sub_pm, project=sub_project, doc_type=DocumentType.objects.get(code=code), file=pdf(code)
+        )
     projects.project_advance(actor=lifecycle.sub_pm, project=sub_project)
     client.force_login(lifecycle.sub_pm)
 
     # when: its workspace is opened
     page = client.get(reverse("projects:project_detail", args=[sub_project.pk])).content.decode()
 
-    # then: 绩效评价 is the one stage passed through a gate; the twelve before it were done offline
+    # then: 施工图审查 is the one stage passed through a gate; the three before it were done offline
     bar = page.split('data-testid="stage-bar"', 1)[1].split("</ul>", 1)[0]
     assert bar.count('data-testid="stage-passed"') == 1
-    assert 'title="绩效评价" data-testid="stage-passed"' in bar
-    assert bar.count('data-testid="stage-offline"') == 12
+    assert 'title="施工图审查" data-testid="stage-passed"' in bar
+    assert bar.count('data-testid="stage-offline"') == 3

@@ -295,28 +295,32 @@ def approved_on(project: Any) -> dt.date | None:
 
 #: the close-out records the project needs before it closes: (fact, label, stage whose record it is, url names)
 CLOSE_RECORDS: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
-    ("acceptance.passed_on", "竣工验收合格", Stage.ACCEPTANCE, ("closeout:acceptance_project", "closeout:acceptance")),
-    ("settlement.approved_total", "结算审计已审定", Stage.SETTLEMENT, ("closeout:settlement_project", "closeout:settlement")),
+    ("acceptance.passed_on", "竣工验收合格", Stage.ACCEPTANCE, ("closeout:acceptance",)),
+    ("settlement.approved_total", "结算审计已审定", Stage.SETTLEMENT, ("closeout:settlement_list",)),
     (
         "final_accounts.approved_on",
         "竣工财务决算已批复",
         Stage.FINAL_ACCOUNTS,
-        ("closeout:final_accounts_project", "closeout:final_accounts"),
+        ("closeout:fa_detail",),
     ),
-    ("archive.transferred_on", "档案已移交城建档案馆", Stage.ARCHIVING, ("closeout:archive_project", "closeout:archive")),
-    ("assets.confirmed_on", "资产移交已经使用部门确认", Stage.ASSET_HANDOVER, ("closeout:assets_project", "closeout:assets")),
+    ("archive.transferred_on", "档案已移交城建档案馆", Stage.ARCHIVING, ("closeout:archive_detail",)),
+    ("assets.confirmed_on", "资产移交已经使用部门确认", Stage.ASSET_HANDOVER, ("closeout:asset_detail",)),
     ("evaluation.approved_on", "绩效评价已评定", Stage.EVALUATION, ("closeout:evaluation_project",)),
-    ("review.finished_on", "项目复盘报告已完成", None, ("closeout:review_project", "closeout:review")),
+    ("review.finished_on", "项目复盘报告已完成", None, ("closeout:review_detail",)),
 )
 OFFLINE = "线下办理（历史项目录入）"
 
 
 def _link(names: tuple[str, ...], project: Any) -> str:
+    """The page of the record: a project's page of that area, or the area's register (结算审计台账)."""
     for name in names:
         try:
             return reverse(name, args=[project.pk])
         except NoReverseMatch:
-            continue
+            try:
+                return reverse(name) + f"?project={project.pk}"
+            except NoReverseMatch:
+                continue
     return reverse("projects:project_detail", args=[project.pk])
 
 

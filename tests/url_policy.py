@@ -24,7 +24,6 @@ UNREACHED: dict[str, str] = {
     "construction:staged_thumb": "a photo waiting in the uploader's own staging area; covered by test_site_reports",
     "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "core:audit_archive_prune": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
-    "closeout:settlement_document": "a 结算书 file exists only once a contractor submitted; covered by closeout/tests/test_settlement_views",
     "closeout:wage_deposit_return": "the demo has no wage-deposit return in publicity; covered by closeout/tests/test_acceptance_defects",
 }
 
@@ -154,6 +153,10 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 DECLARED: dict[tuple[str, str], str] = {
+    (
+        "closeout:settlement_document",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
     (
         "account_activate",
         "GET",
@@ -401,7 +404,7 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "closeout:lesson_add",
         "POST",
-    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist | 400: sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "closeout:lesson_list",
         "GET",
@@ -413,15 +416,15 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "closeout:review_approve",
         "POST",
-    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 403: pm leader chief finance discipline audit liaison archivist | 400: head | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "closeout:review_detail",
         "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "closeout:review_detail",
         "POST",
-    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist | 400: sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "closeout:review_submit",
         "GET",
@@ -429,7 +432,7 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "closeout:review_submit",
         "POST",
-    ): "login: anon | 403: pm head leader chief finance discipline audit liaison archivist | 400: sub_pm | 404: other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "closeout:audit_firm_create",
         "GET",
@@ -489,7 +492,7 @@ DECLARED: dict[tuple[str, str], str] = {
     (
         "closeout:settlement_report",
         "GET",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
     (
         "closeout:settlement_report",
         "POST",

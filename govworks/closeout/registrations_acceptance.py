@@ -115,8 +115,8 @@ def work_items(user: Any) -> list[WorkItem]:
             )  # fmt: skip
         return items
     agencies = org_perms.agency_ids_where(user, perms.ACCEPTANCE_MANAGE)
-    if not agencies:
-        return items
+    if not agencies or not Acceptance.objects.filter(project__manager=user, project__agency_id__in=agencies).exists():
+        return items  # every item below is of a project the user manages that has an acceptance (one query when none)
     mine = {"project__manager": user}
     for a in sel.declared_to_organise(agencies).filter(**mine):
         items.append(

@@ -312,7 +312,8 @@ def archive_list_visible_to(*, user: Any, stage: str = "", overdue_only: bool = 
     ).select_related("agency")
     if overdue_only:
         qs = qs.filter(transferred_on__isnull=True, stage=Stage.ARCHIVING)
-    return qs.order_by("transferred_on", "completed_at", "id")
+    # untransferred first, the same on SQLite and PostgreSQL (whose NULLs would otherwise sort last)
+    return qs.order_by(F("transferred_on").asc(nulls_first=True), F("completed_at").asc(nulls_first=True), "id")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("construction/", include("govworks.construction.urls")),
     path("finance/", include("govworks.finance.urls")),
     path("closeout/", include("govworks.closeout.urls")),
+    path("integrity/", include("govworks.integrity.urls")),
+    path("", include("govworks.portal.urls")),
     path("api/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "govworks.construction",
     "govworks.finance",
     "govworks.closeout",
+    "govworks.integrity",
+    "govworks.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,17 @@
+from importlib import import_module
+
+from django.apps import AppConfig
+
+#: the modules that register this app's menus, workbench items, signal sink, audit labels, jobs and demo seeders
+#: (one line per area; each imports only for its registrations)
+REGISTERING_MODULES: tuple[str, ...] = ("govworks.integrity.navigation",)
+
+
+class IntegrityConfig(AppConfig):
+    name = "govworks.integrity"
+    label = "integrity"
+    verbose_name = "廉政监督"
+
+    def ready(self) -> None:
+        for module in REGISTERING_MODULES:
+            import_module(module)

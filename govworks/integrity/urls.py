@@ -1,0 +1,5 @@
+from django.urls import include, path  # noqa: F401  (areas add their url modules here)
+
+app_name = "integrity"
+
+urlpatterns: list = []

@@ -15,7 +15,6 @@ urlpatterns = [
     path("accounts/activate/", views_auth.account_activate, name="account_activate"),
     path("accounts/2fa/", views_auth.two_factor_verify, name="two_factor_verify"),
     path("accounts/2fa/enrol/", views_auth.two_factor_enrol, name="two_factor_enrol"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("govworks.core.urls")),
     path("org/", include("govworks.org.urls")),
     path("projects/", include("govworks.projects.urls")),

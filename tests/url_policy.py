@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 #: pages anyone may open without signing in
-PUBLIC: set[str] = {"login", "healthz", "set_language", "api-schema", "account_activate"}
+PUBLIC: set[str] = {"login", "healthz", "api-schema", "account_activate"}
 
 #: business pages an administrator may open read-only, with the reason
 ADMIN_MAY_READ: dict[str, str] = {}
@@ -17,7 +17,6 @@ ADMIN_MAY_READ: dict[str, str] = {}
 #: URL names the crawl does not reach, with the reason
 UNREACHED: dict[str, str] = {
     "logout": "signs the caller out (POST only); covered by org/tests/test_auth.py",
-    "set_language": "the public language switch; covered by core/tests/test_i18n.py",
     "closeout:archive_item_verify": "a form on the archive page shown to the 档案员 only; covered by closeout/tests/test_archives_package_views.py (role matrix)",
     "closeout:archive_item_upload": "a form on the archive page shown to the 档案员 only; covered by closeout/tests/test_archives*.py (services and browser test)",
     "construction:step_evidence": "the demo has no rectification reply with evidence; covered by construction/tests",

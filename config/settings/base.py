@@ -150,10 +150,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# --- i18n: Simplified Chinese first, English available
+# --- i18n: Simplified Chinese only (ADR 0027); the {% translate %} markup stays for a future catalogue
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("zh-hans", "简体中文")]  # Chinese only: ADR 0027
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

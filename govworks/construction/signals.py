@@ -103,9 +103,22 @@ def rectification_overdue_scan(today: dt.date) -> Iterator[Finding]:
     )
     statuses = dict(RectificationNotice.Status.choices)
     severities = dict(RectificationNotice.Severity.choices)
-    for pk, number, deadline, status, severity, party, issued_on, reopened, pid, agency_id, code, name, manager, liaison in (
-        rows.iterator(chunk_size=2000)
-    ):
+    for (
+        pk,
+        number,
+        deadline,
+        status,
+        severity,
+        party,
+        issued_on,
+        reopened,
+        pid,
+        agency_id,
+        code,
+        name,
+        manager,
+        liaison,
+    ) in rows.iterator(chunk_size=2000):
         late = (today - deadline).days
         facts = [
             ("整改通知单", str(number)),

@@ -120,7 +120,7 @@ def payment_ahead_scan(today: dt.date) -> Iterator[Finding]:
             confirmed=Subquery(latest.values("cumulative_value")[:1], output_field=_MONEY),
             confirmed_on=Subquery(latest.values("period_end")[:1]),
         )
-        .values_list(
+        .values(
             "pk",
             "number",
             "progress_ratio",
@@ -138,47 +138,46 @@ def payment_ahead_scan(today: dt.date) -> Iterator[Finding]:
     )
     if not rows:
         return
-    max_ratios = rule_values_by_agency(PROGRESS_RULE, {r[8] for r in rows}, on=today)
+    max_ratios = rule_values_by_agency(PROGRESS_RULE, {r["project__agency_id"] for r in rows}, on=today)
     found = []
-    for pk, number, contract_ratio, committed, pending, confirmed, confirmed_on, pid, agency_id, code, name, manager in rows:
-        cumulative = Decimal(committed) + Decimal(pending)
-        max_ratio = Decimal(max_ratios[agency_id])
+    for row in rows:
+        cumulative = Decimal(row["committed"]) + Decimal(row["pending"])
+        max_ratio = Decimal(max_ratios[row["project__agency_id"]])
         ratio, limit = progress_limit(
-            confirmed_value=Decimal(confirmed or 0), contract_ratio=Decimal(contract_ratio), max_ratio=max_ratio
+            confirmed_value=Decimal(row["confirmed"] or 0), contract_ratio=Decimal(row["progress_ratio"]), max_ratio=max_ratio
         )
-        if cumulative <= limit:
-            continue
-        found.append((pk, number, contract_ratio, committed, pending, confirmed, confirmed_on, pid, agency_id, code, name, manager,
-                      cumulative, max_ratio, ratio, limit))  # fmt: skip
+        if cumulative > limit:
+            found.append((row, cumulative, max_ratio, ratio, limit))
     if not found:
         return
     drafters: dict[int, set[int]] = defaultdict(set)
     for contract_id, user_id in PaymentRequest.objects.filter(
-        contract_id__in=[f[0] for f in found], kind=PROGRESS, status__in=COUNTED
+        contract_id__in=[row["pk"] for row, *_ in found], kind=PROGRESS, status__in=COUNTED
     ).values_list("contract_id", "created_by_id"):
         drafters[contract_id].add(user_id)
-    for pk, number, contract_ratio, committed, pending, confirmed, confirmed_on, pid, agency_id, code, name, manager, cumulative, max_ratio, ratio, limit in found:  # noqa: E501
+    for row, cumulative, max_ratio, ratio, limit in found:
+        pk, pid, code, confirmed = row["pk"], row["project_id"], row["project__code"], row["confirmed"]
         yield Finding(
             kind=AHEAD_OF_PROGRESS,
             fingerprint=f"contract:{pk}:progress:{cumulative:.2f}:{Decimal(confirmed or 0):.2f}",
-            agency_id=agency_id,
+            agency_id=row["project__agency_id"],
             project_id=pid,
-            title=f"{code} 合同{number}进度款超出已完工程价款的支付比例 {yuan(cumulative - limit)}",
+            title=f"{code} 合同{row['number']}进度款超出已完工程价款的支付比例 {yuan(cumulative - limit)}",
             occurred_on=today,
             facts=_progress_facts(
-                contract_number=str(number),
+                contract_number=str(row["number"]),
                 confirmed=Decimal(confirmed) if confirmed is not None else None,
-                confirmed_on=confirmed_on,
-                contract_ratio=Decimal(contract_ratio),
+                confirmed_on=row["confirmed_on"],
+                contract_ratio=Decimal(row["progress_ratio"]),
                 max_ratio=max_ratio,
                 ratio=ratio,
                 limit=limit,
                 cumulative=cumulative,
-                parts=[("已批准/已支付进度款", yuan(Decimal(committed))), ("审批中进度款", yuan(Decimal(pending)))],
+                parts=[("已批准/已支付进度款", yuan(Decimal(row["committed"]))), ("审批中进度款", yuan(Decimal(row["pending"])))],
             ),
             object_url=reverse("finance:project", args=[pid]),
-            object_label=f"{code} {name} · 资金",
-            involved_user_ids=_ids(manager, *drafters[pk]),
+            object_label=f"{code} {row['project__name']} · 资金",
+            involved_user_ids=_ids(row["project__manager_id"], *drafters[pk]),
         )
 
 
@@ -188,9 +187,12 @@ def _ahead_at_refusal(*, request: PaymentRequest, project: Project, stage: str, 
     if request.kind != PROGRESS:
         return None
     contract = Contract.objects.only("pk", "number", "progress_ratio").get(pk=request.contract_id)
-    committed = PaymentRequest.objects.filter(
-        contract_id=contract.pk, kind=PROGRESS, status__in=PaymentRequest.COMMITTED
-    ).exclude(pk=request.pk).aggregate(s=Sum("gross_amount"))["s"] or ZERO
+    committed = (
+        PaymentRequest.objects.filter(contract_id=contract.pk, kind=PROGRESS, status__in=PaymentRequest.COMMITTED)
+        .exclude(pk=request.pk)
+        .aggregate(s=Sum("gross_amount"))["s"]
+        or ZERO
+    )
     latest = CompletedValue.objects.filter(contract_id=contract.pk).order_by("-period_end", "-id").first()
     max_ratio = Decimal(str(rule_value(PROGRESS_RULE, agency=project.agency)))
     confirmed = Decimal(latest.cumulative_value) if latest else ZERO
@@ -295,9 +297,7 @@ def paid_during_freeze_scan(today: dt.date) -> Iterator[Finding]:
         freeze = by_id[row.freeze_id]  # type: ignore[attr-defined]
         project = row.project
         instruction = getattr(row, "instruction", None)
-        released = (
-            f"{timezone.localtime(freeze.released_at):%Y-%m-%d} 解除" if freeze.released_at is not None else "尚未解除"
-        )
+        released = f"{timezone.localtime(freeze.released_at):%Y-%m-%d} 解除" if freeze.released_at is not None else "尚未解除"
         facts = [
             ("付款申请", f"{row.number}（合同{row.contract.number} {row.kind_label()}）"),
             ("实付金额", yuan(Decimal(row.amount))),

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from govworks.construction import signals
-from govworks.construction.models import DailyReport, DailyReportEntry, ProjectSite, RectificationNotice, SitePhoto
+from govworks.construction.models import DailyReportEntry, ProjectSite, RectificationNotice, SitePhoto
 from govworks.construction.photos import demo_photo, read_photo
 from govworks.construction.rules import distance_m
 from govworks.construction.services.inspections import notice_issue, notice_reply, notice_verify

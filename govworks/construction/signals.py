@@ -118,7 +118,7 @@ def rectification_overdue_scan(today: dt.date) -> Iterator[Finding]:
         name,
         manager,
         liaison,
-    ) in rows.iterator(chunk_size=2000):
+    ) in list(rows):  # read at once: the sink writes between findings
         late = (today - deadline).days
         facts = [
             ("整改通知单", str(number)),
@@ -164,7 +164,7 @@ def _working_day_counter(first: dt.date, last: dt.date) -> dict[dt.date, int]:
 
 def daily_report_missing_scan(today: dt.date) -> Iterator[Finding]:
     """Every project in 施工 whose working days without a daily report — from the day after its last report
-    (or, before the first one, from the day construction began) up to yesterday — reach
+    (or, before the first one or after a suspension, from the day construction (re)began) up to yesterday — reach
     ``daily_report.missing_signal_working_days`` for its agency (today's report may still come). Four queries."""
     last = DailyReport.objects.filter(project=OuterRef("pk")).order_by("-report_date").values("report_date")[:1]
     rows = list(
@@ -174,7 +174,8 @@ def daily_report_missing_scan(today: dt.date) -> Iterator[Finding]:
         .order_by("pk")
     )
     yesterday = today - dt.timedelta(days=1)
-    starts = {pk: (lr + dt.timedelta(days=1) if lr else since) for pk, _a, _c, _n, since, _m, _l, lr in rows}
+    # from the day after the last report, never before construction (re)began (a suspension is no gap)
+    starts = {pk: (max(lr + dt.timedelta(days=1), since) if lr else since) for pk, _a, _c, _n, since, _m, _l, lr in rows}
     open_gaps = [s for s in starts.values() if s <= yesterday]
     if not open_gaps:
         return
@@ -229,13 +230,13 @@ def _photo_findings(photos: Iterable[SitePhoto]) -> Iterator[Finding]:
         far: list[int] = []
         odd = 0
         for photo in group:
-            gap = _gap_days(photo, report.report_date)
+            gap, metres = _gap_days(photo, report.report_date), photo.distance_m
             late = gap is not None and gap > PHOTO_MAX_DAYS
-            away = photo.distance_m is not None and radius is not None and photo.distance_m > radius
-            if late:
-                gaps.append(gap)  # type: ignore[arg-type]
-            if away:
-                far.append(photo.distance_m)  # type: ignore[arg-type]
+            away = metres is not None and radius is not None and metres > radius
+            if gap is not None and late:
+                gaps.append(gap)
+            if metres is not None and away:
+                far.append(metres)
             odd += late or away
         if not odd:
             continue

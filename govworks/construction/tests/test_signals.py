@@ -96,6 +96,7 @@ def submit(cw: Any, project: Any, day: dt.date, photos: list[Any] = ()) -> Daily
 
 def test_missing_daily_reports_counted_in_working_days_from_the_threshold_not_one_below(cw: Any, site_project: Any) -> None:
     """The threshold (3 工作日) reached up to yesterday raises the signal; one working day fewer does not."""
+    Project.objects.filter(pk=site_project.pk).update(stage_entered_on=days(-60))
     last = days(-40)
     submit(cw, site_project, last)
     third = add_working_days(last, 3)  # the 3rd working day after the last report
@@ -118,12 +119,22 @@ def test_missing_daily_reports_counted_in_working_days_from_the_threshold_not_on
 def test_before_the_first_report_the_count_starts_when_construction_began(cw: Any, site_project: Any) -> None:
     began = days(-30)
     Project.objects.filter(pk=site_project.pk).update(stage_entered_on=began)
-    third = add_working_days(began, 2)  # began itself is the first missing day when it is a working day
-    if began.weekday() >= 5:
-        third = add_working_days(began, 3)
+    third = add_working_days(began - dt.timedelta(days=1), 3)  # the day construction began counts
     assert scan(signals.DAILY_REPORT_MISSING, third) == []
     (found,) = scan(signals.DAILY_REPORT_MISSING, third + dt.timedelta(days=1))
     assert dict(found.facts)["最近一份日报"] == f"无（{began:%Y-%m-%d} 进入施工阶段）"
+
+
+def test_a_suspension_is_no_gap_the_count_starts_again_when_construction_resumed(cw: Any, site_project: Any) -> None:
+    """Last report 40 days ago, construction resumed 10 days ago (停工 in between): counted from the resumption."""
+    submit(cw, site_project, days(-40))
+    resumed = days(-10)
+    Project.objects.filter(pk=site_project.pk).update(stage_entered_on=resumed)
+    third = add_working_days(resumed - dt.timedelta(days=1), 3)  # the resumption day counts
+    assert scan(signals.DAILY_REPORT_MISSING, third) == []
+    (found,) = scan(signals.DAILY_REPORT_MISSING, third + dt.timedelta(days=1))
+    assert found.fingerprint == f"project:{site_project.pk}:from:{resumed:%Y-%m-%d}"
+    assert dict(found.facts)["最近一份日报"] == f"{days(-40):%Y-%m-%d}"
 
 
 def test_an_agency_may_set_its_own_threshold(cw: Any, site_project: Any) -> None:
@@ -132,6 +143,7 @@ def test_an_agency_may_set_its_own_threshold(cw: Any, site_project: Any) -> None
 
     row = RuleParameter.objects.get(key=signals.MISSING_RULE, scope="deployment")
     clone(row, scope=RuleParameter.Scope.AGENCY, agency=cw.city, value="5", effective_from=days(-400))
+    Project.objects.filter(pk=site_project.pk).update(stage_entered_on=days(-60))
     last = days(-40)
     submit(cw, site_project, last)
     fifth = add_working_days(last, 5)

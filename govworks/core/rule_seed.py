@@ -421,6 +421,17 @@ SEED: list[SeedParameter] = [
         "D",
     ),
     SeedParameter("perf.output_effect_min", "产出、效益指标权重合计下限", "绩效评价", "60", INT, "分", "财预〔2020〕10号", "M"),
+    # detect (issue 14: risk signals of construction and finance)
+    SeedParameter(
+        "daily_report.missing_signal_working_days",
+        "施工日志缺报风险提示工作日数",
+        "现场管理",
+        "3",
+        INT,
+        "工作日",
+        "设计取值：施工阶段项目连续缺报现场日报达到该工作日数即向纪检监察提示（现场管理的缺报预警按自然日先提醒项目负责人）",
+        "D",
+    ),
 ]
 
 

@@ -31,6 +31,7 @@ from govworks.construction.models.site_reports import Weather
 from govworks.construction.selectors.parties import CONTRACTOR, SUPERVISOR
 from govworks.construction.services.lights import site_locked
 from govworks.construction.services.schedule import check_stage
+from govworks.construction.signals import photo_anomaly_report
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.org.models import User
@@ -243,6 +244,9 @@ def daily_report_submit(
             summary=f"{project.code} {report_date:%Y-%m-%d} 现场日报{'' if opened else '追加'}{entry.get_party_display()}记录："
             f"{entry.headcount}人，照片{len(contents)}张" + (f"（{flagged}张存疑）" if flagged else ""),
         )
+    if flagged:  # 照片时间/地点异常 for 纪检监察, once the entry is committed
+        entry_id = entry.pk
+        transaction.on_commit(lambda: photo_anomaly_report(entry_id))
     return entry
 
 

@@ -36,6 +36,7 @@ from govworks.finance import rules
 from govworks.finance.models import CompletedValue, FundingSource, PaymentInstruction, PaymentRequest
 from govworks.finance.selectors.defect_periods import defect_period_end_for
 from govworks.finance.selectors.settlements import settlement_state_for
+from govworks.finance.signals import payment_refusal_report
 from govworks.org import permissions as org_perms
 from govworks.org.models import User
 from govworks.procurement.models import ChangeOrder, Contract, PaymentMilestone, SupplierBankAccount
@@ -317,6 +318,7 @@ def payment_request_submit(*, actor: User, request: PaymentRequest) -> PaymentRe
     except DomainError as err:
         if err.code == "finance.payment_refused":
             _record_refusal(actor=actor, request=request, project=project, stage="提交", reason=err.message)
+            payment_refusal_report(actor=actor, request=request, project=project, stage="提交")  # 纪检监察's signals
         raise
     return row
 
@@ -399,6 +401,7 @@ def payment_request_finalize(*, actor: User, request: PaymentRequest) -> Payment
     except DomainError as err:
         if err.code == "finance.payment_refused":
             _record_refusal(actor=actor, request=request, project=project, stage="审批办结", reason=err.message)
+            payment_refusal_report(actor=actor, request=request, project=project, stage="审批办结")  # 纪检监察's signals
         raise
     return instruction
 

@@ -421,6 +421,17 @@ SEED: list[SeedParameter] = [
         "D",
     ),
     SeedParameter("perf.output_effect_min", "产出、效益指标权重合计下限", "绩效评价", "60", INT, "分", "财预〔2020〕10号", "M"),
+    # 双随机一公开 (draws): the cap on the ratio of a 一般检查事项 (重点事项 are not capped)
+    SeedParameter(
+        "random_inspection.general_ratio_max",
+        "双随机一般检查事项抽查比例上限",
+        "监督",
+        "20",
+        PCT,
+        "%",
+        "市场监管总局 全面推进双随机一公开：一般检查事项抽查比例严格限制，重点事项不设上限（本部署取20%）",
+        "D",
+    ),
 ]
 
 

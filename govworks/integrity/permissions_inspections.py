@@ -29,7 +29,9 @@ INSPECTION_READ = "integrity.inspection_read"
 org_perms.register_role_actions(Role.DISCIPLINE, {INSPECTION_MANAGE, INSPECTION_READ})
 org_perms.register_role_actions(Role.INTERNAL_AUDIT, {INSPECTION_READ})
 org_perms.register_role_actions(Role.PRINCIPAL_LEADER, {INSPECTION_READ})
-org_perms.ACTION_LABELS.update({INSPECTION_MANAGE: "双随机抽查管理（事项清单、名录库、计划、抽取）", INSPECTION_READ: "查阅双随机抽查"})
+org_perms.ACTION_LABELS.update(
+    {INSPECTION_MANAGE: "双随机抽查管理（事项清单、名录库、计划、抽取）", INSPECTION_READ: "查阅双随机抽查"}
+)
 
 
 def manage_agency_ids(user: Any) -> set[int]:

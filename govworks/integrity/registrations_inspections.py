@@ -27,7 +27,7 @@ def _results_due(user: Any) -> list[WorkItem]:
         return []
     items = []
     due_by_plan: dict[int, Any] = {}
-    for draw, key, label in selectors.results_due_for(user):
+    for draw, _key, label in selectors.results_due_for(user):
         if draw.plan_id not in due_by_plan:
             due_by_plan[draw.plan_id] = result_due_on(draw.plan)
         items.append(

@@ -32,7 +32,9 @@ def item_ratio_problem(kind: str, ratio: Decimal, *, general_max: Decimal) -> st
     if ratio <= 0 or ratio > 100:
         return f"抽查比例须大于 0% 且不超过 100%（当前 {ratio}%）"
     if kind == GENERAL and ratio > general_max:
-        return f"一般检查事项的抽查比例不得超过 {general_max}%（规则“{rule_name(RATIO_RULE)}”），当前 {ratio}%；重点检查事项不设上限"
+        return (
+            f"一般检查事项的抽查比例不得超过 {general_max}%（规则“{rule_name(RATIO_RULE)}”），当前 {ratio}%；重点检查事项不设上限"
+        )
     return None
 
 

@@ -109,9 +109,7 @@ def object_register(agency: Agency, kind: str, *, all_parties: bool = False) -> 
     objects: list[RegisterObject] = []
     if kind == ObjectKind.PROJECT:
         for p in projects:
-            parties = [
-                Party(role, s.name, s.credit_code, s.external_org_id) for role, s in sorted(site[p.pk].items())
-            ]
+            parties = [Party(role, s.name, s.credit_code, s.external_org_id) for role, s in sorted(site[p.pk].items())]
             if all_parties:
                 parties += [x for x in project_parties(p) if x not in parties]
             objects.append(
@@ -149,7 +147,12 @@ def object_register(agency: Agency, kind: str, *, all_parties: bool = False) -> 
 def inspector_pool(agency: Agency) -> list[dict[str, Any]]:
     """The active inspectors of the register of ``agency`` as the snapshot keeps them (one query + prefetch)."""
     rows = []
-    for i in Inspector.objects.filter(agency=agency, is_active=True).select_related("user").prefetch_related("conflict_orgs").order_by("pk"):
+    for i in (
+        Inspector.objects.filter(agency=agency, is_active=True)
+        .select_related("user")
+        .prefetch_related("conflict_orgs")
+        .order_by("pk")
+    ):
         rows.append(
             {
                 "id": i.pk,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -98,14 +97,18 @@ def inspector_add(
         raise DomainError("inspection.inspector_external", "执法检查人员须为机关工作人员，外部单位人员不能入库", field="person")
     subtree = set(Agency.objects.filter(path__startswith=agency.path).values_list("id", flat=True))
     if person.agency_id not in subtree:
-        raise DomainError("inspection.inspector_agency", f"{person.display_name} 不属于本单位或下级单位，不能入库", field="person")
+        raise DomainError(
+            "inspection.inspector_agency", f"{person.display_name} 不属于本单位或下级单位，不能入库", field="person"
+        )
     org_perms.require_business_person(person, duty="执法检查人员", field="person")
     if Inspector.objects.filter(agency=agency, user=person).exists():
         raise DomainError("inspection.inspector_duplicate", f"{person.display_name} 已在执法检查人员名录库中", field="person")
-    employer_name = (employer_name or "").strip() or person.agency.name
+    home = person.agency
+    assert home is not None  # checked above: a person of the agency's tree
+    employer_name = (employer_name or "").strip() or home.name
     employer_credit_code = (employer_credit_code or "").strip().upper()
-    if not employer_credit_code and employer_name == person.agency.name:
-        employer_credit_code = person.agency.credit_code
+    if not employer_credit_code and employer_name == home.name:
+        employer_credit_code = home.credit_code
     if employer_credit_code and len(employer_credit_code) != 18:
         raise DomainError(
             "inspection.inspector_code", f"统一社会信用代码须为 18 位（当前 {len(employer_credit_code)} 位）",
@@ -228,7 +231,9 @@ def plan_draw(*, actor: User, plan: InspectionPlan, reason: str = "") -> Inspect
         "inspectors": inspector_pool(plan.agency),
     }
     if not snapshot["objects"]:
-        raise DomainError("inspection.no_objects", f"检查对象名录库中没有{plan.get_object_kind_display()}，无法抽取", field="reason")
+        raise DomainError(
+            "inspection.no_objects", f"检查对象名录库中没有{plan.get_object_kind_display()}，无法抽取", field="reason"
+        )
     seed = secrets.token_hex(16)
     try:
         result = rules.draw(seed, parameters, snapshot)
@@ -288,12 +293,16 @@ def result_enter(
         raise DomainError("inspection.result_object", "该对象不在本次抽取结果中", field="outcome")
     inspectors = {i["id"]: i for i in draw.snapshot.get("inspectors", [])}
     if actor.pk not in {inspectors.get(i, {}).get("user") for i in row["inspectors"]}:
-        raise DomainError("inspection.result_not_inspector", "只有抽中检查该对象的检查人员可以录入结果（谁检查、谁录入）", field="outcome")
+        raise DomainError(
+            "inspection.result_not_inspector", "只有抽中检查该对象的检查人员可以录入结果（谁检查、谁录入）", field="outcome"
+        )
     if outcome not in InspectionResult.Outcome.values:
         raise DomainError("inspection.result_outcome", "请选择检查结果", field="outcome")
     findings = (findings or "").strip()
     if len(findings) < 5:
-        raise DomainError("inspection.result_findings", f"检查情况（公开）不少于 5 个字（当前 {len(findings)} 个字）", field="findings")
+        raise DomainError(
+            "inspection.result_findings", f"检查情况（公开）不少于 5 个字（当前 {len(findings)} 个字）", field="findings"
+        )
     if draw.results.filter(object_key=object_key).exists():
         raise DomainError("inspection.result_duplicate", "该对象的检查结果已录入", field="outcome")
     objects = {o["key"]: o for o in draw.snapshot.get("objects", [])}

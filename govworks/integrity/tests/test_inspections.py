@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -199,7 +200,12 @@ def test_result_entered_by_drawn_inspector_is_published(iw: Any, client: Any) ->
     client.force_login(inspector)
     response = client.post(
         reverse("integrity:inspection_result", args=[draw.pk]),
-        {"object_key": key, "outcome": "rectify", "findings": "现场临边防护缺失，已责令限期整改", "internal_note": "内部：约谈项目经理"},
+        {
+            "object_key": key,
+            "outcome": "rectify",
+            "findings": "现场临边防护缺失，已责令限期整改",
+            "internal_note": "内部：约谈项目经理",
+        },
     )
     assert response.status_code == 302
     result = InspectionResult.objects.get()
@@ -274,7 +280,7 @@ def test_who_may_see_and_act(iw: Any, client: Any) -> None:
     assert client.post(reverse("integrity:inspection_draw", args=[plan.pk])).status_code == 404
     client.force_login(iw.auditor)  # 内审 reads, does not draw
     assert client.get(reverse("integrity:inspection_plan", args=[plan.pk])).status_code == 200
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.plan_draw(actor=iw.auditor, plan=plan)
     assert not InspectionDraw.objects.exists()
     with pytest.raises(DomainError):
@@ -338,7 +344,13 @@ def test_list_pages_constant_queries(iw: Any, client: Any) -> None:
 
     publish(2)
     client.force_login(iw.discipline)
-    small = (_count_queries(client, reverse("integrity:inspection_list")), _count_queries(client, reverse("portal:inspection_list")))
+    small = (
+        _count_queries(client, reverse("integrity:inspection_list")),
+        _count_queries(client, reverse("portal:inspection_list")),
+    )
     publish(18)
-    large = (_count_queries(client, reverse("integrity:inspection_list")), _count_queries(client, reverse("portal:inspection_list")))
+    large = (
+        _count_queries(client, reverse("integrity:inspection_list")),
+        _count_queries(client, reverse("portal:inspection_list")),
+    )
     assert large == small

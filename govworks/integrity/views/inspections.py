@@ -6,7 +6,7 @@ refusal answers 400 with the Chinese reason and changes nothing."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -78,8 +78,9 @@ class PlanForm(LimitedForm):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = InspectionItem.objects.filter(agency=agency, is_active=True).order_by("-kind", "name")
-        self.fields["items"].label_from_instance = lambda i: f"{i.name}（{i.get_kind_display()}，{i.ratio}%）"
+        items = cast(forms.ModelMultipleChoiceField, self.fields["items"])
+        items.queryset = InspectionItem.objects.filter(agency=agency, is_active=True).order_by("-kind", "name")
+        self.fields["items"].label_from_instance = lambda i: f"{i.name}（{i.get_kind_display()}，{i.ratio}%）"  # type: ignore[attr-defined]
 
 
 @login_required
@@ -138,14 +139,22 @@ def inspection_draw(request: HttpRequest, pk: int) -> HttpResponse:
         if draw is not None:
             messages.success(request, f"第{draw.number}次随机抽取完成")
             return redirect("integrity:inspection_plan", plan.pk)
-    return form_page(request, form, title=f"随机抽取：{plan.title}", back=reverse("integrity:inspection_plan", args=[plan.pk]), pretitle=PRETITLE)
+    return form_page(
+        request,
+        form,
+        title=f"随机抽取：{plan.title}",
+        back=reverse("integrity:inspection_plan", args=[plan.pk]),
+        pretitle=PRETITLE,
+    )
 
 
 class ResultForm(LimitedForm):
     object_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
     outcome = forms.ChoiceField(label="检查结果", choices=InspectionResult.Outcome.choices)
     findings = forms.CharField(label="检查情况（公开）", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    internal_note = forms.CharField(label="内部备注（不公开）", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    internal_note = forms.CharField(
+        label="内部备注（不公开）", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 @login_required
@@ -163,14 +172,20 @@ def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
         result = call_service(
             form,
             lambda: services.result_enter(
-                actor=me, draw=draw, object_key=data["object_key"], outcome=data["outcome"], findings=data["findings"],
+                actor=me,
+                draw=draw,
+                object_key=data["object_key"],
+                outcome=data["outcome"],
+                findings=data["findings"],
                 internal_note=data["internal_note"],
-            ),  # fmt: skip
+            ),
         )
         if result is not None:
             messages.success(request, "检查结果已录入并在阳光公示平台公示" + ("（逾期录入）" if result.is_overdue else ""))
             return redirect("integrity:inspection_plan", draw.plan_id)
-    return form_page(request, form, title="录入检查结果", back=reverse("integrity:inspection_plan", args=[draw.plan_id]), pretitle=PRETITLE)
+    return form_page(
+        request, form, title="录入检查结果", back=reverse("integrity:inspection_plan", args=[draw.plan_id]), pretitle=PRETITLE
+    )
 
 
 @login_required
@@ -263,11 +278,14 @@ class InspectorForm(LimitedForm):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         subtree = Agency.objects.filter(path__startswith=agency.path)
-        self.fields["person"].queryset = org_perms.business_people(
+        person = cast(forms.ModelChoiceField, self.fields["person"])
+        person.queryset = org_perms.business_people(
             User.objects.filter(agency__in=subtree, is_active=True, external_org__isnull=True)
         ).order_by("agency_id", "username")
-        self.fields["person"].label_from_instance = lambda u: f"{u.display_name}（{u.agency}{' · ' + u.title if u.title else ''}）"
-        self.fields["conflict_orgs"].queryset = ExternalOrganization.objects.filter(is_active=True).order_by("name")
+        self.fields["person"].label_from_instance = lambda u: f"{u.display_name}（{u.agency}）"  # type: ignore[attr-defined]
+        cast(forms.ModelMultipleChoiceField, self.fields["conflict_orgs"]).queryset = ExternalOrganization.objects.filter(
+            is_active=True
+        ).order_by("name")
         known = "、".join(name for name, _ in employer_directory()[:8])
         if known:
             self.fields["employer_name"].help_text = f"在其他单位任职或兼职的，填写该单位（如：{known}）"
@@ -297,10 +315,14 @@ def inspection_inspector_new(request: HttpRequest) -> HttpResponse:
         entry = call_service(
             form,
             lambda: services.inspector_add(
-                actor=me, agency=agency, person=data["person"], employer_name=data["employer_name"],
-                employer_credit_code=data["employer_credit_code"], conflict_orgs=list(data["conflict_orgs"]),
+                actor=me,
+                agency=agency,
+                person=data["person"],
+                employer_name=data["employer_name"],
+                employer_credit_code=data["employer_credit_code"],
+                conflict_orgs=list(data["conflict_orgs"]),
                 conflict_note=data["conflict_note"],
-            ),  # fmt: skip
+            ),
         )
         if entry is not None:
             messages.success(request, f"{entry.user.display_name} 已入执法检查人员名录库")

@@ -65,7 +65,6 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-
 urlpatterns = [
     path("gongshi/inspections/", inspection_list, name="inspection_list"),
     path("gongshi/inspections/<int:pk>/", inspection_detail, name="inspection_detail"),

@@ -354,3 +354,22 @@ def test_list_pages_constant_queries(iw: Any, client: Any) -> None:
         _count_queries(client, reverse("portal:inspection_list")),
     )
     assert large == small
+
+
+def test_register_pages_constant_queries(iw: Any, client: Any) -> None:
+    from govworks.org.tests.factories import ExternalOrganizationFactory, UserFactory
+
+    def grow(start: int, n: int) -> None:
+        for k in range(start, start + n):
+            services.item_create(
+                actor=iw.discipline, agency=iw.city, name=f"事项{k}", kind="key", ratio=Decimal("10"), basis="依据"
+            )
+            person = UserFactory(username=f"insp{k}", full_name=f"检查员{k}", agency=iw.city)
+            org = ExternalOrganizationFactory(name=f"关联企业{k}有限公司", registered_by=iw.city)
+            services.inspector_add(actor=iw.discipline, agency=iw.city, person=person, conflict_orgs=[org])
+
+    client.force_login(iw.discipline)
+    urls = [reverse("integrity:inspection_items"), reverse("integrity:inspection_inspectors")]
+    small = [_count_queries(client, u) for u in urls]
+    grow(0, 18)
+    assert [_count_queries(client, u) for u in urls] == small

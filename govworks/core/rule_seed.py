@@ -432,6 +432,17 @@ SEED: list[SeedParameter] = [
         "设计取值：施工阶段项目连续缺报现场日报达到该工作日数即向纪检监察提示（现场管理的缺报预警按自然日先提醒项目负责人）",
         "D",
     ),
+    # 双随机一公开 (draws): the cap on the ratio of a 一般检查事项 (重点事项 are not capped)
+    SeedParameter(
+        "random_inspection.general_ratio_max",
+        "双随机一般检查事项抽查比例上限",
+        "监督",
+        "20",
+        PCT,
+        "%",
+        "市场监管总局 全面推进双随机一公开：一般检查事项抽查比例严格限制，重点事项不设上限（本部署取20%）",
+        "D",
+    ),
 ]
 
 

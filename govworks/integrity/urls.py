@@ -1,5 +1,7 @@
-from django.urls import include, path  # noqa: F401  (areas add their url modules here)
+from django.urls import include, path
 
 app_name = "integrity"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("inspections/", include("govworks.integrity.urls_inspections")),
+]

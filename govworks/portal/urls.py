@@ -1,5 +1,7 @@
-from django.urls import include, path  # noqa: F401  (areas add their url modules here)
+from django.urls import include, path
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("govworks.portal.urls_inspections")),
+]

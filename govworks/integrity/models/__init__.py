@@ -1,1 +1,3 @@
 """The records of supervision, one module per area; re-exported here so ``govworks.integrity.models.X`` works."""
+
+from govworks.integrity.models.inspections import InspectionDraw, InspectionItem, InspectionPlan, InspectionResult, Inspector  # noqa: F401

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from govworks.core.forms import LimitedForm
 from govworks.integrity.models import CaseOutcome
+from govworks.org.models import Agency, User
+from govworks.projects.models import Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -19,8 +21,8 @@ def _rows(n: int) -> forms.Textarea:
 
 
 class ManualSourceForm(LimitedForm):
-    agency = forms.ModelChoiceField(label="单位", queryset=None, empty_label=None)  # type: ignore[arg-type]
-    project = forms.ModelChoiceField(label="项目（可不选）", queryset=None, required=False)  # type: ignore[arg-type]
+    agency = forms.ModelChoiceField(label="单位", queryset=Agency.objects.none(), empty_label=None)
+    project = forms.ModelChoiceField(label="项目（可不选）", queryset=Project.objects.none(), required=False)
     title = forms.CharField(label="线索标题", max_length=120)
     summary = forms.CharField(label="线索摘要", max_length=2000, widget=_rows(5))
 
@@ -37,7 +39,7 @@ class CaseOpenForm(LimitedForm):
 
 class AssignForm(LimitedForm):
     handlers = forms.ModelMultipleChoiceField(
-        label="承办人", queryset=None, widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+        label="承办人", queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text="本单位纪检监察人员；本案涉及人员须回避，不在此列",
     )  # fmt: skip
 
@@ -57,7 +59,7 @@ class EvidenceForm(LimitedForm):
 
 
 class PartyForm(LimitedForm):
-    person = forms.ModelChoiceField(label="涉及人员", queryset=None)  # type: ignore[arg-type]
+    person = forms.ModelChoiceField(label="涉及人员", queryset=User.objects.none())
     reason = forms.CharField(label="添加理由", max_length=200)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:

@@ -42,17 +42,32 @@ def _case_items(user: Any) -> list[WorkItem]:
     rectifications, waiting, unassigned = sel.handler_todo(user)
     items = [
         WorkItem(
-            f"案件 {r.case.number} 整改验证", reverse("integrity:case_detail", args=[r.case_id]), "案件待办", r.deadline,
+            f"案件 {r.case.number} 整改验证",
+            reverse("integrity:case_detail", args=[r.case_id]),
+            "案件待办",
+            r.deadline,
             "整改期限已过，待验证" if r.deadline < timezone.localdate() else "整改期限将至",
-        )  # fmt: skip
+        )
         for r in rectifications
     ]
     items += [
-        WorkItem(f"案件 {c.number} 待调查", reverse("integrity:case_detail", args=[c.pk]), "案件待办", None, "已指定您承办，尚未开始调查")
+        WorkItem(
+            f"案件 {c.number} 待调查",
+            reverse("integrity:case_detail", args=[c.pk]),
+            "案件待办",
+            None,
+            "已指定您承办，尚未开始调查",
+        )
         for c in waiting
     ]
     items += [
-        WorkItem(f"案件 {c.number} 待指定承办人", reverse("integrity:case_assign", args=[c.pk]), "案件待办", None, "已立案，尚未指定承办人")
+        WorkItem(
+            f"案件 {c.number} 待指定承办人",
+            reverse("integrity:case_assign", args=[c.pk]),
+            "案件待办",
+            None,
+            "已立案，尚未指定承办人",
+        )
         for c in unassigned
     ]
     return items

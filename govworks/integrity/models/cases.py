@@ -110,6 +110,9 @@ class CaseParty(models.Model):
         verbose_name_plural = "案件涉及人员"
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="integrity_caseparty_unique")]
 
+    def __str__(self) -> str:  # no content: the audit log may show this to people who may not read the case
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class CaseNote(models.Model):
     """调查记录 (confidential)."""
@@ -123,6 +126,9 @@ class CaseNote(models.Model):
         verbose_name = "案件调查记录"
         verbose_name_plural = "案件调查记录"
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:  # no content: the audit log may show this to people who may not read the case
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 def case_evidence_upload_to(instance: CaseEvidence, filename: str) -> str:
@@ -145,6 +151,9 @@ class CaseEvidence(models.Model):
         verbose_name_plural = "案件证据材料"
         ordering = ["uploaded_at", "id"]
 
+    def __str__(self) -> str:  # no content: the audit log may show this to people who may not read the case
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class CaseInterview(models.Model):
     """约谈记录, in the shape of the red-light interview (``construction.Interview``: 约谈日期, 被约谈人, 约谈记录)
@@ -165,6 +174,9 @@ class CaseInterview(models.Model):
         verbose_name = "案件约谈记录"
         verbose_name_plural = "案件约谈记录"
         ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:  # no content: the audit log may show this to people who may not read the case
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class CaseRectification(models.Model):
@@ -191,3 +203,6 @@ class CaseRectification(models.Model):
         verbose_name = "案件整改"
         verbose_name_plural = "案件整改"
         ordering = ["demanded_at", "id"]
+
+    def __str__(self) -> str:  # no content: the audit log may show this to people who may not read the case
+        return f"{self._meta.verbose_name} {self.pk}"

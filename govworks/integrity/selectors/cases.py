@@ -78,9 +78,7 @@ def case_counts(agency_ids: Iterable[int]) -> dict[str, int]:
     year. The caller decides who may see the numbers (counts carry no content of a case)."""
     today = timezone.localdate()
     ids = list(agency_ids)
-    pending = CaseRectification.objects.filter(
-        case=OuterRef("pk"), status=CaseRectification.Status.PENDING, deadline__lt=today
-    )
+    pending = CaseRectification.objects.filter(case=OuterRef("pk"), status=CaseRectification.Status.PENDING, deadline__lt=today)
     totals = (
         Case.objects.filter(agency_id__in=ids)
         .annotate(overdue=Exists(pending))

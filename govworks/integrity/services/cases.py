@@ -9,8 +9,8 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -109,7 +109,9 @@ def case_open(*, actor: User, source: CaseSource, title: str, summary: str) -> C
         earlier = Case.objects.filter(source_kind=source.kind, source_id=source.source_id).exclude(status=CaseStatus.CLOSED)
         found = earlier.first()
         if found is not None:
-            raise DomainError("case.duplicate", f"该{case_source_label(source.kind)}已立案（案件 {found.number}），办结前不能重复立案")
+            raise DomainError(
+                "case.duplicate", f"该{case_source_label(source.kind)}已立案（案件 {found.number}），办结前不能重复立案"
+            )
         number = next_document_number(agency=agency, key="integrity.case", year=timezone.localdate().year, word="AJ")
         case = Case.objects.create(
             number=number, agency=agency, project_id=source.project_id, source_kind=source.kind,
@@ -118,7 +120,13 @@ def case_open(*, actor: User, source: CaseSource, title: str, summary: str) -> C
         )  # fmt: skip
         involved = set(source.involved_user_ids)
         CaseParty.objects.bulk_create([CaseParty(case=case, user_id=uid, from_source=True) for uid in sorted(involved)])
-        _audit(actor, case, "open", f"立案（来源：{case_source_label(source.kind)}）", {"parties": {"before": 0, "after": len(involved)}})
+        _audit(
+            actor,
+            case,
+            "open",
+            f"立案（来源：{case_source_label(source.kind)}）",
+            {"parties": {"before": 0, "after": len(involved)}},
+        )
     return case
 
 
@@ -139,7 +147,9 @@ def case_assign(*, actor: User, case: Case, handlers: Iterable[User]) -> Case:
         for person in people:
             org_perms.require_business_person(person, duty="案件承办人", field="handlers")
             if person.pk in involved:
-                raise DomainError("case.handler_involved", f"{person.display_name} 是本案涉及人员，须回避，不能承办", field="handlers")
+                raise DomainError(
+                    "case.handler_involved", f"{person.display_name} 是本案涉及人员，须回避，不能承办", field="handlers"
+                )
             if not org_perms.can(person, perms.CASE_MANAGE, case.agency_id):
                 raise DomainError(
                     "case.handler_role", f"{person.display_name} 不是{case.agency.short_name or case.agency.name}的纪检监察人员，不能承办",
@@ -170,7 +180,13 @@ def case_note_add(*, actor: User, case: Case, text: str) -> CaseNote:
         if case.status == CaseStatus.FILED:
             case.status, case.investigating_since = CaseStatus.INVESTIGATING, timezone.now()
             case.save(update_fields=["status", "investigating_since"])
-        _audit(actor, case, "note", "调查记录新增", {"status": {"before": before, "after": case.status}} if before != case.status else None)
+        _audit(
+            actor,
+            case,
+            "note",
+            "调查记录新增",
+            {"status": {"before": before, "after": case.status}} if before != case.status else None,
+        )
     return note
 
 
@@ -204,7 +220,9 @@ def case_party_add(*, actor: User, case: Case, person: User, reason: str) -> Cas
         if case.status == CaseStatus.CLOSED:
             raise DomainError("case.finished", "案件已办结，不能再添加涉及人员")
         if person.pk in perms.handler_ids(case):
-            raise DomainError("case.party_handler", f"{person.display_name} 是本案承办人：请先由纪检监察负责人调整承办人", field="person")
+            raise DomainError(
+                "case.party_handler", f"{person.display_name} 是本案承办人：请先由纪检监察负责人调整承办人", field="person"
+            )
         if case.parties.filter(user_id=person.pk).exists():
             raise DomainError("case.party_duplicate", f"{person.display_name} 已在涉及人员中", field="person")
         party = CaseParty.objects.create(case=case, user=person, reason=reason, added_by=actor)
@@ -243,7 +261,13 @@ def case_interview_record(
         if case.status == CaseStatus.INVESTIGATING:
             case.status = CaseStatus.INTERVIEW
             case.save(update_fields=["status"])
-        _audit(actor, case, "interview", "约谈记录新增", {"status": {"before": before, "after": case.status}} if before != case.status else None)
+        _audit(
+            actor,
+            case,
+            "interview",
+            "约谈记录新增",
+            {"status": {"before": before, "after": case.status}} if before != case.status else None,
+        )
     return row
 
 
@@ -265,16 +289,26 @@ def case_rectification_demand(*, actor: User, case: Case, demand: str, deadline:
         key = "case.rectification_max_working_days"
         longest = int(rule_value(key, agency=case.agency))
         if deadline > add_working_days(today, longest):
-            raise DomainError("case.deadline_far", f"整改期限不能超过 {longest} 个工作日（规则“{rule_name(key)}”）", field="deadline")
+            raise DomainError(
+                "case.deadline_far", f"整改期限不能超过 {longest} 个工作日（规则“{rule_name(key)}”）", field="deadline"
+            )
         row = CaseRectification.objects.create(case=case, demand=demand, deadline=deadline, demanded_by=actor)
         before = case.status
         case.status = CaseStatus.RECTIFICATION
         case.save(update_fields=["status"])
-        _audit(actor, case, "rectify", "提出整改要求", {"deadline": {"before": None, "after": deadline}, "status": {"before": before, "after": case.status}})
+        _audit(
+            actor,
+            case,
+            "rectify",
+            "提出整改要求",
+            {"deadline": {"before": None, "after": deadline}, "status": {"before": before, "after": case.status}},
+        )
     return row
 
 
-def case_rectification_verify(*, actor: User, rectification: CaseRectification, passed: bool, verification: str) -> CaseRectification:
+def case_rectification_verify(
+    *, actor: User, rectification: CaseRectification, passed: bool, verification: str
+) -> CaseRectification:
     """整改验证 by a handler — or the person who assigned them — other than the one who demanded it (职责分离)."""
     verification = _text(verification, field="verification", label="验证意见", minimum=5)
     with transaction.atomic():

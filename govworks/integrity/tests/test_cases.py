@@ -122,21 +122,35 @@ def test_open_numbers_the_case_names_the_source_people_and_audits_without_conten
 
 
 def test_open_refusals_change_nothing(cw: Any) -> None:
-    refused(lambda: svc.case_open(actor=cw.world.pm, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容"))
-    refused(lambda: svc.case_open(actor=cw.named_dis, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容"))
-    refused(lambda: svc.case_open(actor=cw.other_dis, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容"))
-    refused(lambda: svc.case_open(actor=cw.world.auditadmin, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容"))
+    refused(
+        lambda: svc.case_open(actor=cw.world.pm, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容")
+    )
+    refused(
+        lambda: svc.case_open(actor=cw.named_dis, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容")
+    )
+    refused(
+        lambda: svc.case_open(actor=cw.other_dis, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容")
+    )
+    refused(
+        lambda: svc.case_open(
+            actor=cw.world.auditadmin, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容"
+        )
+    )
     err = refused(lambda: svc.case_open(actor=cw.head, source=cw.source, title="围标串标线索核查", summary="短"))
     assert "案情摘要" in str(err)
     svc.case_open(actor=cw.head, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容")
-    err = refused(lambda: svc.case_open(actor=cw.head, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容"))
+    err = refused(
+        lambda: svc.case_open(actor=cw.head, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容")
+    )
     assert "已立案" in str(err)
 
 
 def test_manual_source_is_a_real_source(cw: Any) -> None:
     from govworks.integrity.case_sources import case_source_resolve
 
-    row = svc.manual_source_create(actor=cw.head, agency=cw.world.city, title="来信反映工程款拨付", summary="群众来信反映某工程款拨付不及时且有人索要好处费")
+    row = svc.manual_source_create(
+        actor=cw.head, agency=cw.world.city, title="来信反映工程款拨付", summary="群众来信反映某工程款拨付不及时且有人索要好处费"
+    )
     source = case_source_resolve(cw.head, "manual", row.pk)
     assert source.agency_id == cw.world.city.pk and source.title == "来信反映工程款拨付"
     with pytest.raises(Http404):
@@ -144,7 +158,11 @@ def test_manual_source_is_a_real_source(cw: Any) -> None:
     with pytest.raises(Http404):
         case_source_resolve(cw.world.pm, "manual", row.pk)
     assert "来信" not in AuditEvent.objects.get(action="integrity.case_source.manual").summary
-    refused(lambda: svc.manual_source_create(actor=cw.world.pm, agency=cw.world.city, title="来信反映工程款", summary="十个字以上的线索摘要内容"))
+    refused(
+        lambda: svc.manual_source_create(
+            actor=cw.world.pm, agency=cw.world.city, title="来信反映工程款", summary="十个字以上的线索摘要内容"
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------- assign
@@ -174,7 +192,9 @@ def test_assign_refuses_wrong_handlers_and_changes_nothing(cw: Any) -> None:
 
 def test_flow_note_evidence_interview_rectify_verify_conclude_close(cw: Any) -> None:
     case = opened(cw)
-    refused(lambda: svc.case_note_add(actor=cw.head, case=case, text=SECRET), PermissionDenied)  # the assigner reads, does not write
+    refused(
+        lambda: svc.case_note_add(actor=cw.head, case=case, text=SECRET), PermissionDenied
+    )  # the assigner reads, does not write
     refused(lambda: svc.case_note_add(actor=cw.handler, case=case, text="太短"), DomainError)
     refused(lambda: svc.case_interview_record(actor=cw.handler, case=case, held_on=timezone.localdate(), place="会议室",
                                               interviewees="项目经理", interviewers="王建军", minutes="十个字以上的约谈记录内容"))  # fmt: skip
@@ -201,21 +221,43 @@ def test_flow_note_evidence_interview_rectify_verify_conclude_close(cw: Any) -> 
     assert case.status == CaseStatus.INTERVIEW
 
     today = timezone.localdate()
-    for deadline, word in ((today, "晚于今天"), (today - dt.timedelta(days=3), "晚于今天"), (add_working_days(today, 61), "60 个工作日")):
-        err = refused(lambda d=deadline: svc.case_rectification_demand(actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=d))
+    for deadline, word in (
+        (today, "晚于今天"),
+        (today - dt.timedelta(days=3), "晚于今天"),
+        (add_working_days(today, 61), "60 个工作日"),
+    ):
+        err = refused(
+            lambda d=deadline: svc.case_rectification_demand(
+                actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=d
+            )
+        )
         assert word in str(err)
-    refused(lambda: svc.case_rectification_demand(actor=cw.head, case=case, demand="十个字以上的整改要求内容", deadline=tomorrow), PermissionDenied)
-    rect = svc.case_rectification_demand(actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=svc.rectification_default_deadline(case))
+    refused(
+        lambda: svc.case_rectification_demand(actor=cw.head, case=case, demand="十个字以上的整改要求内容", deadline=tomorrow),
+        PermissionDenied,
+    )
+    rect = svc.case_rectification_demand(
+        actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=svc.rectification_default_deadline(case)
+    )
     case.refresh_from_db()
     assert case.status == CaseStatus.RECTIFICATION
 
-    err = refused(lambda: svc.case_conclude(actor=cw.handler, case=case, outcome="reminder", conclusion="十个字以上的结论意见内容"))
+    err = refused(
+        lambda: svc.case_conclude(actor=cw.handler, case=case, outcome="reminder", conclusion="十个字以上的结论意见内容")
+    )
     assert "未验证" in str(err)
-    err = refused(lambda: svc.case_rectification_verify(actor=cw.handler, rectification=rect, passed=True, verification="已整改到位"))
+    err = refused(
+        lambda: svc.case_rectification_verify(actor=cw.handler, rectification=rect, passed=True, verification="已整改到位")
+    )
     assert "职责分离" in str(err)
-    refused(lambda: svc.case_rectification_verify(actor=cw.world.pm, rectification=rect, passed=True, verification="已整改到位"), PermissionDenied)
+    refused(
+        lambda: svc.case_rectification_verify(actor=cw.world.pm, rectification=rect, passed=True, verification="已整改到位"),
+        PermissionDenied,
+    )
     refused(lambda: svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=True, verification=""), DomainError)
-    svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=True, verification="已整改到位")  # the assigner verifies
+    svc.case_rectification_verify(
+        actor=cw.head, rectification=rect, passed=True, verification="已整改到位"
+    )  # the assigner verifies
     refused(lambda: svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=True, verification="已整改到位"))
 
     refused(lambda: svc.case_conclude(actor=cw.handler, case=case, outcome="", conclusion="十个字以上的结论意见内容"))
@@ -246,9 +288,14 @@ def test_verification_by_the_only_handler_who_demanded_needs_someone_else(cw: An
     case = svc.case_open(actor=cw.handler, source=cw.source, title="围标串标线索核查", summary="十个字以上的案情摘要内容")
     svc.case_assign(actor=cw.handler, case=case, handlers=[cw.handler])
     svc.case_note_add(actor=cw.handler, case=case, text=SECRET)
-    rect = svc.case_rectification_demand(actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=timezone.localdate() + dt.timedelta(days=5))
+    rect = svc.case_rectification_demand(
+        actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=timezone.localdate() + dt.timedelta(days=5)
+    )
     refused(lambda: svc.case_rectification_verify(actor=cw.handler, rectification=rect, passed=True, verification="已整改到位"))
-    refused(lambda: svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=True, verification="已整改到位"), PermissionDenied)
+    refused(
+        lambda: svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=True, verification="已整改到位"),
+        PermissionDenied,
+    )
     svc.case_assign(actor=cw.head, case=case, handlers=[cw.handler, cw.head])
     row = svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=False, verification="未整改到位")
     assert row.status == CaseRectification.Status.FAILED
@@ -289,10 +336,14 @@ def test_workbench_lists_cases_due_and_counts(cw: Any) -> None:
     waiting = opened(cw)
     titles = [i.title for i in work_items_for(cw.handler)]
     assert f"案件 {waiting.number} 待调查" in titles
-    unassigned = svc.case_open(actor=cw.head, source=make_source(102, cw.world.city), title="另一条线索核查", summary="十个字以上的案情摘要内容")
+    unassigned = svc.case_open(
+        actor=cw.head, source=make_source(102, cw.world.city), title="另一条线索核查", summary="十个字以上的案情摘要内容"
+    )
     assert f"案件 {unassigned.number} 待指定承办人" in [i.title for i in work_items_for(cw.head)]
     svc.case_note_add(actor=cw.handler, case=waiting, text=SECRET)
-    soon = svc.case_rectification_demand(actor=cw.handler, case=waiting, demand="十个字以上的整改要求内容", deadline=add_working_days(timezone.localdate(), 2))
+    soon = svc.case_rectification_demand(
+        actor=cw.handler, case=waiting, demand="十个字以上的整改要求内容", deadline=add_working_days(timezone.localdate(), 2)
+    )
     items = {i.title: i for i in work_items_for(cw.handler)}
     assert items[f"案件 {waiting.number} 整改验证"].due == soon.deadline
     CaseRectification.objects.filter(pk=soon.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
@@ -308,7 +359,9 @@ def test_workbench_lists_cases_due_and_counts(cw: Any) -> None:
 
 def test_workbench_queries_stay_constant(cw: Any, django_assert_max_num_queries: Any) -> None:
     for i in range(12):
-        case = svc.case_open(actor=cw.head, source=make_source(200 + i, cw.world.city), title="线索核查批量", summary="十个字以上的案情摘要内容")
+        case = svc.case_open(
+            actor=cw.head, source=make_source(200 + i, cw.world.city), title="线索核查批量", summary="十个字以上的案情摘要内容"
+        )
         svc.case_assign(actor=cw.head, case=case, handlers=[cw.handler])
     from govworks.org.permissions import forget_cached_scope
 

@@ -63,7 +63,10 @@ def demo() -> Any:
         actor=d.handler, case=d.a, demand="十个字以上的整改要求内容", deadline=timezone.localdate() + dt.timedelta(days=7)
     )
     d.b = svc.case_open(
-        actor=d.handler, source=make_source(302, root, involved=(d.head.pk,)), title="另一线索核查", summary="十个字以上的案情摘要内容"
+        actor=d.handler,
+        source=make_source(302, root, involved=(d.head.pk,)),
+        title="另一线索核查",
+        summary="十个字以上的案情摘要内容",
     )
     svc.case_assign(actor=d.handler, case=d.b, handlers=[d.handler])
     return d
@@ -72,11 +75,23 @@ def demo() -> Any:
 def case_urls(d: Any, case: Case) -> list[str]:
     urls = [
         reverse(f"integrity:{name}", args=[case.pk])
-        for name in ("case_detail", "case_assign", "case_note", "case_evidence", "case_party", "case_interview",
-                     "case_rectify", "case_conclude", "case_close")  # fmt: skip
+        for name in (
+            "case_detail",
+            "case_assign",
+            "case_note",
+            "case_evidence",
+            "case_party",
+            "case_interview",
+            "case_rectify",
+            "case_conclude",
+            "case_close",
+        )
     ]
     if case.pk == d.a.pk:
-        urls += [reverse("integrity:case_evidence_download", args=[d.evidence.pk]), reverse("integrity:case_verify", args=[d.rect.pk])]
+        urls += [
+            reverse("integrity:case_evidence_download", args=[d.evidence.pk]),
+            reverse("integrity:case_verify", args=[d.rect.pk]),
+        ]
     return urls
 
 
@@ -154,11 +169,15 @@ def test_refused_posts_change_nothing_and_name_the_field(demo: Any) -> None:
     response = client.post(reverse("integrity:case_note", args=[d.a.pk]), {"text": "短"})
     assert response.status_code == 400 and "调查记录" in response.content.decode()
     past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
-    response = client.post(reverse("integrity:case_rectify", args=[d.a.pk]), {"demand": "十个字以上的整改要求内容", "deadline": past})
+    response = client.post(
+        reverse("integrity:case_rectify", args=[d.a.pk]), {"demand": "十个字以上的整改要求内容", "deadline": past}
+    )
     assert response.status_code == 400 and "整改期限须晚于今天" in response.content.decode()
     response = client.post(reverse("integrity:case_verify", args=[d.rect.pk]), {"passed": "1", "verification": "已整改到位"})
     assert response.status_code == 400 and "职责分离" in response.content.decode()
-    response = client.post(reverse("integrity:case_conclude", args=[d.a.pk]), {"outcome": "referral", "conclusion": "十个字以上的结论意见内容"})
+    response = client.post(
+        reverse("integrity:case_conclude", args=[d.a.pk]), {"outcome": "referral", "conclusion": "十个字以上的结论意见内容"}
+    )
     assert response.status_code == 400 and "未验证" in response.content.decode()
     assert counts() == before
     assert CaseNote.objects.filter(case=d.a).count() == 1 and CaseRectification.objects.filter(case=d.a).count() == 1
@@ -178,7 +197,10 @@ def test_open_from_a_source_get_shows_it_post_opens(demo: Any) -> None:
     response = client.post(url, {"title": "新立案件标题", "summary": "十个字以上的案情摘要内容"})
     case = Case.objects.get(source_kind="casetest", source_id=401)
     assert response.status_code == 302 and response["Location"] == reverse("integrity:case_detail", args=[case.pk])
-    response = client.post(reverse("integrity:case_manual_new"), {"agency": d.a.agency_id, "title": "来信反映问题", "summary": "十个字以上的线索摘要内容"})
+    response = client.post(
+        reverse("integrity:case_manual_new"),
+        {"agency": d.a.agency_id, "title": "来信反映问题", "summary": "十个字以上的线索摘要内容"},
+    )
     assert response.status_code == 302 and "source=manual" in response["Location"]
     response = client.post(response["Location"], {"title": "来信反映问题核查", "summary": "十个字以上的案情摘要内容"})
     assert response.status_code == 302 and Case.objects.filter(source_kind="manual").count() == 1
@@ -196,6 +218,8 @@ def test_case_list_queries_do_not_grow(demo: Any) -> None:
 
     few = measure()
     for i in range(18):
-        case = svc.case_open(actor=d.head, source=make_source(500 + i, d.a.agency), title="批量线索核查", summary="十个字以上的案情摘要内容")
+        case = svc.case_open(
+            actor=d.head, source=make_source(500 + i, d.a.agency), title="批量线索核查", summary="十个字以上的案情摘要内容"
+        )
         svc.case_assign(actor=d.head, case=case, handlers=[d.handler])
     assert measure() <= few

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govworks.core.audit_labels import register_audit_actions
 from govworks.core.registry import NavItem, WorkItem, register_nav, register_workbench_provider
+from govworks.integrity import demo_cases  # noqa: F401  (registers the demo seeder)
 from govworks.integrity import permissions_cases as perms
 from govworks.integrity.case_sources import CaseSource, register_case_source
 from govworks.integrity.models import ManualCaseSource

@@ -223,3 +223,20 @@ def test_case_list_queries_do_not_grow(demo: Any) -> None:
         )
         svc.case_assign(actor=d.head, case=case, handlers=[d.handler])
     assert measure() <= few
+
+
+def test_demo_seeder_opens_a_case_through_the_services() -> None:
+    from govworks.core.rule_parameters import rule_parameters_seed
+    from govworks.integrity.demo_cases import seed_cases
+    from govworks.org.demo import seed_organisation
+    from govworks.org.models import User
+
+    rule_parameters_seed()
+    seed_organisation()
+    assert seed_cases().startswith("案件 AJ-LJJG-")
+    assert seed_cases() == "已存在，跳过"
+    User.objects.update(must_change_password=False)
+    case = Case.objects.get()
+    head, pm = User.objects.get(username="wuhy"), User.objects.get(username="liming")
+    assert client_for(head).get(reverse("integrity:case_detail", args=[case.pk])).status_code == 200
+    assert client_for(pm).get(reverse("integrity:case_detail", args=[case.pk])).status_code == 404

@@ -443,6 +443,37 @@ SEED: list[SeedParameter] = [
         "市场监管总局 全面推进双随机一公开：一般检查事项抽查比例严格限制，重点事项不设上限（本部署取20%）",
         "D",
     ),
+    # ---- 案件办理 (integrity cases)
+    SeedParameter(
+        "case.rectification_working_days",
+        "案件整改默认期限",
+        "案件办理",
+        "15",
+        INT,
+        "工作日",
+        "纪检监察建议整改一般限期办理（本部署默认15个工作日，承办人可另定期限）",
+        "D",
+    ),
+    SeedParameter(
+        "case.rectification_max_working_days",
+        "案件整改最长期限",
+        "案件办理",
+        "60",
+        INT,
+        "工作日",
+        "整改期限不宜过长（本部署默认最长60个工作日）",
+        "D",
+    ),
+    SeedParameter(
+        "case.due_soon_working_days",
+        "案件整改临期提醒",
+        "案件办理",
+        "3",
+        INT,
+        "工作日",
+        "整改期限前若干个工作日在工作台提醒承办人（本部署默认）",
+        "D",
+    ),
 ]
 
 

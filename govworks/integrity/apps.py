@@ -7,6 +7,7 @@ from django.apps import AppConfig
 REGISTERING_MODULES: tuple[str, ...] = (
     "govworks.integrity.navigation",
     "govworks.integrity.registrations_inspections",
+    "govworks.integrity.registrations_cases",
 )
 
 

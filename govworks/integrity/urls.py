@@ -4,4 +4,5 @@ app_name = "integrity"
 
 urlpatterns: list = [
     path("inspections/", include("govworks.integrity.urls_inspections")),
+    path("", include("govworks.integrity.urls_cases")),
 ]

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from govworks.core.audit_labels import register_audit_actions
 from govworks.core.exports import ExportKind, register_export
-from govworks.core.registry import NavItem, WorkItem, register_demo_seeder, register_nav, register_periodic_job, register_workbench_provider
+from govworks.core.registry import (
+    NavItem,
+    WorkItem,
+    register_demo_seeder,
+    register_nav,
+    register_periodic_job,
+    register_workbench_provider,
+)
 from govworks.core.risk import register_signal_sink
 from govworks.integrity import permissions_alerts as perms
 from govworks.integrity.case_sources import CaseSource, register_case_source
@@ -65,7 +72,21 @@ register_workbench_provider(alert_work_items)
 
 # ------------------------------------------------------------------------------------------ Excel
 
-HEADERS = ["编号", "风险等级", "预警类型", "预警事项", "单位", "项目编号", "项目名称", "事实与数据", "依据规则", "发生日期", "发现时间", "状态", "处理说明"]
+HEADERS = [
+    "编号",
+    "风险等级",
+    "预警类型",
+    "预警事项",
+    "单位",
+    "项目编号",
+    "项目名称",
+    "事实与数据",
+    "依据规则",
+    "发生日期",
+    "发现时间",
+    "状态",
+    "处理说明",
+]
 
 
 def _rows(user: Any, params: dict[str, Any]) -> Iterator[Sequence[Any]]:

@@ -10,4 +10,6 @@ class OrgConfig(AppConfig):
         from govworks.core.access import register_access_policy
         from govworks.org import audit_labels, demo, navigation, permissions, security  # noqa: F401  (registers receivers, menus, demo)
 
+        from govworks.org import signals  # noqa: F401  (risk-signal kinds for the risk centre)
+
         register_access_policy(permissions)  # type: ignore[arg-type]

@@ -71,6 +71,9 @@ class RiskAlertPerson(models.Model):
         constraints = [models.UniqueConstraint(fields=["alert", "user_id"], name="integrity_alert_person_once")]
         indexes = [models.Index(fields=["user_id"], name="integrity_alert_person_idx")]
 
+    def __str__(self) -> str:
+        return f"预警{self.alert_id}：人员{self.user_id}"
+
 
 class RiskAlertChange(models.Model):
     """A change of an alert's status: who, when, from what to what, why."""
@@ -88,3 +91,6 @@ class RiskAlertChange(models.Model):
         verbose_name = "预警处理记录"
         verbose_name_plural = "预警处理记录"
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"预警{self.alert_id}：{self.get_before_display()} → {self.get_after_display()}"

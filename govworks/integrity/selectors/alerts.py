@@ -137,7 +137,13 @@ def alert_trend(user: Any, filters: AlertFilters, *, today: dt.date | None = Non
             counts[row["severity"]][i] += row["n"]
     colours = {"high": "#d63939", "medium": "#f59f00", "low": "#4299e1"}
     series = [
-        {"name": f"{SEVERITY_LABELS[s]}风险", "type": "bar", "stack": "all", "data": counts[s], "itemStyle": {"color": colours[s]}}
+        {
+            "name": f"{SEVERITY_LABELS[s]}风险",
+            "type": "bar",
+            "stack": "all",
+            "data": counts[s],
+            "itemStyle": {"color": colours[s]},
+        }
         for s in sorted(SEVERITY_LABELS, key=lambda s: SEVERITY_ORDER[s])
     ]
     return {
@@ -153,7 +159,7 @@ def alert_trend(user: Any, filters: AlertFilters, *, today: dt.date | None = Non
 def alert_counts_by_severity(agency_ids: Iterable[int]) -> dict[str, int]:
     """For the leadership cockpit: open alerts (新 and 已阅) of ``agency_ids`` by severity, every severity
     present (one query). The caller decides which agencies the reader may see."""
-    counts = {s: 0 for s in SEVERITY_LABELS}
+    counts = dict.fromkeys(SEVERITY_LABELS, 0)
     ids = list(agency_ids)
     if not ids:
         return counts

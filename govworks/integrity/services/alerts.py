@@ -188,10 +188,8 @@ def alert_mark_case_opened(alert_id: int, case_id: int, *, actor: Any | None = N
     the case). ``actor`` (who opened the case) is checked like 已阅 when given. An alert already 已立案 for
     another case, or 已排除, is refused; the same case twice is a no-op."""
     with transaction.atomic():
-        if actor is not None:
-            alert = _locked(actor, alert_id)
-        else:
-            alert = RiskAlert.objects.select_for_update().get(pk=alert_id)
+        locked = RiskAlert.objects.select_for_update()
+        alert = _locked(actor, alert_id) if actor is not None else locked.get(pk=alert_id)
         if alert.status == RiskAlert.Status.CASE:
             if alert.case_id == case_id:
                 return alert

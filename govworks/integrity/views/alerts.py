@@ -104,7 +104,9 @@ def alert_export(request: HttpRequest) -> HttpResponse:
     return redirect("core:export_detail", pk=job.pk)
 
 
-def _detail(request: HttpRequest, me: Any, alert: RiskAlert, *, form: Any = None, error: str = "", status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, me: Any, alert: RiskAlert, *, form: Any = None, error: str = "", status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "integrity/alerts/detail.html",

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -10,6 +12,5 @@ class OrgConfig(AppConfig):
         from govworks.core.access import register_access_policy
         from govworks.org import audit_labels, demo, navigation, permissions, security  # noqa: F401  (registers receivers, menus, demo)
 
-        from govworks.org import signals  # noqa: F401  (risk-signal kinds for the risk centre)
-
+        import_module("govworks.org.signals")  # risk-signal kinds for the risk centre (core.risk)
         register_access_policy(permissions)  # type: ignore[arg-type]

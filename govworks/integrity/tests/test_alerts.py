@@ -140,7 +140,9 @@ def test_read_exclude_and_case_opened_each_with_history_and_audit(rw: Any) -> No
     assert alert.status == "excluded" and alert.status_reason == "地址为政府办公楼，多家单位共用"
     history = list(RiskAlertChange.objects.filter(alert=alert).values_list("before", "after", "actor_id"))
     assert history == [("new", "read", rw.discipline.pk), ("read", "excluded", rw.auditor.pk)]
-    assert list(AuditEvent.objects.filter(action__startswith="integrity.alert.").order_by("seq").values_list("action", flat=True)) == [
+    assert list(
+        AuditEvent.objects.filter(action__startswith="integrity.alert.").order_by("seq").values_list("action", flat=True)
+    ) == [
         "integrity.alert.create",
         "integrity.alert.read",
         "integrity.alert.exclude",
@@ -240,7 +242,7 @@ def test_the_list_keeps_its_queries_constant(rw: Any, rows: int, django_assert_m
 def test_the_export_is_a_background_job_with_inert_cells(rw: Any) -> None:
     from govworks.core.exports import export_kind
 
-    report(rw.city, 1, title="=HYPERLINK(\"http://x\")")
+    report(rw.city, 1, title='=HYPERLINK("http://x")')
     report(rw.city, 2, involved_user_ids=(rw.discipline.pk,))
     spec = export_kind("integrity.alerts")
     rows = list(spec.rows(rw.discipline, {}))

@@ -284,7 +284,9 @@ def contract_create(
             params = contract_params(locked.agency)
             _check_terms(contract, params)
             _check_method(contract, lot, locked, params)
-            contract.number = next_document_number(agency=locked.agency, key="contract", year=timezone.localdate().year, word="HT")
+            contract.number = next_document_number(
+                agency=locked.agency, key="contract", year=timezone.localdate().year, word="HT"
+            )
             contract.full_clean()
             contract.save()
             PaymentMilestone.objects.bulk_create(_milestone_rows(contract, milestones))

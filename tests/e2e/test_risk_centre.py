@@ -65,6 +65,9 @@ def test_discipline_filters_opens_reads_and_excludes_alerts(
     with page.expect_navigation():
         page.locator("[data-testid=alert-exclude]").click()
     assert "至少4个字" in page.content()
+    # the refusal answers 400 (the browser logs it); nothing else may have gone wrong so far
+    assert all("status of 400" in e for e in watch.console_errors)
+    watch.console_errors.clear()
     page.fill("[data-testid=alert-exclude-reason]", "承诺书已线下签订，补录中")
     with page.expect_navigation():
         page.locator("[data-testid=alert-exclude]").click()

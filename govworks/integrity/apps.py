@@ -8,6 +8,7 @@ REGISTERING_MODULES: tuple[str, ...] = (
     "govworks.integrity.navigation",
     "govworks.integrity.registrations_inspections",
     "govworks.integrity.registrations_cases",
+    "govworks.integrity.registrations_alerts",
 )
 
 

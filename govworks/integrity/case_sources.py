@@ -28,11 +28,29 @@ class CaseSource:
 
 #: kind → (label, resolver(user, source_id) -> CaseSource, raising Http404/PermissionDenied when not readable)
 _SOURCES: dict[str, tuple[str, Callable[[Any, int], CaseSource]]] = {}
+#: kind → on_open(actor, source, case): the source area records that a case was opened from its record
+_ON_OPEN: dict[str, Callable[[Any, CaseSource, Any], object]] = {}
 
 
-def register_case_source(kind: str, label: str, resolver: Callable[[Any, int], CaseSource]) -> None:
-    """An area states that cases may be opened from its records of ``kind`` (e.g. ``"alert"``, ``"complaint"``)."""
+def register_case_source(
+    kind: str,
+    label: str,
+    resolver: Callable[[Any, int], CaseSource],
+    on_open: Callable[[Any, CaseSource, Any], object] | None = None,
+) -> None:
+    """An area states that cases may be opened from its records of ``kind`` (e.g. ``"alert"``, ``"complaint"``).
+    ``on_open(actor, source, case)`` runs inside the transaction that opens the case (e.g. the alert becomes
+    已立案); a refusal it raises refuses the case too."""
     _SOURCES[kind] = (label, resolver)
+    if on_open is not None:
+        _ON_OPEN[kind] = on_open
+
+
+def case_source_opened(actor: Any, source: CaseSource, case: Any) -> None:
+    """Tell the source's area that ``case`` was opened from ``source`` (call inside the opening transaction)."""
+    hook = _ON_OPEN.get(source.kind)
+    if hook is not None:
+        hook(actor, source, case)
 
 
 def case_source_label(kind: str) -> str:

@@ -5,4 +5,5 @@ app_name = "integrity"
 urlpatterns: list = [
     path("inspections/", include("govworks.integrity.urls_inspections")),
     path("", include("govworks.integrity.urls_cases")),
+    path("", include("govworks.integrity.urls_alerts")),
 ]

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -10,4 +12,5 @@ class OrgConfig(AppConfig):
         from govworks.core.access import register_access_policy
         from govworks.org import audit_labels, demo, navigation, permissions, security  # noqa: F401  (registers receivers, menus, demo)
 
+        import_module("govworks.org.signals")  # risk-signal kinds for the risk centre (core.risk)
         register_access_policy(permissions)  # type: ignore[arg-type]

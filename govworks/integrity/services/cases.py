@@ -22,7 +22,7 @@ from govworks.core.rule_seed import rule_name
 from govworks.core.uploads import upload_check
 from govworks.core.workdays import add_working_days
 from govworks.integrity import permissions_cases as perms
-from govworks.integrity.case_sources import CaseSource, case_source_label
+from govworks.integrity.case_sources import CaseSource, case_source_label, case_source_opened
 from govworks.integrity.models import (
     Case,
     CaseEvidence,
@@ -127,6 +127,7 @@ def case_open(*, actor: User, source: CaseSource, title: str, summary: str) -> C
             f"立案（来源：{case_source_label(source.kind)}）",
             {"parties": {"before": 0, "after": len(involved)}},
         )
+        case_source_opened(actor, source, case)
     return case
 
 

@@ -66,6 +66,7 @@ from govworks.procurement.selectors.contracts import OVERRUN_APPROVAL_KIND, cont
 from govworks.procurement.selectors.lots import combined_total, exception_facts, lot_facts
 from govworks.procurement.services.integrity import integrity_signals_scan
 from govworks.procurement.services.suppliers import supplier_award_problem, supplier_award_refused_record
+from govworks.procurement.signals import contract_over_method_report
 from govworks.projects.models import ApprovalRequest, Project, Stage
 from govworks.projects.services.approvals import KIND_LABELS, approval_submit, approved_request_for
 from govworks.projects.services.decisions import check_upload, passed_decision_for
@@ -257,44 +258,51 @@ def contract_create(
     if problem:
         supplier_award_refused_record(actor=actor, supplier=supplier, project=project, reason=problem)
         raise DomainError("procurement.award_refused", problem, field="supplier")
-    with transaction.atomic():
-        locked = Project.objects.select_for_update().select_related("agency").get(pk=project.pk)
-        contract = Contract(
-            project=locked,
-            lot=lot,
-            supplier=supplier,
-            payee_account=payee_account,
-            award_reference=award_reference,
-            title=title.strip(),
-            is_main_construction=is_main_construction,
-            amount=amount,
-            pricing_type=pricing_type,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            award_notice_on=award_notice_on,
-            performance_bond=performance_bond,
-            advance_ratio=advance_ratio,
-            progress_ratio=progress_ratio,
-            quality_deposit_ratio=quality_deposit_ratio,
-            defect_period_months=defect_period_months,
-            created_by=actor,
-        )
-        params = contract_params(locked.agency)
-        _check_terms(contract, params)
-        _check_method(contract, lot, locked, params)
-        contract.number = next_document_number(agency=locked.agency, key="contract", year=timezone.localdate().year, word="HT")
-        contract.full_clean()
-        contract.save()
-        PaymentMilestone.objects.bulk_create(_milestone_rows(contract, milestones))
-        audit_event_record(
-            actor=actor,
-            action="procurement.contract.create",
-            obj=contract,
-            agency=locked.agency,
-            context=locked,
-            summary=f"{locked.code} 起草合同{contract}（{supplier.name}，{_yuan(Decimal(contract.amount))}）",
-            changes=diff({}, snapshot(contract, CONTRACT_FIELDS)),
-        )
+    try:
+        with transaction.atomic():
+            locked = Project.objects.select_for_update().select_related("agency").get(pk=project.pk)
+            contract = Contract(
+                project=locked,
+                lot=lot,
+                supplier=supplier,
+                payee_account=payee_account,
+                award_reference=award_reference,
+                title=title.strip(),
+                is_main_construction=is_main_construction,
+                amount=amount,
+                pricing_type=pricing_type,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                award_notice_on=award_notice_on,
+                performance_bond=performance_bond,
+                advance_ratio=advance_ratio,
+                progress_ratio=progress_ratio,
+                quality_deposit_ratio=quality_deposit_ratio,
+                defect_period_months=defect_period_months,
+                created_by=actor,
+            )
+            params = contract_params(locked.agency)
+            _check_terms(contract, params)
+            _check_method(contract, lot, locked, params)
+            contract.number = next_document_number(
+                agency=locked.agency, key="contract", year=timezone.localdate().year, word="HT"
+            )
+            contract.full_clean()
+            contract.save()
+            PaymentMilestone.objects.bulk_create(_milestone_rows(contract, milestones))
+            audit_event_record(
+                actor=actor,
+                action="procurement.contract.create",
+                obj=contract,
+                agency=locked.agency,
+                context=locked,
+                summary=f"{locked.code} 起草合同{contract}（{supplier.name}，{_yuan(Decimal(contract.amount))}）",
+                changes=diff({}, snapshot(contract, CONTRACT_FIELDS)),
+            )
+    except DomainError as err:
+        if err.code == "procurement.contract_over_method":  # the refused attempt, for 纪检监察 (after the rollback)
+            contract_over_method_report(actor=actor, lot=lot, supplier=supplier, amount=Decimal(amount), problem=err.message)
+        raise
     integrity_signals_scan(locked, actor=actor)
     return contract
 

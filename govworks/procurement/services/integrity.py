@@ -30,6 +30,7 @@ from govworks.procurement.rules_integrity import (
 )
 from govworks.procurement.rules_methods import Category
 from govworks.procurement.selectors.lots import procurement_params
+from govworks.procurement.signals import integrity_signal_report_on_commit
 from govworks.projects.models import Project
 
 OVERRUN_KEY = "change.reapproval_cumulative_ratio"
@@ -202,6 +203,7 @@ def integrity_signal_store(
                 context=project,
                 summary=f"{project.code} 廉政风险信号：{_trail_detail(kind, detail, tender_id)}",
             )
+            integrity_signal_report_on_commit(signal.pk)  # to the risk centre, once stored
     except IntegrityError:  # stored meanwhile by a parallel scan
         return None, False
     return signal, True

@@ -340,8 +340,10 @@ def supplier_award_problem(supplier: Supplier, *, on: dt.date, category: str | N
 def supplier_award_refused_record(*, actor: User, supplier: Supplier, project: Any, reason: str) -> Any:
     """Record that awarding ``project``'s contract to ``supplier`` was refused, for 纪检监察 of the
     project's agency (their workbench lists these for 30 days). Call it outside the refused transaction."""
+    from govworks.procurement.signals import award_refusal_reported
+
     with transaction.atomic():
-        return audit_event_record(
+        event = audit_event_record(
             actor=actor,
             action=AWARD_REFUSED_ACTION,
             obj=supplier,
@@ -350,3 +352,5 @@ def supplier_award_refused_record(*, actor: User, supplier: Supplier, project: A
             summary=f"拒绝向供应商“{supplier.name}”授予项目“{project.name}”的合同",
             reason=reason,
         )
+        award_refusal_reported(event, project)  # to the risk centre, once committed
+    return event

@@ -95,8 +95,10 @@ def approval_sod_require(*, actor: User, subject: models.Model, kind: str, step_
 def approval_sod_refused_record(*, actor: User, error: SeparationOfDutiesError) -> None:
     """Keep a refused 职责分离 attempt for 纪检监察 (action ``SOD_REFUSED_ACTION``). Call it *outside* the
     refused transaction, after it rolled back, so the trace survives the refusal."""
+    from govworks.projects.signals import sod_refusal_reported
+
     with transaction.atomic():
-        audit_event_record(
+        event = audit_event_record(
             actor=actor,
             action=SOD_REFUSED_ACTION,
             obj=error.obj,
@@ -105,6 +107,8 @@ def approval_sod_refused_record(*, actor: User, error: SeparationOfDutiesError) 
             summary=f"职责分离拒绝：{actor.display_name} 试图办理“{error.title}”的{error.step_label}",
             reason=error.message,
         )
+        project = error.project if isinstance(error.project, Project) else None
+        sod_refusal_reported(event, project)  # to the risk centre, once committed
 
 
 def approval_chain_for(*, agency: Agency, kind: str, amount: Decimal) -> ChainRule:

@@ -110,6 +110,12 @@ def register_signal_sink(sink: Callable[[Finding], object]) -> None:
         _registry.sinks.append(sink)
 
 
+def unregister_signal_sink(sink: Callable[[Finding], object]) -> None:
+    """Remove a sink registered with :func:`register_signal_sink` (tests that listen for findings)."""
+    if sink in _registry.sinks:
+        _registry.sinks.remove(sink)
+
+
 def signal_report(finding: Finding) -> None:
     """Report a finding at the moment of action. Unknown kinds are a programming error."""
     if finding.kind not in _registry.kinds:

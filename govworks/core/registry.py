@@ -12,7 +12,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.functional import Promise
 
-
 #: WorkItem.severity: how much harm waiting does. BLOCKING (e.g. a payment freeze: money stops until the
 #: person acts) always ranks first; the others break ties between items due the same day.
 SEVERITY_NORMAL = 0

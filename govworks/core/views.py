@@ -20,7 +20,6 @@ from govworks.core.forms import AuditFilterForm
 from govworks.core.models import PeriodicJobRun
 from govworks.core.registry import SEVERITY_BLOCKING, work_items_for
 from govworks.core.rule_parameters import rule_value
-from govworks.core.workbench import overdue_trend_chart, severity_label, stage_chart
 from govworks.core.selectors import (
     AUDIT_VIEW,
     AuditFilter,
@@ -29,6 +28,7 @@ from govworks.core.selectors import (
     audit_rows,
     duties_record_of,
 )
+from govworks.core.workbench import overdue_trend_chart, severity_label, stage_chart
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -53,9 +53,9 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for item in items
     ]
-    own = [r for r in rows if not r["item"].is_escalated]
-    escalated = [r for r in rows if r["item"].is_escalated]
-    own_items = [r["item"] for r in own]
+    own = [r for r, item in zip(rows, items, strict=True) if not item.is_escalated]
+    escalated = [r for r, item in zip(rows, items, strict=True) if item.is_escalated]
+    own_items = [item for item in items if not item.is_escalated]
     grants = access_policy().role_labels(user)
     context = {
         "rows": own,

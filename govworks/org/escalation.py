@@ -81,8 +81,8 @@ def agency_charts(agency_ids: set[int] | None = None) -> dict[int, AgencyChart]:
             chart.principals.append(user_id)
         elif role == Role.LEADER_IN_CHARGE:
             chart.leaders_in_charge.append(user_id)
-        elif department_of.get(user_id) is not None:
-            chart.department_heads.setdefault(department_of[user_id], []).append(user_id)  # type: ignore[index]
+        elif (department := department_of.get(user_id)) is not None:
+            chart.department_heads.setdefault(department, []).append(user_id)
     return charts
 
 
@@ -167,8 +167,7 @@ def escalate_overdue(today: dt.date) -> str:
                 )
     OverdueEscalation.objects.all().delete()
     OverdueEscalation.objects.bulk_create(list(rows.values()))
-    leaders = {k[0] for k in rows}
-    return f"逾期事项 {len(overdue)} 项，升级 {len(rows)} 条，涉及上级 {len(leaders)} 人"
+    return f"逾期事项 {len(overdue)} 项，升级 {len(rows)} 条，涉及上级 {len({k[0] for k in rows})} 人"
 
 
 register_periodic_job("org.escalate_overdue", escalate_overdue)

@@ -19,7 +19,7 @@ from govworks.core.exports import export_job_request
 from govworks.core.forms import AuditFilterForm
 from govworks.core.models import PeriodicJobRun
 from govworks.core.registry import SEVERITY_BLOCKING, work_items_for
-from govworks.core.rule_parameters import rule_value
+from govworks.core.rule_parameters import rule_value_memo
 from govworks.core.selectors import (
     AUDIT_VIEW,
     AuditFilter,
@@ -67,7 +67,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent": duties_record_of(user=user),
         "trend_chart": overdue_trend_chart(own_items, today),
         "stage_chart": stage_chart(own_items, today),
-        "first_level_days": rule_value("escalation.first_level_working_days", agency=getattr(user, "agency", None), on=today)
+        # remembered while the rule-parameter stamp read with the user stays the same: no query per request
+        "first_level_days": rule_value_memo(
+            "escalation.first_level_working_days",
+            agency=getattr(user, "agency", None),
+            stamp=getattr(user, "gw_rules_stamp", None),
+        )
         if getattr(user, "agency_id", None)
         else None,
     }

@@ -24,6 +24,7 @@ def overdue_trend_chart(items: list[WorkItem], today: dt.date) -> dict[str, Any]
     data = [sum(1 for due in dated if due < day) for day in days] if dated else []
     return {
         "grid": {"left": 30, "right": 12, "top": 24, "bottom": 30},
+        "animation": False,
         "tooltip": {"trigger": "axis"},
         "xAxis": {"type": "category", "data": [d.strftime("%m-%d") for d in days]},
         "yAxis": {"type": "value", "minInterval": 1},
@@ -41,11 +42,12 @@ def overdue_trend_chart(items: list[WorkItem], today: dt.date) -> dict[str, Any]
 
 
 def stage_counts(items: list[WorkItem], today: dt.date) -> list[tuple[str, int, int]]:
-    """(stage, overdue, not overdue) per stage, most items first; items without a stage are 其他事项."""
+    """(stage, overdue, not overdue) per stage, most items first; an item without a project stage counts
+    under its kind (竣工决算, 审批 …), one without either under 其他事项."""
     overdue: Counter[str] = Counter()
     pending: Counter[str] = Counter()
     for item in items:
-        stage = item.stage or OTHER_STAGE
+        stage = item.stage or item.kind or OTHER_STAGE
         (overdue if item.is_overdue(today) else pending)[stage] += 1
     stages = sorted(set(overdue) | set(pending), key=lambda s: (s == OTHER_STAGE, -(overdue[s] + pending[s]), s))
     return [(s, overdue[s], pending[s]) for s in stages]
@@ -56,13 +58,28 @@ def stage_chart(items: list[WorkItem], today: dt.date) -> dict[str, Any]:
     rows = stage_counts(items, today)
     return {
         "grid": {"left": 80, "right": 16, "top": 28, "bottom": 20},
+        "animation": False,
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "legend": {"top": 0, "data": ["已逾期", "未逾期"]},
         "xAxis": {"type": "value", "minInterval": 1},
         "yAxis": {"type": "category", "inverse": True, "data": [s for s, _, _ in rows]},
         "series": [
-            {"type": "bar", "stack": "n", "name": "已逾期", "data": [o for _, o, _ in rows], "itemStyle": {"color": RED}},
-            {"type": "bar", "stack": "n", "name": "未逾期", "data": [p for _, _, p in rows], "itemStyle": {"color": BLUE}},
+            {
+                "type": "bar",
+                "stack": "n",
+                "name": "已逾期",
+                "data": [o for _, o, _ in rows],
+                "itemStyle": {"color": RED},
+                "barMaxWidth": 22,
+            },
+            {
+                "type": "bar",
+                "stack": "n",
+                "name": "未逾期",
+                "data": [p for _, _, p in rows],
+                "itemStyle": {"color": BLUE},
+                "barMaxWidth": 22,
+            },
         ],
     }
 

@@ -92,13 +92,14 @@ def test_charts_count_current_items_and_are_empty_without_data() -> None:
         WorkItem("b", "/b/", "审批", d(2), stage="施工"),
         WorkItem("c", "/c/", "项目", d(-1), stage="可研"),
         WorkItem("d", "/d/", "计划"),
+        WorkItem("e", "/e/", ""),
     ]
     trend = overdue_trend_chart(items, TODAY)
     labels, data = trend["xAxis"]["data"], trend["series"][0]["data"]
     assert data[labels.index(TODAY.strftime("%m-%d"))] == 2  # a and c are overdue today
     assert data[-1] == 3  # a week ahead b is overdue too, if nothing is done
     assert data[0] == 0
-    assert stage_counts(items, TODAY) == [("施工", 1, 1), ("可研", 1, 0), ("其他事项", 0, 1)]
+    assert stage_counts(items, TODAY) == [("施工", 1, 1), ("可研", 1, 0), ("计划", 0, 1), ("其他事项", 0, 1)]
     empty_trend, empty_stage = overdue_trend_chart([], TODAY), stage_chart([], TODAY)
     assert empty_trend["series"][0]["data"] == [] and empty_stage["series"][0]["data"] == []
 

@@ -28,8 +28,9 @@ class WorkItem:
     New fields have defaults, so providers that only give the first five keep working:
     ``severity`` (SEVERITY_*), ``condition`` the exact condition still missing (“缺：…”), ``stage`` the
     project stage the item belongs to (for “我的待办按阶段”), ``escalate`` False for items that must never be
-    shown to the person's leaders (confidential: complaints, cases), and — set only on items escalated from
-    someone else — ``owner`` (whose item it is), ``overdue_days`` (working days overdue) and ``level``.
+    shown to the person's leaders (confidential: complaints, cases), ``owner`` the responsible person when it is
+    not the viewer, and — set only on items escalated from someone below — ``overdue_days`` (working days
+    overdue) and ``level`` (1 = shown to the owner's first leader, 2 = the next one up …).
     """
 
     title: str
@@ -50,7 +51,8 @@ class WorkItem:
 
     @property
     def is_escalated(self) -> bool:
-        return bool(self.owner)
+        """Shown to a leader from someone below (``level`` 1 = the owner's first leader)."""
+        return self.level > 0
 
     def rank(self, today: dt.date) -> tuple[Any, ...]:
         """Urgency order: blocking items first, then overdue ones, then by due date (undated last), then

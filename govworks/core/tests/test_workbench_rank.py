@@ -151,7 +151,9 @@ def test_home_escapes_item_text_and_chart_labels(client, world, provide) -> None
     today = timezone.localdate()
     evil = "<img src=x onerror=alert(1)>"
     provide["own"] = [WorkItem(evil, "/x/", "整改", today - dt.timedelta(days=1), condition=evil, stage=evil)]
-    provide["escalated"] = [WorkItem("升级" + evil, "/y/", "整改", today - dt.timedelta(days=3), owner=evil, overdue_days=3)]
+    provide["escalated"] = [
+        WorkItem("升级" + evil, "/y/", "整改", today - dt.timedelta(days=3), owner=evil, overdue_days=3, level=1)
+    ]
     client.force_login(world.pm)
     html = client.get("/").content.decode()
     assert evil not in html

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from govworks.construction import permissions as perms
 from govworks.construction.selectors import supervision as sel
-from govworks.core.registry import NavItem, WorkItem, register_nav, register_workbench_provider
+from govworks.core.registry import (
+    SEVERITY_BLOCKING,
+    SEVERITY_HIGH,
+    NavItem,
+    WorkItem,
+    register_nav,
+    register_workbench_provider,
+)
 from govworks.core.rule_parameters import rule_value
 from govworks.core.rule_seed import rule_name
 from govworks.org import permissions as org_perms
@@ -33,18 +40,37 @@ def work_items(user: Any) -> list[WorkItem]:
     today = timezone.localdate()
     items: list[WorkItem] = []
     for i in sel.open_interviews_for(user):
-        items.append(WorkItem(f"红灯约谈：{i.project}", tab_url(i.project_id, "light"), "约谈", i.due_on, i.reason[:120]))
+        items.append(
+            WorkItem(
+                f"红灯约谈：{i.project}",
+                tab_url(i.project_id, "light"),
+                "约谈",
+                i.due_on,
+                i.reason[:120],
+                severity=SEVERITY_HIGH,
+                condition="约谈记录（约谈日期、被约谈人、约谈纪要）",
+                stage=i.project.get_stage_display(),
+            )
+        )
     release_agencies = org_perms.agency_ids_where(user, perms.FREEZE_RELEASE)
     if release_agencies:
         for p in sel.plans_awaiting_release(release_agencies):
             items.append(
                 WorkItem(f"赶工计划待审定、解除暂停拨款：{p.project}", tab_url(p.project_id, "light"), "暂停拨款", None,
-                         f"已提交赶工计划（{p.target_on:%Y-%m-%d}前追回进度）并已约谈，待领导解除")
+                         f"已提交赶工计划（{p.target_on:%Y-%m-%d}前追回进度）并已约谈，待领导解除",
+                         severity=SEVERITY_HIGH, condition="领导审定赶工计划并解除暂停拨款", stage=p.project.get_stage_display())
             )  # fmt: skip
     for f in sel.freezes_without_plan(user, org_perms.agency_ids_where(user, perms.RED_ALERT)):
         items.append(
             WorkItem(
-                f"红灯暂停拨款，请提交赶工计划：{f.project}", tab_url(f.project_id, "light"), "暂停拨款", None, f.reason[:120]
+                f"红灯暂停拨款，请提交赶工计划：{f.project}",
+                tab_url(f.project_id, "light"),
+                "暂停拨款",
+                timezone.localtime(f.frozen_at).date(),  # dated: money has stopped since this day
+                f.reason[:120],
+                severity=SEVERITY_BLOCKING,
+                condition="赶工计划（提交并约谈、经领导审定后方可解除暂停拨款）",
+                stage=f.project.get_stage_display(),
             )
         )
     for n in sel.notices_for(user):
@@ -54,7 +80,19 @@ def work_items(user: Any) -> list[WorkItem]:
             kind, title = "整改复查", f"整改待复查：{n}（{n.project}）"
         else:
             kind, title = "整改", f"待整改：{n}（{n.project}）"
-        items.append(WorkItem(title, reverse("construction:notice_detail", args=[n.pk]), kind, n.deadline, n.finding[:120]))
+        condition = "整改复查结论" if n.status == n.Status.REPLIED else "整改回复（附整改后照片）"
+        items.append(
+            WorkItem(
+                title,
+                reverse("construction:notice_detail", args=[n.pk]),
+                kind,
+                n.deadline,
+                n.finding[:120],
+                severity=SEVERITY_HIGH if kind == "整改督办" else 1,
+                condition=condition,
+                stage=n.project.get_stage_display(),
+            )
+        )
     for a in sel.actions_for(user):
         items.append(WorkItem(f"会议督办：{a.text}", tab_url(a.project_id, "meetings"), "督办事项", a.due_on, str(a.project)))
     for r in sel.reports_to_confirm(user, org_perms.agency_ids_where(user, perms.PROGRESS_CONFIRM)):

@@ -9,21 +9,63 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import Promise
+
+#: WorkItem.severity: how much harm waiting does. BLOCKING (e.g. a payment freeze: money stops until the
+#: person acts) always ranks first; the others break ties between items due the same day.
+SEVERITY_NORMAL = 0
+SEVERITY_ATTENTION = 1
+SEVERITY_HIGH = 2
+SEVERITY_BLOCKING = 3
+SEVERITY_LABELS = {SEVERITY_NORMAL: "一般", SEVERITY_ATTENTION: "关注", SEVERITY_HIGH: "重要", SEVERITY_BLOCKING: "阻断"}
 
 
 @dataclass(frozen=True)
 class WorkItem:
-    """One pending action on a person's home page (我的工作台)."""
+    """One pending action on a person's home page (我的工作台).
+
+    New fields have defaults, so providers that only give the first five keep working:
+    ``severity`` (SEVERITY_*), ``condition`` the exact condition still missing (“缺：…”), ``stage`` the
+    project stage the item belongs to (for “我的待办按阶段”), ``escalate`` False for items that must never be
+    shown to the person's leaders (confidential: complaints, cases), ``owner`` the responsible person when it is
+    not the viewer, and — set only on items escalated from someone below — ``overdue_days`` (working days
+    overdue) and ``level`` (1 = shown to the owner's first leader, 2 = the next one up …).
+    """
 
     title: str
     url: str
     kind: str
     due: dt.date | None = None
     detail: str = ""
+    severity: int = SEVERITY_NORMAL
+    condition: str = ""
+    stage: str = ""
+    escalate: bool = True
+    owner: str = ""
+    overdue_days: int | None = None
+    level: int = 0
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.due is not None and self.due < today
+
+    @property
+    def is_escalated(self) -> bool:
+        """Shown to a leader from someone below (``level`` 1 = the owner's first leader)."""
+        return self.level > 0
+
+    def rank(self, today: dt.date) -> tuple[Any, ...]:
+        """Urgency order: blocking items first, then overdue ones, then by due date (undated last), then
+        by severity, the person's own before escalated ones, then by title."""
+        return (
+            self.severity < SEVERITY_BLOCKING,
+            not self.is_overdue(today),
+            self.due is None,
+            self.due or dt.date.max,
+            -self.severity,
+            self.is_escalated,
+            self.title,
+        )
 
 
 @dataclass(frozen=True)
@@ -42,6 +84,7 @@ class NavItem:
 @dataclass
 class _Registry:
     workbench: list[Callable[[Any], list[WorkItem]]] = field(default_factory=list)
+    escalation: list[Callable[[Any], list[WorkItem]]] = field(default_factory=list)
     navigation: list[NavItem] = field(default_factory=list)
     periodic: dict[str, Callable[[dt.date], str]] = field(default_factory=dict)
     demo_seeders: list[tuple[int, str, Callable[[], str]]] = field(default_factory=list)
@@ -64,9 +107,27 @@ def register_periodic_job(name: str, job: Callable[[dt.date], str]) -> None:
     registry.periodic[name] = job
 
 
-def work_items_for(user: Any) -> list[WorkItem]:
+def own_work_items_for(user: Any) -> list[WorkItem]:
+    """The user's own pending items: every provider except those that show other people's items to
+    their leaders (escalation)."""
+    return [item for provider in registry.workbench if provider not in registry.escalation for item in provider(user)]
+
+
+def work_items_for(user: Any, today: dt.date | None = None) -> list[WorkItem]:
+    """Everything on the user's workbench, most urgent first (``WorkItem.rank``). An escalated copy of an
+    item the user already has as their own is left out."""
+    today = today or timezone.localdate()
     items = [item for provider in registry.workbench for item in provider(user)]
-    return sorted(items, key=lambda i: (i.due is None, i.due or dt.date.max, i.title))
+    own = {(i.url, i.title) for i in items if not i.is_escalated}
+    items = [i for i in items if not i.is_escalated or (i.url, i.title) not in own]
+    return sorted(items, key=lambda i: i.rank(today))
+
+
+def register_escalation_provider(provider: Callable[[Any], list[WorkItem]]) -> None:
+    """Like ``register_workbench_provider``, for a provider of items escalated from other people: shown on
+    the workbench, never counted as the user's own (so an escalated item never escalates again)."""
+    registry.escalation.append(provider)
+    registry.workbench.append(provider)
 
 
 def register_demo_seeder(order: int, name: str, seeder: Callable[[], str]) -> None:

@@ -474,6 +474,27 @@ SEED: list[SeedParameter] = [
         "整改期限前若干个工作日在工作台提醒承办人（本部署默认）",
         "D",
     ),
+    # --- escalation (issue 15 item 4): overdue items move up the leader chain
+    SeedParameter(
+        "escalation.first_level_working_days",
+        "逾期升级：报直接上级的逾期工作日",
+        "督办",
+        "2",
+        INT,
+        "个工作日",
+        "本平台设计取值：逾期满此数的事项出现在责任人上级（科室负责人）的工作台",
+        "D",
+    ),
+    SeedParameter(
+        "escalation.next_level_working_days",
+        "逾期升级：再报上一级的间隔工作日",
+        "督办",
+        "3",
+        INT,
+        "个工作日",
+        "本平台设计取值：此后每再逾期此数，升级至再上一级（分管领导、主要领导）",
+        "D",
+    ),
 ]
 
 

@@ -18,16 +18,17 @@ from govworks.core.errors import DomainError
 from govworks.core.exports import export_job_request
 from govworks.core.forms import AuditFilterForm
 from govworks.core.models import PeriodicJobRun
-from govworks.core.registry import work_items_for
+from govworks.core.registry import SEVERITY_BLOCKING, work_items_for
+from govworks.core.rule_parameters import rule_value_memo
 from govworks.core.selectors import (
     AUDIT_VIEW,
     AuditFilter,
     access_export_job,
     audit_event_page,
     audit_rows,
-    duties_per_day_of,
     duties_record_of,
 )
+from govworks.core.workbench import overdue_trend_chart, severity_label, stage_chart
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -36,26 +37,44 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """我的工作台: pending actions from every module, the person's roles and their record of duties."""
+    """我的工作台: pending actions from every module ranked by urgency (blocking first, then overdue, then by
+    due date and severity), the overdue items of the people below that reached this person, the person's
+    roles, two charts to act on (我的逾期趋势, 我的待办按阶段) and their record of duties."""
     user = request.user
     today = timezone.localdate()
-    items = work_items_for(user)
-    per_day = duties_per_day_of(user=user)
-    chart = {
-        "grid": {"left": 30, "right": 10, "top": 20, "bottom": 30},
-        "tooltip": {"trigger": "axis"},
-        "xAxis": {"type": "category", "data": [d.strftime("%m-%d") for d, _ in per_day]},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"type": "bar", "name": "办理事项", "data": [n for _, n in per_day], "itemStyle": {"color": "#1d4f91"}}],
-    }
+    items = work_items_for(user, today)
+    rows = [
+        {
+            "item": item,
+            "overdue": item.is_overdue(today),
+            "overdue_days": (today - item.due).days if item.due is not None and item.due < today else 0,
+            "blocking": item.severity >= SEVERITY_BLOCKING,
+            "severity": severity_label(item),
+        }
+        for item in items
+    ]
+    own = [r for r, item in zip(rows, items, strict=True) if not item.is_escalated]
+    escalated = [r for r, item in zip(rows, items, strict=True) if item.is_escalated]
+    own_items = [item for item in items if not item.is_escalated]
     grants = access_policy().role_labels(user)
     context = {
-        "items": items,
-        "overdue": [i for i in items if i.is_overdue(today)],
+        "rows": own,
+        "escalated": escalated,
+        "items": own_items,
+        "overdue": [i for i in own_items if i.is_overdue(today)],
         "today": today,
         "grants": grants,
         "recent": duties_record_of(user=user),
-        "chart": chart,
+        "trend_chart": overdue_trend_chart(own_items, today),
+        "stage_chart": stage_chart(own_items, today),
+        # remembered while the rule-parameter stamp read with the user stays the same: no query per request
+        "first_level_days": rule_value_memo(
+            "escalation.first_level_working_days",
+            agency=getattr(user, "agency", None),
+            stamp=getattr(user, "gw_rules_stamp", None),
+        )
+        if getattr(user, "agency_id", None)
+        else None,
     }
     return render(request, "core/home.html", context)
 

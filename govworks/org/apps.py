@@ -10,7 +10,7 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from govworks.core.access import register_access_policy
-        from govworks.org import audit_labels, demo, navigation, permissions, security  # noqa: F401  (registers receivers, menus, demo)
+        from govworks.org import audit_labels, demo, escalation, navigation, permissions, security  # noqa: F401  (registers receivers, menus, demo)
 
         import_module("govworks.org.signals")  # risk-signal kinds for the risk centre (core.risk)
         register_access_policy(permissions)  # type: ignore[arg-type]

@@ -348,3 +348,32 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} 恢复码"
+
+
+class OverdueEscalation(models.Model):
+    """逾期升级: one overdue item of a person, shown on the workbench of a leader up their chain (by post in
+    the department tree). Rewritten by the daily run of ``org.escalation.escalate_overdue``; never edited."""
+
+    computed_on = models.DateField("核算日期", db_index=True)
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上级", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="责任人", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, verbose_name="单位", on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField("升级层级")
+    kind = models.CharField("类别", max_length=40)
+    title = models.CharField("事项", max_length=300)
+    url = models.CharField("链接", max_length=500)
+    detail = models.CharField("说明", max_length=300, blank=True)
+    condition = models.CharField("缺少条件", max_length=300, blank=True)
+    stage = models.CharField("阶段", max_length=40, blank=True)
+    severity = models.PositiveSmallIntegerField("严重程度", default=0)
+    due = models.DateField("期限")
+    overdue_days = models.PositiveIntegerField("逾期工作日")
+
+    class Meta:
+        verbose_name = "逾期升级"
+        verbose_name_plural = "逾期升级"
+        ordering = ["leader_id", "due", "id"]
+        indexes = [models.Index(fields=["leader", "computed_on"], name="org_escalation_leader")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.owner}，逾期{self.overdue_days}个工作日）"

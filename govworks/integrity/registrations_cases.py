@@ -48,6 +48,7 @@ def _case_items(user: Any) -> list[WorkItem]:
             "案件待办",
             r.deadline,
             "整改期限已过，待验证" if r.deadline < timezone.localdate() else "整改期限将至",
+            escalate=False,  # confidential to the case's handlers: never shown to the handler's leaders
         )
         for r in rectifications
     ]
@@ -58,6 +59,7 @@ def _case_items(user: Any) -> list[WorkItem]:
             "案件待办",
             None,
             "已指定您承办，尚未开始调查",
+            escalate=False,
         )
         for c in waiting
     ]
@@ -68,6 +70,7 @@ def _case_items(user: Any) -> list[WorkItem]:
             "案件待办",
             None,
             "已立案，尚未指定承办人",
+            escalate=False,
         )
         for c in unassigned
     ]

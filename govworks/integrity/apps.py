@@ -4,7 +4,10 @@ from django.apps import AppConfig
 
 #: the modules that register this app's menus, workbench items, signal sink, audit labels, jobs and demo seeders
 #: (one line per area; each imports only for its registrations)
-REGISTERING_MODULES: tuple[str, ...] = ("govworks.integrity.navigation",)
+REGISTERING_MODULES: tuple[str, ...] = (
+    "govworks.integrity.navigation",
+    "govworks.integrity.registrations_complaints",
+)
 
 
 class IntegrityConfig(AppConfig):

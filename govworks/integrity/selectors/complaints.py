@@ -26,8 +26,9 @@ LIST_FIELDS = (
 
 _DUMMY_HASH = make_password("govworks-complaint-dummy")
 
-#: the stages of projects the public may pick in the form (initiated, not closed)
-PUBLIC_STAGES = [s for s in Stage.values if s not in (Stage.PLANNED,)]
+#: the stages of projects the public may pick in the form: every project on the agency's register, from the
+#: annual plan (published as approved) to the closed ones
+PUBLIC_STAGES = list(Stage.values)
 
 
 def complaint_list(user: Any, *, status: str = "", overdue_only: bool = False, today: dt.date) -> QuerySet[Complaint]:

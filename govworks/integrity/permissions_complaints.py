@@ -23,9 +23,7 @@ COMPLAINT_HANDLE = "integrity.complaint_handle"
 COMPLAINT_OVERSEE = "integrity.complaint_oversee"
 
 org_perms.register_role_actions(Role.DISCIPLINE, {COMPLAINT_HANDLE}, {COMPLAINT_HANDLE: "受理、办理投诉举报"})
-org_perms.register_role_actions(
-    Role.PRINCIPAL_LEADER, {COMPLAINT_OVERSEE}, {COMPLAINT_OVERSEE: "督办逾期的投诉举报"}
-)
+org_perms.register_role_actions(Role.PRINCIPAL_LEADER, {COMPLAINT_OVERSEE}, {COMPLAINT_OVERSEE: "督办逾期的投诉举报"})
 
 
 def handling_agency_ids(user: Any) -> set[int]:
@@ -66,6 +64,4 @@ def may_handle(user: Any, complaint: Complaint) -> bool:
 
 def is_handler(user: Any, complaint: Complaint) -> bool:
     """The assigned handler: replies, closes, reads the reporter's identity."""
-    return complaint.handler_id is not None and complaint.handler_id == getattr(user, "pk", None) and may_handle(
-        user, complaint
-    )
+    return complaint.handler_id is not None and complaint.handler_id == getattr(user, "pk", None) and may_handle(user, complaint)

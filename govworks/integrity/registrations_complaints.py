@@ -96,4 +96,3 @@ def resolve_complaint(user: Any, source_id: int) -> CaseSource:
 
 
 register_case_source("complaint", "投诉举报", resolve_complaint)
-

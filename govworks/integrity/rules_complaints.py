@@ -19,7 +19,7 @@ ANSWERED = frozenset({REJECTED, REPLIED, CLOSED})
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 CODE_LENGTH = 16
 #: the query password: no characters easily confused when read off a screen (0/O, 1/I/l)
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105  (an alphabet, not a password)
 PASSWORD_LENGTH = 10
 
 

@@ -37,8 +37,7 @@ def complaint_list(user: Any, *, status: str = "", overdue_only: bool = False, t
         qs = qs.filter(status=status)
     if overdue_only:
         qs = qs.filter(
-            Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today)
-            | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today)
+            Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today) | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today)
         )
     return qs.order_by("-received_at", "-id")
 
@@ -121,9 +120,7 @@ def reporter_query(code: str, password: str) -> Complaint | None:
     """The complaint with this tracking code when the password matches; None otherwise (the same work is done
     for an unknown code, so the answer time does not tell whether a code exists)."""
     code = rules.normalised_code(code)
-    complaint = (
-        Complaint.objects.select_related("agency", "project").filter(tracking_code=code).first() if code else None
-    )
+    complaint = Complaint.objects.select_related("agency", "project").filter(tracking_code=code).first() if code else None
     if complaint is None:
         check_password(password or "", _DUMMY_HASH)
         return None

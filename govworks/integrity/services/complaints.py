@@ -84,9 +84,7 @@ def _text(value: str | None, *, field: str, label: str, limit: int, required: bo
     if required and not text:
         raise DomainError("complaint.required", f"请填写{label}", field=field)
     if len(text) > limit:
-        raise DomainError(
-            "complaint.too_long", f"{label}不能超过 {limit} 个字（当前 {len(text)} 个字）", field=field
-        )
+        raise DomainError("complaint.too_long", f"{label}不能超过 {limit} 个字（当前 {len(text)} 个字）", field=field)
     return text
 
 
@@ -128,9 +126,7 @@ def complaint_submit(
         contact = _text(contact, field="contact", label="身份证号或电子邮箱", limit=m.CONTACT_MAX)
     files = [f for f in files if f]
     if len(files) > MAX_ATTACHMENTS:
-        raise DomainError(
-            "complaint.attachments", f"附件最多 {MAX_ATTACHMENTS} 个（当前 {len(files)} 个）", field="attachments"
-        )
+        raise DomainError("complaint.attachments", f"附件最多 {MAX_ATTACHMENTS} 个（当前 {len(files)} 个）", field="attachments")
     for f in files:
         upload_check(f, field="attachments", types=ATTACHMENT_TYPES, max_bytes=MAX_ATTACHMENT_BYTES)
     digest = source_digest(source_ip)
@@ -216,9 +212,7 @@ def _check_handler(complaint: Complaint, person: User | None) -> User:
         raise DomainError("complaint.handler", "请选择承办人", field="handler")
     org_perms.require_business_person(person, duty="投诉举报承办人", field="handler")
     if not org_perms.can(person, perms.COMPLAINT_HANDLE, complaint.agency_id):
-        raise DomainError(
-            "complaint.handler", f"{person.display_name} 不是被举报单位的纪检监察人员，不能承办", field="handler"
-        )
+        raise DomainError("complaint.handler", f"{person.display_name} 不是被举报单位的纪检监察人员，不能承办", field="handler")
     if complaint.named_people.filter(pk=person.pk).exists():
         raise DomainError("complaint.handler_named", f"{person.display_name} 是被举报人，不能承办该投诉举报", field="handler")
     return person

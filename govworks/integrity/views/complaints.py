@@ -112,13 +112,19 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     post = request.POST
     try:
         if action == "accept":
-            services.complaint_accept(actor=me, complaint=complaint, handler=_person(post.get("handler"), sel.handler_choices(complaint)))
+            services.complaint_accept(
+                actor=me, complaint=complaint, handler=_person(post.get("handler"), sel.handler_choices(complaint))
+            )
             messages.success(request, "已受理")
         elif action == "assign":
-            services.complaint_assign(actor=me, complaint=complaint, handler=_person(post.get("handler"), sel.handler_choices(complaint)))
+            services.complaint_assign(
+                actor=me, complaint=complaint, handler=_person(post.get("handler"), sel.handler_choices(complaint))
+            )
             messages.success(request, "已更换承办人")
         elif action == "name":
-            services.complaint_name_person(actor=me, complaint=complaint, person=_person(post.get("person"), sel.person_choices(complaint)))
+            services.complaint_name_person(
+                actor=me, complaint=complaint, person=_person(post.get("person"), sel.person_choices(complaint))
+            )
             messages.success(request, "已记录被举报人")
         elif action == "reject":
             form = RejectForm(post)
@@ -127,10 +133,10 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.complaint_reject(actor=me, complaint=complaint, reason=form.cleaned_data["reason"])
             messages.success(request, "已决定不予受理，理由已公布给举报人")
         elif action == "reply":
-            form = ReplyForm(post)
-            if not form.is_valid():
-                return _page(request, complaint, reply_form=form, status=400)
-            services.complaint_reply(actor=me, complaint=complaint, text=form.cleaned_data["reply"])
+            reply_form = ReplyForm(post)
+            if not reply_form.is_valid():
+                return _page(request, complaint, reply_form=reply_form, status=400)
+            services.complaint_reply(actor=me, complaint=complaint, text=reply_form.cleaned_data["reply"])
             messages.success(request, "答复已公布给举报人")
         elif action == "close":
             services.complaint_close(actor=me, complaint=complaint)

@@ -41,7 +41,9 @@ class ComplaintForm(LimitedForm):
 
     def __init__(self, *args: Any, projects: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["project"].choices = [("", "（不选，或在下方填写）")] + [(p.pk, f"{p.code} {p.name}") for p in projects]
+        project = self.fields["project"]
+        assert isinstance(project, forms.ChoiceField)
+        project.choices = [("", "（不选，或在下方填写）")] + [(p.pk, f"{p.code} {p.name}") for p in projects]
         self.fields["attachments"] = forms.CharField(label="附件", required=False)  # the files come from request.FILES
 
 

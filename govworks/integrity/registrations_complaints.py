@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govworks.core.audit_labels import register_audit_actions
 from govworks.core.registry import NavItem, WorkItem, register_nav, register_periodic_job, register_workbench_provider
+from govworks.integrity import demo_complaints  # noqa: F401  (demo seeder)
 from govworks.integrity import permissions_complaints as perms
 from govworks.integrity.case_sources import CaseSource, register_case_source
 from govworks.integrity.navigation import SECTION

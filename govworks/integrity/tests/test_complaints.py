@@ -381,3 +381,17 @@ def test_list_page_keeps_a_constant_number_of_queries(cw: Any) -> None:
         if i % 2:
             services.complaint_accept(actor=cw.discipline, complaint=c, handler=cw.discipline2)
     assert count() <= small + 1
+
+
+def test_demo_seeder_makes_complaints_through_the_services() -> None:
+    from govworks.core.rule_parameters import rule_parameters_seed
+    from govworks.integrity.demo_complaints import seed_complaints
+    from govworks.org.demo import seed_organisation
+
+    rule_parameters_seed()
+    seed_organisation()
+    line = seed_complaints()
+    assert "2 件投诉举报" in line
+    named = Complaint.objects.get(anonymous=False)
+    assert named.status == "replied" and named.named_people.filter(username="zhoutao").exists()
+    assert seed_complaints() == "已存在，跳过"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from govworks.core.forms import LimitedForm
 from govworks.core.middleware import client_ip
+from govworks.core.rule_parameters import rule_value
 from govworks.core.service_forms import call_service
 from govworks.integrity import rules_complaints as rules
 from govworks.integrity.models import complaints as m
@@ -74,6 +75,8 @@ def _form_page(request: HttpRequest, agency: Any, form: ComplaintForm | None, *,
                 "attachment_mb": services.MAX_ATTACHMENT_BYTES // 1048576,
                 "types": "、".join(t.lstrip(".").upper() for t in services.ATTACHMENT_TYPES),
                 "hourly": services.hourly_limit(),
+                "accept_days": rule_value(services.ACCEPT_RULE),
+                "reply_days": rule_value(services.REPLY_RULE),
             },
         },
         status=status,

@@ -34,8 +34,10 @@ def new_query_password() -> str:
 
 
 def normalised_code(code: str) -> str:
-    """The code as typed, without spaces or dashes, in upper case."""
-    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:32]
+    """The code as typed, without spaces or dashes, in upper case; 0/1/8 (not in the base32 alphabet) read as
+    the letters O/I/B a person mistook them for."""
+    text = "".join(ch for ch in (code or "").upper() if ch.isalnum())[:32]
+    return text.translate(str.maketrans("018", "OIB"))
 
 
 def accept_overdue(status: str, accept_due: dt.date, today: dt.date) -> bool:

@@ -108,9 +108,10 @@ def handler_choices(complaint: Complaint) -> QuerySet[User]:
 
 
 def person_choices(complaint: Complaint) -> QuerySet[User]:
-    """The agency's people that may be recorded as 被举报人 (not yet named)."""
+    """The agency's business people that may be recorded as 被举报人 (not yet named; never the three
+    administrators, who do no business and appear in no business picker)."""
     return (
-        User.objects.filter(agency_id=complaint.agency_id, is_active=True)
+        org_perms.business_people(User.objects.filter(agency_id=complaint.agency_id, is_active=True))
         .exclude(pk__in=complaint.named_people.values("pk"))
         .order_by("username")
     )

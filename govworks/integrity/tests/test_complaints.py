@@ -257,6 +257,22 @@ def test_named_people_and_administrators_get_404(cw: Any) -> None:
     assert set(source.involved_user_ids) == {cw.discipline2.pk, cw.pm.pk} and source.agency_id == cw.city.pk
 
 
+def test_person_picker_lists_no_administrator(cw: Any) -> None:
+    from govworks.integrity.selectors.complaints import handler_choices, person_choices
+
+    c = _submit(cw).complaint
+    people = set(person_choices(c))
+    assert cw.pm in people and cw.discipline in people
+    assert not people & {cw.sysadmin, cw.secadmin, cw.auditadmin}
+    assert set(handler_choices(c)) == {cw.discipline, cw.discipline2}
+    page = _as(cw.discipline).get(f"/integrity/complaints/{c.pk}/").content.decode()
+    assert cw.auditadmin.full_name not in page and cw.sysadmin.full_name not in page
+    handler = _as(cw.discipline)
+    before = _snapshot()
+    assert handler.post(f"/integrity/complaints/{c.pk}/name/", {"person": cw.auditadmin.pk}).status_code == 400
+    assert _snapshot() == before and not c.named_people.exists()
+
+
 def test_naming_the_handler_ends_the_assignment(cw: Any) -> None:
     c = _submit(cw).complaint
     services.complaint_accept(actor=cw.discipline, complaint=c, handler=cw.discipline2)

@@ -292,7 +292,7 @@ def test_accept_reply_close_through_the_pages_and_reporter_reads_reply(cw: Any) 
     assert handler.post(f"/integrity/complaints/{c.pk}/accept/", {"handler": cw.discipline.pk}).status_code == 302
     c.refresh_from_db()
     assert c.status == "accepted" and c.handler_id == cw.discipline.pk
-    assert c.reply_due == add_working_days(c.accepted_on, 30)
+    assert c.accepted_on is not None and c.reply_due == add_working_days(c.accepted_on, 30)
     before = _snapshot()
     too_long = handler.post(f"/integrity/complaints/{c.pk}/reply/", {"reply": "答" * 5001})
     assert too_long.status_code == 400 and "5,000" in too_long.content.decode()

@@ -4,6 +4,8 @@ line prints the tracking code and query password of the answered one, so the que
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from govworks.core.registry import register_demo_seeder
 from govworks.integrity.models import Complaint
 from govworks.integrity.services import complaints as services
@@ -28,6 +30,7 @@ def seed_complaints() -> str:
         agency=agency, project=None, project_text="市级机关大院围墙改造", anonymous=False, name="王建国",
         phone="13800005678", contact="wangjg@example.cn", source_ip="192.0.2.11",
         subject="围墙改造项目疑似化整为零", content="围墙改造分成三个合同分别直接发包，合计金额超过招标限额，疑似规避招标。",
+        files=[SimpleUploadedFile("合同照片.pdf", b"%PDF-1.4 demo complaint evidence", content_type="application/pdf")],
     )  # fmt: skip
     c = services.complaint_accept(actor=wuhy, complaint=named.complaint, handler=wuhy)
     if "zhoutao" in people:

@@ -410,4 +410,18 @@ def test_demo_seeder_makes_complaints_through_the_services() -> None:
     assert "2 件投诉举报" in line
     named = Complaint.objects.get(anonymous=False)
     assert named.status == "replied" and named.named_people.filter(username="zhoutao").exists()
+    assert named.attachments.count() == 1
     assert seed_complaints() == "已存在，跳过"
+
+
+def test_attachment_downloaded_by_handlers_only(cw: Any) -> None:
+    pdf = SimpleUploadedFile("证据.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    c = _submit(cw, files=[pdf]).complaint
+    a = c.attachments.get()
+    assert a.file.name.startswith(f"integrity/complaints/{c.pk}/") and "证据" not in a.file.name
+    url = f"/integrity/complaints/{c.pk}/attachments/{a.pk}/"
+    response = _as(cw.discipline).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 evidence"
+    services.complaint_name_person(actor=cw.discipline, complaint=c, person=cw.discipline2)
+    for person in (cw.discipline2, cw.auditadmin, cw.pm):
+        assert _as(person).get(url).status_code == 404

@@ -9,6 +9,7 @@ REGISTERING_MODULES: tuple[str, ...] = (
     "govworks.integrity.registrations_inspections",
     "govworks.integrity.registrations_cases",
     "govworks.integrity.registrations_alerts",
+    "govworks.integrity.registrations_complaints",
 )
 
 

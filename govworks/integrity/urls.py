@@ -6,4 +6,5 @@ urlpatterns: list = [
     path("inspections/", include("govworks.integrity.urls_inspections")),
     path("", include("govworks.integrity.urls_cases")),
     path("", include("govworks.integrity.urls_alerts")),
+    path("", include("govworks.integrity.urls_complaints")),
 ]

@@ -4,4 +4,5 @@ app_name = "portal"
 
 urlpatterns: list = [
     path("", include("govworks.portal.urls_inspections")),
+    path("", include("govworks.portal.urls_complaints")),
 ]

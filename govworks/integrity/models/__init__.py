@@ -12,4 +12,5 @@ from govworks.integrity.models.cases import (  # noqa: F401
     CaseStatus,
     ManualCaseSource,
 )
+from govworks.integrity.models.complaints import Complaint, ComplaintAttachment, ComplaintStatus  # noqa: F401
 from govworks.integrity.models.inspections import InspectionDraw, InspectionItem, InspectionPlan, InspectionResult, Inspector  # noqa: F401

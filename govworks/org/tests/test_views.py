@@ -1592,8 +1592,9 @@ def test_list_page_query_count_is_constant(client, world, count_queries, name, u
     shown = newest(load.response) if callable(newest) else newest in text(load.response)  # type: ignore[attr-defined]
     assert shown, f"{name}: the added rows are not on the page"
     assert large == small, f"{name}: {small} queries with 1 row, {large} with 21"
-    # the workbench asks every module (close-out added six areas, one query each when the user has nothing there)
-    assert small <= (27 if name == "home" else 25), f"{name}: {small} queries"
+    # the workbench asks every module (close-out added six areas, one query each when the user has nothing there;
+    # integrity one more: anyone on the inspector register may be drawn for a 双随机 check)
+    assert small <= (28 if name == "home" else 25), f"{name}: {small} queries"
     with capsys.disabled():
         print(f"\n[query-count] {name}: {small}")
 

@@ -16,6 +16,7 @@ from govworks.closeout import rules_acceptance as rules
 from govworks.closeout.models import Acceptance
 from govworks.closeout.selectors import acceptance as sel
 from govworks.closeout.selectors.facts import register_project_fact
+from govworks.core.rule_parameters import rule_value
 from govworks.core.registry import (
     GateCondition,
     WorkItem,
@@ -128,6 +129,16 @@ def work_items(user: Any) -> list[WorkItem]:
             WorkItem(f"竣工验收进行中（各方意见、问题整改、结论）：{a.project}", acceptance_url(a.project_id), "竣工验收",
                      a.scheduled_on, a.location)
         )  # fmt: skip
+    missing = list(sel.supervision_notices_missing(agencies).filter(**mine))
+    if missing:
+        days = int(rule_value(sel.SUPERVISION_NOTICE_KEY, agency=missing[0].project.agency))
+        due = sel.notice_due_dates([a.scheduled_on for a in missing if a.scheduled_on], days)
+        for a in missing:
+            assert a.scheduled_on is not None
+            items.append(
+                WorkItem(f"竣工验收前请书面通知质量监督机构：{a.project}", acceptance_url(a.project_id), "竣工验收",
+                         due[a.scheduled_on], f"验收{a.scheduled_on:%Y-%m-%d}，须提前{days}个工作日书面通知")
+            )  # fmt: skip
     for a in sel.filings_due(agencies).filter(**mine):
         late = rules.filing_overdue(a.filing_due_on, a.filed_on, today)
         items.append(

@@ -78,7 +78,9 @@ def conclusion_problems(facts: ConclusionFacts, *, passed: bool) -> list[str]:
 SUPERVISION_NOTICE_RULE = "竣工验收提前书面通知质量监督机构"
 
 
-def supervision_notice_problem(notified_on: dt.date | None, earliest: dt.date | None, acceptance_on: dt.date, *, days: int) -> str | None:
+def supervision_notice_problem(
+    notified_on: dt.date | None, earliest: dt.date | None, acceptance_on: dt.date, *, days: int
+) -> str | None:
     """Why the acceptance may not take place on ``acceptance_on``; None when it may (建质〔2013〕171号第六条（三）).
 
     ``earliest`` is the ``days``-th working day after the notice (computed by the caller from the working-day

@@ -222,3 +222,28 @@ def notice_due_dates(scheduled: list[dt.date], days: int) -> dict[dt.date, dt.da
     margin = dt.timedelta(days=days * 3 + 30)
     exceptions = calendar_exceptions(min(scheduled) - margin, max(scheduled))
     return {d: add_working_days_in(d, -days, exceptions=exceptions) for d in set(scheduled)}
+
+
+#: the stages whose projects the acceptance register lists (竣工验收 and every stage after it)
+REGISTER_STAGES: tuple[str, ...] = (
+    "acceptance", "settlement", "final_accounts", "archiving", "asset_handover", "evaluation", "closed",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    project: Any
+    acceptance: Acceptance | None
+
+    @property
+    def notice_missing(self) -> bool:
+        a = self.acceptance
+        return a is not None and a.is_open and a.scheduled_on is not None and a.supervision_notified_on is None
+
+
+def register_rows(projects: list[Any]) -> list[RegisterRow]:
+    """The register's rows for one page of projects: each with its latest acceptance round (one query)."""
+    latest: dict[int, Acceptance] = {}
+    for a in Acceptance.objects.filter(project_id__in=[p.pk for p in projects]).order_by("project_id", "-round"):
+        latest.setdefault(a.project_id, a)
+    return [RegisterRow(p, latest.get(p.pk)) for p in projects]

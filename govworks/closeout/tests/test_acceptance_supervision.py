@@ -123,7 +123,7 @@ def test_bad_notice_input_is_refused_naming_the_field(acc: Any) -> None:
         ({"notified_on": days(0), "body": "质监站", "file": None}, "closeout.supervision_file"),
     ):
         refused(lambda kw=kwargs: s.acceptance_supervision_notice_record(actor=acc.pm, acceptance=a, **kw), code)
-    with pytest.raises(Exception):  # noqa: B017,PT011  (a stranger: PermissionDenied)
+    with pytest.raises(Exception):  # noqa: B017  (a stranger: PermissionDenied)
         s.acceptance_supervision_notice_record(
             actor=acc.stranger, acceptance=a, notified_on=days(0), body="质监站", file=notice_file()
         )
@@ -146,3 +146,39 @@ def test_the_page_form_records_the_notice(client: Client, acc: Any) -> None:
     assert client.post(url, {"notified_on": days(0).isoformat(), "body": "别的", "file": notice_file()}).status_code in (403, 404)
     client.force_login(acc.other_pm)
     assert client.get(url).status_code == 404
+
+
+def _accepted_projects(w: Any, make: Any, n: int) -> None:
+    from govworks.projects.models import Project
+
+    for i in range(n):
+        project = make(amount="300000", name=f"台账项目{i}")
+        Project.objects.filter(pk=project.pk).update(stage="settlement")  # test setup: past 竣工验收
+        Acceptance.objects.create(
+            project=project, declared_by=w.pm, declared_on=days(-30), declaration_note="完工", status="passed",
+            scheduled_on=days(-20), concluded_on=days(-20), supervision_notified_on=days(-40), supervision_body="质监站",
+        )  # fmt: skip
+
+
+def test_the_register_lists_rounds_with_a_constant_number_of_queries(client: Client, acc: Any, make_project: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("closeout:acceptance_list")
+    organise(acc, declared(acc), days(10))
+    client.force_login(acc.pm)
+    page = client.get(url).content.decode()
+    assert 'data-testid="notice-missing"' in page and acc.project.code in page
+    _accepted_projects(acc, make_project, 2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _accepted_projects(acc, make_project, 18)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.content.decode().count('data-testid="acceptance-row"') == 20
+    assert len(many) == len(few), (len(few), len(many))
+    assert client.get(url + "?open=1").content.decode().count('data-testid="acceptance-row"') == 1
+    client.force_login(acc.contractor)
+    assert client.get(url).status_code == 403
+    client.force_login(acc.other_pm)
+    assert acc.project.code not in client.get(url).content.decode()

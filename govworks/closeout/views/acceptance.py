@@ -12,6 +12,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -24,10 +25,11 @@ from govworks.closeout.models import AcceptanceParty, DefectPeriod, WageDepositR
 from govworks.closeout.selectors import acceptance as sel
 from govworks.closeout.services import acceptance as services
 from govworks.closeout.services import defects as defect_services
-from govworks.core.pages import form_page, signed_in_user
+from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.core.xlsx import sheet_append, workbook_bytes, workbook_new
 from govworks.finance.models import FundingSource, WageDeposit
+from govworks.org import permissions as org_perms
 
 PRETITLE = "竣工验收"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,6 +103,35 @@ def acceptance_page(request: HttpRequest, pk: int) -> HttpResponse:
             "supervision_days": days,
             "supervision_earliest": earliest,
             "today": today,
+        },
+    )
+
+
+@login_required
+def acceptance_list(request: HttpRequest) -> HttpResponse:
+    """竣工验收台账: the visible projects from 竣工验收 on, each with its latest round, the notice to the quality
+    supervision body and the 备案 (a constant number of queries per page)."""
+    me = signed_in_user(request)
+    if perms.is_party_person(me) or not org_perms.business_readable_agency_ids(me):
+        raise PermissionDenied("竣工验收台账仅供建设单位人员查看")
+    q = request.GET.get("q", "").strip()[:50]
+    open_only = request.GET.get("open") == "1"
+    qs = perms.acceptance_projects_visible_to(me).filter(stage__in=sel.REGISTER_STAGES)
+    if open_only:
+        qs = qs.filter(stage="acceptance")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    page = paginate(request, qs.select_related("agency").order_by("-stage_entered_on", "-id"), size=20)
+    return render(
+        request,
+        "closeout/acceptance/list.html",
+        {
+            "page": page,
+            "rows": sel.register_rows(list(page.object_list)),
+            "q": q,
+            "open_only": open_only,
+            "today": timezone.localdate(),
+            "pretitle": "竣工收尾",
         },
     )
 
@@ -378,6 +409,7 @@ def wage_return(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 
 
 urlpatterns = [
+    path("acceptances/", acceptance_list, name="acceptance_list"),
     path("projects/<int:pk>/acceptance/", acceptance_page, name="acceptance"),
     path("projects/<int:pk>/acceptance/declare/", declare, name="acceptance_declare"),
     path("projects/<int:pk>/acceptance/organise/", organise, name="acceptance_organise"),

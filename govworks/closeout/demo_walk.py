@@ -154,7 +154,7 @@ def final_accounts(project: Project, people: dict[str, User]) -> Project:
     sheet = selectors.sheet_of(project)
     if sheet.surplus > 0:
         services.surplus_return_record(
-            actor=liujing, fa=fa, source=FundingSource.objects.filter(project=project).order_by("id").first(),
+            actor=liujing, fa=fa, source=FundingSource.objects.filter(project=project).earliest("id"),
             amount=sheet.surplus, returned_on=timezone.localdate(), document_number=f"非税缴款书 3301-{project.pk:04d}",
         )  # fmt: skip
     services.final_accounts_report_file(actor=liujing, fa=fa)

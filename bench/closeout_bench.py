@@ -148,7 +148,8 @@ def bulk_closeout(seed: int = 13) -> dict[str, int]:
                 due_on=today - dt.timedelta(days=90),
                 review_days=30,
                 submitted_by=author,
-                status="approved" if rank[pk] >= 2 else rng.choice(["submitted", "review", "audited"]),
+                status="approved" if rank[pk] >= 2 else rng.choice(["submitted", "review"]),
+                approved_amount=(Decimal(e) * Decimal("0.94")).quantize(Decimal("0.01")) if rank[pk] >= 2 else None,
             )
             for pk, _a, e in settling
         ],
@@ -210,6 +211,7 @@ def bulk_closeout(seed: int = 13) -> dict[str, int]:
                 status="approved" if rank[pk] == 6 else "submitted",
                 score=Decimal("86.50") if rank[pk] == 6 else None,
                 grade="good" if rank[pk] == 6 else "",
+                approved_on=today - dt.timedelta(days=10) if rank[pk] == 6 else None,
                 created_by=author,
             )
             for pk, agency, _e in settling
@@ -231,14 +233,35 @@ def bulk_closeout(seed: int = 13) -> dict[str, int]:
     }
 
 
+def _clear_closeout() -> None:
+    """Remove what ``bulk_closeout`` inserted (to rebuild it over the same projects)."""
+    from govworks.closeout.models import (
+        Acceptance,
+        ArchiveItem,
+        ArchiveTransfer,
+        AssetHandover,
+        Evaluation,
+        FinalAccounts,
+        Settlement,
+    )
+    from govworks.procurement.models import Contract, ProcurementLot
+
+    bench = {"project__code__contains": "-B"}
+    for model in (Evaluation, AssetHandover, ArchiveTransfer, ArchiveItem, FinalAccounts, Settlement, Acceptance):
+        model.objects.filter(**bench).delete()
+    Contract.objects.filter(number__startswith="HT-C-").delete()
+    ProcurementLot.objects.filter(seq=91, **bench).delete()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="measure the database built by an earlier run again")
+    parser.add_argument("--closeout-only", action="store_true", help="keep the projects, rebuild only the close-out records")
     args = parser.parse_args()
     started = time.perf_counter()
-    if args.reuse:
+    if args.reuse or args.closeout_only:
         import os
 
         import django
@@ -250,6 +273,9 @@ def main() -> None:
             os.environ["SQLITE_PATH"] = str(ROOT / "var" / "bench-closeout.sqlite3")
         django.setup()
         counts: dict[str, int] = {}
+        if args.closeout_only:
+            _clear_closeout()
+            counts = bulk_closeout()
     else:
         setup(ROOT / "var" / "bench-closeout.sqlite3")
         bulk_projects(args.projects)

@@ -11,6 +11,7 @@ REGISTERING_MODULES: tuple[str, ...] = (
     "govworks.closeout.registrations_settlement",
     "govworks.closeout.registrations_acceptance",
     "govworks.closeout.registrations_evaluation",
+    "govworks.closeout.demo_walk",
 )
 
 

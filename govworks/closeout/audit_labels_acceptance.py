@@ -11,6 +11,7 @@ register_audit_actions(
         "closeout.acceptance.opinion": "签署竣工验收意见",
         "closeout.acceptance.organise": "组织竣工验收",
         "closeout.acceptance.problem": "竣工验收发现问题",
+        "closeout.acceptance.supervision_notice": "登记通知质量监督机构",
         "closeout.defect.report": "缺陷责任期报修",
         "closeout.defect_period.start": "缺陷责任期起算",
         "closeout.deposit.prepare": "核定质量保证金返还",

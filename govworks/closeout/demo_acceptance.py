@@ -74,6 +74,10 @@ def _accept(project: Project, *, people: dict[str, User], problem: str, file: bo
         project=project,
         note="合同范围内工程已全部完成，施工单位自检合格，工程竣工报告经项目经理及单位负责人签字、总监签署意见。",
     )
+    a = s.acceptance_supervision_notice_record(
+        actor=liming, acceptance=a, notified_on=today - dt.timedelta(days=21), body="临江市建设工程质量监督站",
+        file=SimpleUploadedFile("竣工验收通知书.pdf", b"%PDF-1.4 demo supervision notice", content_type="application/pdf"),
+    )  # fmt: skip
     a = s.acceptance_organise(
         actor=liming, acceptance=a, scheduled_on=today, location=f"{project.location}现场及会议室",
         party_names={"survey": "临江市勘察测绘研究院", "design": "临江市建筑设计研究院有限公司"},

@@ -34,6 +34,12 @@ class OrganiseForm(LimitedForm):
         return {r: self.cleaned_data.get(r, "") for r in ("survey", "design", "contractor", "supervisor")}
 
 
+class SupervisionNoticeForm(LimitedForm):
+    notified_on = forms.DateField(label="书面通知日期", widget=DATE)
+    body = forms.CharField(label="质量监督机构", max_length=120, help_text="负责监督该工程的工程质量监督机构")
+    file = forms.FileField(label="验收通知书及送达回执", help_text="写明验收时间、地点及验收组名单（PDF 或图片）")
+
+
 class ArchivePreForm(LimitedForm):
     on = forms.DateField(label="预验收日期", widget=DATE)
     reference = forms.CharField(label="档案认可文件编号", max_length=60)

@@ -9,26 +9,36 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from govworks.closeout import audit_labels_acceptance, demo_acceptance  # noqa: F401  (labels, demo seeder)
 from govworks.closeout import permissions_acceptance as perms
 from govworks.closeout import rules_acceptance as rules
 from govworks.closeout.models import Acceptance
+from govworks.closeout.navigation import SECTION
 from govworks.closeout.selectors import acceptance as sel
 from govworks.closeout.selectors.facts import register_project_fact
 from govworks.core.registry import (
     GateCondition,
+    NavItem,
     WorkItem,
     WorkspacePanel,
     register_gate_conditions,
+    register_nav,
     register_workbench_provider,
     register_workspace_panel,
 )
+from govworks.core.rule_parameters import rule_value
 from govworks.finance.selectors.defect_periods import register_defect_period_provider
 from govworks.org import permissions as org_perms
 from govworks.projects.models import Stage
 
 PANEL_ORDER = 60
+
+
+def may_read_register(user: Any) -> bool:
+    """The register is for the agencies' people with a business role (not the contractors' or supervisors')."""
+    return bool(org_perms.business_readable_agency_ids(user)) and not perms.is_party_person(user)
 
 
 def acceptance_url(project_id: int) -> str:
@@ -69,6 +79,7 @@ def acceptance_gate(project: Any) -> list[GateCondition]:
 
 
 register_gate_conditions(Stage.ACCEPTANCE, acceptance_gate)
+register_nav(NavItem(SECTION, _("竣工验收台账"), "closeout:acceptance_list", "ti-clipboard-check", may_read_register, 60))
 register_project_fact("acceptance.passed_on", sel.passed_on)
 register_project_fact("acceptance.quality_ok", sel.quality_ok)
 register_defect_period_provider(sel.period_for_contract)
@@ -128,6 +139,16 @@ def work_items(user: Any) -> list[WorkItem]:
             WorkItem(f"竣工验收进行中（各方意见、问题整改、结论）：{a.project}", acceptance_url(a.project_id), "竣工验收",
                      a.scheduled_on, a.location)
         )  # fmt: skip
+    missing = list(sel.supervision_notices_missing(agencies).filter(**mine))
+    if missing:
+        days = int(rule_value(sel.SUPERVISION_NOTICE_KEY, agency=missing[0].project.agency))
+        due = sel.notice_due_dates([a.scheduled_on for a in missing if a.scheduled_on], days)
+        for a in missing:
+            assert a.scheduled_on is not None
+            items.append(
+                WorkItem(f"竣工验收前请书面通知质量监督机构：{a.project}", acceptance_url(a.project_id), "竣工验收",
+                         due[a.scheduled_on], f"验收{a.scheduled_on:%Y-%m-%d}，须提前{days}个工作日书面通知")
+            )  # fmt: skip
     for a in sel.filings_due(agencies).filter(**mine):
         late = rules.filing_overdue(a.filing_due_on, a.filed_on, today)
         items.append(

@@ -495,6 +495,18 @@ SEED: list[SeedParameter] = [
         "本平台设计取值：此后每再逾期此数，升级至再上一级（分管领导、主要领导）",
         "D",
     ),
+    # 竣工收尾（issue 13 close-out leftovers）: the notice to the quality supervision body before the acceptance
+    SeedParameter(
+        "acceptance.supervision_notice_working_days",
+        "竣工验收提前书面通知质量监督机构",
+        "竣工验收",
+        "7",
+        INT,
+        "工作日",
+        "《房屋建筑和市政基础设施工程竣工验收规定》（建质〔2013〕171号）第六条（三）：建设单位应当在工程竣工验收"
+        "7个工作日前将验收的时间、地点及验收组名单书面通知负责监督该工程的工程质量监督机构",
+        "V",
+    ),
 ]
 
 

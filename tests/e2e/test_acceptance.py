@@ -2,7 +2,8 @@
 
 A project whose works are finished (in 竣工验收, with 临江建工's signed main construction contract and 浙临监理's
 supervision contract) is walked from blocked to done: the gate of 竣工验收 is closed; 马超 of 临江建工 declares
-completion; 李明 finds it on his workbench and organises the acceptance, naming the survey and design units;
+completion; 李明 finds it on his workbench and organises the acceptance, naming the survey and design units, and records
+the written notice to the quality supervision body;
 a problem found at the acceptance goes to 马超 as a rectification notice, he replies, 杨帆 of 浙临监理 verifies
 it; every party signs (马超, 杨帆 for themselves, 李明 from the signed paper for the others); 李明 records
 the conclusion 合格 (the record PDF is downloadable) and the 备案 with its stamped form; the gate opens and
@@ -99,6 +100,17 @@ def test_a_finished_project_is_accepted_filed_and_leaves_the_stage_by_clicking(
     page.fill("#id_design", "临江市建筑设计研究院有限公司")
     save(page)
     assert page.locator("[data-testid=acceptance-status]").inner_text() == "验收组织中"
+
+    # the written notice to the quality supervision body, 7 working days before (here: three weeks before)
+    assert page.locator("[data-testid=supervision-missing]").is_visible()
+    submit(page, page.locator("[data-testid=supervision]"))
+    page.fill("#id_notified_on", (timezone.localdate() - dt.timedelta(days=21)).isoformat())
+    page.fill("#id_body", "临江市建设工程质量监督站")
+    page.set_input_files(
+        "#id_file", files=[{"name": "验收通知书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 notice"}]
+    )
+    save(page)
+    assert "临江市建设工程质量监督站" in page.locator("[data-testid=supervision-notice]").inner_text()
 
     # a problem is found at the acceptance: a rectification notice to 马超
     submit(page, page.locator("[data-testid=problem-new]"))

@@ -42,6 +42,13 @@ class Acceptance(models.Model):
     archive_pre_required = models.BooleanField("须城建档案预验收", default=False)
     archive_pre_on = models.DateField("档案预验收日期", null=True, blank=True)
     archive_pre_reference = models.CharField("档案认可文件编号", max_length=60, blank=True)
+    # the written notice to the quality supervision body (建质〔2013〕171号第六条（三）)
+    supervision_notified_on = models.DateField("通知质量监督机构日期", null=True, blank=True)
+    supervision_body = models.CharField("质量监督机构", max_length=120, blank=True)
+    supervision_notice_file = models.FileField("验收通知书（送达回执）", upload_to=declaration_upload_to, blank=True)
+    supervision_notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="通知登记人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # the conclusion
     conclusion_note = models.TextField("验收结论意见", blank=True)
     concluded_on = models.DateField("验收结论日期", null=True, blank=True, db_index=True)

@@ -21,6 +21,8 @@ from govworks.closeout.models import (
     WageDepositReturn,
 )
 from govworks.construction.models import RectificationNotice
+from govworks.core.rule_parameters import rule_value
+from govworks.core.workdays import add_working_days, add_working_days_in, calendar_exceptions
 
 CLOSED = RectificationNotice.Status.CLOSED
 
@@ -190,3 +192,58 @@ def wage_returns_due(agency_ids: set[int]) -> QuerySet[WageDepositReturn]:
     return WageDepositReturn.objects.filter(period__project__agency_id__in=agency_ids, returned_on__isnull=True).select_related(
         "period__project", "deposit"
     )
+
+
+SUPERVISION_NOTICE_KEY = "acceptance.supervision_notice_working_days"
+
+
+def supervision_earliest(acceptance: Acceptance) -> tuple[int, dt.date | None]:
+    """The rule's working days (``acceptance.supervision_notice_working_days``) and the earliest acceptance date
+    the recorded notice to the quality supervision body allows (None without a notice). Two queries."""
+    days = int(rule_value(SUPERVISION_NOTICE_KEY, agency=acceptance.project.agency))
+    notified = acceptance.supervision_notified_on
+    return days, (add_working_days(notified, days) if notified is not None else None)
+
+
+def supervision_notices_missing(agency_ids: set[int]) -> QuerySet[Acceptance]:
+    """Scheduled acceptances (组织中, with a date) whose notice to the quality supervision body is not recorded."""
+    return Acceptance.objects.filter(
+        project__agency_id__in=agency_ids,
+        status=Acceptance.Status.ORGANISED,
+        scheduled_on__isnull=False,
+        supervision_notified_on__isnull=True,
+    ).select_related("project", "project__agency")
+
+
+def notice_due_dates(scheduled: list[dt.date], days: int) -> dict[dt.date, dt.date]:
+    """For each acceptance date, the last day the notice may be given (``days`` working days before). One query."""
+    if not scheduled:
+        return {}
+    margin = dt.timedelta(days=days * 3 + 30)
+    exceptions = calendar_exceptions(min(scheduled) - margin, max(scheduled))
+    return {d: add_working_days_in(d, -days, exceptions=exceptions) for d in set(scheduled)}
+
+
+#: the stages whose projects the acceptance register lists (竣工验收 and every stage after it)
+REGISTER_STAGES: tuple[str, ...] = (
+    "acceptance", "settlement", "final_accounts", "archiving", "asset_handover", "evaluation", "closed",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    project: Any
+    acceptance: Acceptance | None
+
+    @property
+    def notice_missing(self) -> bool:
+        a = self.acceptance
+        return a is not None and a.is_open and a.scheduled_on is not None and a.supervision_notified_on is None
+
+
+def register_rows(projects: list[Any]) -> list[RegisterRow]:
+    """The register's rows for one page of projects: each with its latest acceptance round (one query)."""
+    latest: dict[int, Acceptance] = {}
+    for a in Acceptance.objects.filter(project_id__in=[p.pk for p in projects]).order_by("project_id", "-round"):
+        latest.setdefault(a.project_id, a)
+    return [RegisterRow(p, latest.get(p.pk)) for p in projects]

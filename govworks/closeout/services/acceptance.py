@@ -20,6 +20,7 @@ from django.utils import timezone
 from govworks.closeout import permissions_acceptance as perms
 from govworks.closeout import rules_acceptance as rules
 from govworks.closeout.models import Acceptance, AcceptanceParty, AcceptanceProblem, PartyRole
+from govworks.closeout.selectors import acceptance as sel
 from govworks.construction.models import RectificationNotice
 from govworks.construction.selectors.parties import site_parties
 from govworks.construction.services.inspections import notice_issue
@@ -50,6 +51,13 @@ def _locked(acceptance: Acceptance) -> Acceptance:
 def _require_manage(actor: Any, project: Project) -> None:
     if not perms.may_manage(actor, project):
         raise PermissionDenied("只有项目所属单位的工程管理岗或科室负责人可以组织竣工验收")
+
+
+def _supervision_refuse(acceptance: Acceptance, acceptance_on: dt.date, *, field: str) -> None:
+    days, earliest = sel.supervision_earliest(acceptance)
+    refused = rules.supervision_notice_problem(acceptance.supervision_notified_on, earliest, acceptance_on, days=days)
+    if refused:
+        raise DomainError("closeout.supervision_notice", refused, field=field)
 
 
 def _design_contract(project: Project) -> Contract | None:
@@ -172,6 +180,8 @@ def acceptance_organise(
         missing = [p.get_role_display() for p in parties if not p.name]
         if missing:
             raise DomainError("closeout.organise_party", "请填写" + "、".join(missing) + "的单位名称", field="party_names")
+        if acceptance.supervision_notified_on is not None:  # the date may not come earlier than the notice allows
+            _supervision_refuse(acceptance, scheduled_on, field="scheduled_on")
         acceptance.status = Status.ORGANISED
         acceptance.organised_by = actor
         acceptance.scheduled_on = scheduled_on
@@ -187,6 +197,51 @@ def acceptance_organise(
             summary=f"{project.code} 组织竣工验收：{scheduled_on:%Y-%m-%d} 于{acceptance.location}，"
             + "、".join(f"{p.get_role_display()}{p.name}" for p in parties)
             + ("；须城建档案预验收" if archive_pre_required else ""),
+        )
+    return acceptance
+
+
+def acceptance_supervision_notice_record(
+    *, actor: User, acceptance: Acceptance, notified_on: dt.date, body: str, file: Any
+) -> Acceptance:
+    """登记书面通知质量监督机构 (建质〔2013〕171号第六条（三）): the day the body was notified in writing of the
+    acceptance's time, place and group, the body's name and the notice (with its receipt). Refused when the
+    acceptance is already scheduled earlier than ``acceptance.supervision_notice_working_days`` (7) working days
+    after the notice — reschedule first."""
+    project = acceptance.project
+    _require_manage(actor, project)
+    today = timezone.localdate()
+    if notified_on > today:
+        raise DomainError("closeout.supervision_date", f"通知日期不能晚于今天（{today:%Y-%m-%d}）", field="notified_on")
+    if len((body or "").strip()) < 2:
+        raise DomainError("closeout.supervision_body", "请填写负责监督该工程的质量监督机构名称", field="body")
+    if file is None:
+        raise DomainError("closeout.supervision_file", "请上传验收通知书（含时间、地点、验收组名单）及送达回执", field="file")
+    upload_check(file, field="file", types=FILING_TYPES, max_bytes=MAX_BYTES)
+    with transaction.atomic():
+        acceptance = _locked(acceptance)
+        if not acceptance.is_open:
+            raise DomainError(
+                "closeout.supervision_state", f"{acceptance}当前为“{acceptance.get_status_display()}”，不能再登记验收通知"
+            )
+        before = acceptance.supervision_notified_on
+        acceptance.supervision_notified_on = notified_on
+        if acceptance.scheduled_on is not None:
+            _supervision_refuse(acceptance, acceptance.scheduled_on, field="notified_on")
+        acceptance.supervision_body = body.strip()[:120]
+        acceptance.supervision_notice_file = file
+        acceptance.supervision_notified_by = actor
+        acceptance.save(
+            update_fields=["supervision_notified_on", "supervision_body", "supervision_notice_file", "supervision_notified_by"]
+        )
+        audit_event_record(
+            actor=actor,
+            action="closeout.acceptance.supervision_notice",
+            obj=acceptance,
+            agency=project.agency,
+            context=project,
+            summary=f"{project.code} 书面通知质量监督机构：{notified_on:%Y-%m-%d} {acceptance.supervision_body}",
+            changes={"notified_on": {"before": f"{before:%Y-%m-%d}" if before else "", "after": f"{notified_on:%Y-%m-%d}"}},
         )
     return acceptance
 
@@ -333,6 +388,7 @@ def acceptance_conclude(*, actor: User, acceptance: Acceptance, passed: bool, no
         )
         if refused:
             raise DomainError("closeout.conclude_refused", "；".join(refused), field="passed")
+        _supervision_refuse(acceptance, acceptance.scheduled_on or today, field="passed")
         acceptance.status = Status.PASSED if passed else Status.FAILED
         acceptance.conclusion_note = note.strip()
         acceptance.concluded_on = today

@@ -41,9 +41,22 @@ def organised(w: Any, *, archive: bool = False) -> Any:
     from govworks.closeout.services import acceptance as s
 
     a = s.acceptance_declare(actor=w.contractor, project=w.project, note="工程已按合同全部完成，自检合格")
+    notify_supervision(w, a)
     return s.acceptance_organise(
         actor=w.pm, acceptance=a, scheduled_on=days(0), location="活动中心三楼会议室",
         party_names={"survey": "临江勘察院", "design": "临江建筑设计院"}, archive_pre_required=archive,
+    )  # fmt: skip
+
+
+def notify_supervision(w: Any, a: Any, *, on: Any = None) -> Any:
+    """The written notice to the quality supervision body, three weeks before today (more than 7 working days)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from govworks.closeout.services import acceptance as s
+
+    return s.acceptance_supervision_notice_record(
+        actor=w.pm, acceptance=a, notified_on=on or days(-21), body="临江市建设工程质量监督站",
+        file=SimpleUploadedFile("验收通知书.pdf", b"%PDF-1.4 notice", content_type="application/pdf"),
     )  # fmt: skip
 
 

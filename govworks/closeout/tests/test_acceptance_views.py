@@ -145,6 +145,10 @@ def test_workbench_items_for_each_step(acc: Any) -> None:
         actor=acc.pm, acceptance=a, scheduled_on=days(0), location="会议室", party_names={"survey": "甲勘察", "design": "乙设计"}
     )
     assert any("待签署意见" in t for t in titles(acc.supervisor))
+    [notice_item] = [i for i in work_items_for(acc.pm) if "书面通知质量监督机构" in i.title]
+    assert notice_item.due is not None and notice_item.due < days(0)
+    fx.notify_supervision(acc, a)
+    assert not any("书面通知质量监督机构" in t for t in titles(acc.pm))
     all_agree(acc, a)
     s.acceptance_conclude(actor=acc.pm, acceptance=a, passed=True, note="同意验收合格")
     Acceptance.objects.filter(pk=a.pk).update(filing_due_on=days(-1))  # test setup: the 15 days ran out

@@ -12,6 +12,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -24,10 +25,11 @@ from govworks.closeout.models import AcceptanceParty, DefectPeriod, WageDepositR
 from govworks.closeout.selectors import acceptance as sel
 from govworks.closeout.services import acceptance as services
 from govworks.closeout.services import defects as defect_services
-from govworks.core.pages import form_page, signed_in_user
+from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.core.xlsx import sheet_append, workbook_bytes, workbook_new
 from govworks.finance.models import FundingSource, WageDeposit
+from govworks.org import permissions as org_perms
 
 PRETITLE = "竣工验收"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,6 +88,7 @@ def acceptance_page(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     a = view.acceptance
     signable = {p.pk for p in view.parties if a is not None and a.status == "organised" and perms.may_sign_for(me, p)}
+    days, earliest = sel.supervision_earliest(a) if a is not None else (0, None)
     return render(
         request,
         "closeout/acceptance/acceptance.html",
@@ -97,7 +100,38 @@ def acceptance_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_declare": perms.may_declare(me, project),
             "signable": signable,
             "filing_overdue": a is not None and rules.filing_overdue(a.filing_due_on, a.filed_on, today),
+            "supervision_days": days,
+            "supervision_earliest": earliest,
             "today": today,
+        },
+    )
+
+
+@login_required
+def acceptance_list(request: HttpRequest) -> HttpResponse:
+    """竣工验收台账: the visible projects from 竣工验收 on, each with its latest round, the notice to the quality
+    supervision body and the 备案 (a constant number of queries per page)."""
+    me = signed_in_user(request)
+    if perms.is_party_person(me) or not org_perms.business_readable_agency_ids(me):
+        raise PermissionDenied("竣工验收台账仅供建设单位人员查看")
+    q = request.GET.get("q", "").strip()[:50]
+    open_only = request.GET.get("open") == "1"
+    qs = perms.acceptance_projects_visible_to(me).filter(stage__in=sel.REGISTER_STAGES)
+    if open_only:
+        qs = qs.filter(stage="acceptance")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    page = paginate(request, qs.select_related("agency").order_by("-stage_entered_on", "-id"), size=20)
+    return render(
+        request,
+        "closeout/acceptance/list.html",
+        {
+            "page": page,
+            "rows": sel.register_rows(list(page.object_list)),
+            "q": q,
+            "open_only": open_only,
+            "today": timezone.localdate(),
+            "pretitle": "竣工收尾",
         },
     )
 
@@ -156,6 +190,8 @@ def report_download(request: HttpRequest, pk: int, round_no: int, which: str) ->
         f, name = row.report.file, row.report.original_name
     elif which == "filing" and row.filing is not None:
         f, name = row.filing.file, row.filing.original_name
+    elif which == "supervision" and row.supervision_notice_file:
+        f, name = row.supervision_notice_file, (row.supervision_notice_file.name or "").rsplit("/", 1)[-1]
     elif which == "declaration" and row.declaration_file:
         f, name = row.declaration_file, (row.declaration_file.name or "").rsplit("/", 1)[-1]
     else:
@@ -196,6 +232,25 @@ def organise(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         title=f"组织竣工验收：{project.name}", back=_acceptance_url(pk), success="竣工验收已组织，请各方签署意见。",
         note="建设单位组织勘察、设计、施工、监理单位进行竣工验收（建设工程质量管理条例第十六条）；已签订合同的单位按合同确定。",
+    )  # fmt: skip
+
+
+@login_required
+def supervision(request: HttpRequest, pk: int) -> HttpResponse:
+    me, project = _project(request, pk)
+    _require_manage(me, project)
+    a = _latest_or_404(project)
+    days, _earliest = sel.supervision_earliest(a)
+    form = forms.SupervisionNoticeForm(
+        request.POST or None, request.FILES or None,
+        initial={"notified_on": a.supervision_notified_on or timezone.localdate(), "body": a.supervision_body},
+    )  # fmt: skip
+    return _form(
+        request, form, call=lambda d: services.acceptance_supervision_notice_record(actor=me, acceptance=a, **d),
+        title=f"登记通知质量监督机构：{project.name}", back=_acceptance_url(pk), success="已登记对质量监督机构的书面通知。",
+        multipart=True,
+        note=f"建设单位应当在工程竣工验收{days}个工作日前将验收的时间、地点及验收组名单书面通知负责监督该工程的工程质量监督机构"
+        "（建质〔2013〕171号第六条（三）），验收日期不得早于通知日期后第" + str(days) + "个工作日。",
     )  # fmt: skip
 
 
@@ -354,10 +409,12 @@ def wage_return(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
 
 
 urlpatterns = [
+    path("acceptances/", acceptance_list, name="acceptance_list"),
     path("projects/<int:pk>/acceptance/", acceptance_page, name="acceptance"),
     path("projects/<int:pk>/acceptance/declare/", declare, name="acceptance_declare"),
     path("projects/<int:pk>/acceptance/organise/", organise, name="acceptance_organise"),
     path("projects/<int:pk>/acceptance/archive-pre/", archive_pre, name="acceptance_archive_pre"),
+    path("projects/<int:pk>/acceptance/supervision/", supervision, name="acceptance_supervision"),
     path("projects/<int:pk>/acceptance/parties/<int:party_pk>/opinion/", opinion, name="acceptance_opinion"),
     path("projects/<int:pk>/acceptance/problem/", problem, name="acceptance_problem"),
     path("projects/<int:pk>/acceptance/conclude/", conclude, name="acceptance_conclude"),

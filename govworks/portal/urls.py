@@ -2,4 +2,6 @@ from django.urls import include, path  # noqa: F401  (areas add their url module
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("govworks.portal.urls_gongshi")),  # 阳光公示
+]

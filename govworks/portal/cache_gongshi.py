@@ -37,6 +37,9 @@ def bump_stamp() -> None:
 
 
 def bump_on_commit(**_: Any) -> None:
+    """Bump now (a page rendered from the uncommitted state is keyed by the old stamp … ) and again after the
+    commit (… so a page rendered by another process between the two, from the old data, is not reused)."""
+    bump_stamp()
     transaction.on_commit(bump_stamp)
 
 
@@ -47,12 +50,12 @@ def connect_signals(models: list[type]) -> None:
 
 
 def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a GET from the cache (key: stamp + full path); render and keep 200 answers otherwise."""
+    """Serve an anonymous GET from the cache (key: stamp + full path); render and keep 200 answers otherwise."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method != "GET":
-            return view(request, *args, **kwargs)
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)  # signed-in people read the same page, rendered afresh
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key = f"portal:gongshi:page:{current_stamp()}:{digest}"
         hit = cache.get(key)

@@ -11,7 +11,6 @@ from govworks.core.errors import DomainError
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency
 from govworks.portal import permissions_gongshi as perms
-from govworks.portal.cache_gongshi import bump_stamp
 from govworks.portal.models import PortalWithdrawal, RecordType
 from govworks.portal.selectors import gongshi as selectors
 
@@ -50,5 +49,4 @@ def withdraw_publication(*, actor: Any, record_type: str, record_id: int, reason
             agency=agency,
             reason=reason,
         )
-        transaction.on_commit(bump_stamp)
-    return withdrawal
+    return withdrawal  # the save moved the page-cache stamp (registrations_gongshi)

@@ -204,7 +204,8 @@ def main() -> None:
         "|---|---|---|---|---|",
     ]
     lines += [
-        f"| `{r['page']}` | {r['rps']} | {r['cpu_ms']} | {r['share_of_bare_rps']} % | {r['share_of_bare_cpu']} % |" for r in cached
+        f"| `{r['page']}` | {r['rps']} | {r['cpu_ms']} | {r['share_of_bare_rps']} % | {r['share_of_bare_cpu']} % |"
+        for r in cached
     ]
     lines += ["", "| page, uncached (a miss) | status | queries | ms |", "|---|---|---|---|"]
     lines += [f"| `{m['page']}` | {m['status']} | {m['queries']} | {m['miss_ms']} |" for m in misses]

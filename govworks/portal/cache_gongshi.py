@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
@@ -43,7 +44,7 @@ def bump_on_commit(**_: Any) -> None:
     transaction.on_commit(bump_stamp)
 
 
-def connect_signals(models: list[type]) -> None:
+def connect_signals(models: list[type[Model]]) -> None:
     for model in models:
         post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"portal-stamp-save-{model._meta.label}")
         post_delete.connect(bump_on_commit, sender=model, dispatch_uid=f"portal-stamp-delete-{model._meta.label}")
@@ -70,7 +71,7 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                     response.render()
                 cache.set(key, (response.content, response["Content-Type"]), PAGE_TTL)
             response["X-Portal-Cache"] = "miss"
-        response["Cache-Control"] = f"public, max-age={PAGE_TTL}"
+        response["Cache-Control"] = "public, no-cache"  # browsers revalidate: a withdrawal shows at once
         return response
 
     return wrapper

@@ -6,8 +6,10 @@ from __future__ import annotations
 from govworks.closeout.models import Acceptance, Evaluation, Settlement
 from govworks.construction.models import ProjectSite
 from govworks.org.models import Agency
-from govworks.portal import audit_labels_gongshi  # noqa: F401  (registers the audit labels)
-from govworks.portal import permissions_gongshi  # noqa: F401  (registers the action)
+from govworks.portal import (
+    audit_labels_gongshi,  # noqa: F401  (registers the audit labels)
+    permissions_gongshi,  # noqa: F401  (registers the action)
+)
 from govworks.portal.cache_gongshi import connect_signals
 from govworks.portal.models import PortalWithdrawal
 from govworks.procurement.models import ChangeOrder, Contract, Supplier
@@ -15,7 +17,18 @@ from govworks.projects.models import AnnualPlan, ApprovalRequest, PlanItem, Proj
 
 connect_signals(
     [
-        Agency, AnnualPlan, PlanItem, Project, ApprovalRequest, Contract, Supplier, ChangeOrder, ProjectSite,
-        Acceptance, Settlement, Evaluation, PortalWithdrawal,
+        Agency,
+        AnnualPlan,
+        PlanItem,
+        Project,
+        ApprovalRequest,
+        Contract,
+        Supplier,
+        ChangeOrder,
+        ProjectSite,
+        Acceptance,
+        Settlement,
+        Evaluation,
+        PortalWithdrawal,
     ]
 )

@@ -1,4 +1,4 @@
-from django.urls import include, path  # noqa: F401  (areas add their url modules here)
+from django.urls import include, path
 
 app_name = "portal"
 

@@ -40,7 +40,7 @@ def change_ratio() -> Decimal:
     “change.reapproval_cumulative_ratio”; 10 % when the rule is not configured)."""
     try:
         return Decimal(str(rule_value(CHANGE_RATIO_KEY)))
-    except Exception:  # noqa: BLE001 (an unconfigured rule falls back to the statutory 10 %)
+    except Exception:
         return DEFAULT_CHANGE_RATIO
 
 
@@ -51,9 +51,9 @@ def change_rule_label() -> str:
 def _imported_past_initiation(project_ref: str) -> QuerySet[Any]:
     """The 历史项目录入 transitions that brought the project past 立项: their note cites the approval document
     of the initiation handled offline (the import refuses to skip 立项 without it)."""
-    return StageTransition.objects.filter(
-        project_id=OuterRef(project_ref), note__startswith=IMPORT_NOTE_PREFIX
-    ).exclude(to_stage__in=[Stage.PLANNED, Stage.INITIATION])
+    return StageTransition.objects.filter(project_id=OuterRef(project_ref), note__startswith=IMPORT_NOTE_PREFIX).exclude(
+        to_stage__in=[Stage.PLANNED, Stage.INITIATION]
+    )
 
 
 def _initiation_requests(project_ref: str) -> QuerySet[Any]:
@@ -77,9 +77,7 @@ def _initiation_approved_at(project_ref: str = "pk") -> Coalesce:
 
 def _with_withdrawal(qs: QuerySet[Any], record_type: str) -> QuerySet[Any]:
     w = PortalWithdrawal.objects.filter(record_type=record_type, record_id=OuterRef("pk"))
-    return qs.annotate(
-        withdrawn_reason=Subquery(w.values("reason")[:1]), withdrawn_at=Subquery(w.values("withdrawn_at")[:1])
-    )
+    return qs.annotate(withdrawn_reason=Subquery(w.values("reason")[:1]), withdrawn_at=Subquery(w.values("withdrawn_at")[:1]))
 
 
 @dataclass(frozen=True)
@@ -108,8 +106,21 @@ def _projects() -> QuerySet[Any]:
         .annotate(published_on=_initiation_approved_at())
         .select_related("agency")
         .only(
-            "id", "code", "name", "project_type", "location", "estimate_amount", "approved_estimate", "funding_source",
-            "planned_start", "planned_end", "stage", "agency__id", "agency__name", "agency__short_name", "created_at",
+            "id",
+            "code",
+            "name",
+            "project_type",
+            "location",
+            "estimate_amount",
+            "approved_estimate",
+            "funding_source",
+            "planned_start",
+            "planned_end",
+            "stage",
+            "agency__id",
+            "agency__name",
+            "agency__short_name",
+            "created_at",
         )
     )
 
@@ -120,9 +131,23 @@ def _contracts() -> QuerySet[Any]:
         .filter(_initiation_approved("project_id"))
         .select_related("project__agency", "supplier", "lot")
         .only(
-            "id", "number", "title", "amount", "signed_on", "award_notice_on", "project__id", "project__name",
-            "project__code", "project__agency__id", "project__agency__name", "supplier__id", "supplier__name",
-            "lot__id", "lot__method", "lot__name", "lot__seq",
+            "id",
+            "number",
+            "title",
+            "amount",
+            "signed_on",
+            "award_notice_on",
+            "project__id",
+            "project__name",
+            "project__code",
+            "project__agency__id",
+            "project__agency__name",
+            "supplier__id",
+            "supplier__name",
+            "lot__id",
+            "lot__method",
+            "lot__name",
+            "lot__seq",
         )
     )
 
@@ -133,9 +158,21 @@ def _changes() -> QuerySet[Any]:
         .filter(_initiation_approved("contract__project_id"))
         .select_related("contract__project__agency", "contract__supplier")
         .only(
-            "id", "seq", "category", "amount", "cumulative_ratio_after", "created_at", "contract__id", "contract__number",
-            "contract__title", "contract__amount", "contract__project__id", "contract__project__name",
-            "contract__project__agency__id", "contract__project__agency__name", "contract__supplier__id",
+            "id",
+            "seq",
+            "category",
+            "amount",
+            "cumulative_ratio_after",
+            "created_at",
+            "contract__id",
+            "contract__number",
+            "contract__title",
+            "contract__amount",
+            "contract__project__id",
+            "contract__project__name",
+            "contract__project__agency__id",
+            "contract__project__agency__name",
+            "contract__supplier__id",
             "contract__supplier__name",
         )
     )
@@ -147,9 +184,20 @@ def _construction() -> QuerySet[Any]:
         .filter(_initiation_approved("project_id"))
         .select_related("project__agency")
         .only(
-            "id", "light", "light_since", "planned_progress", "actual_progress", "evaluated_on", "project__id",
-            "project__name", "project__code", "project__stage", "project__planned_start", "project__planned_end",
-            "project__agency__id", "project__agency__name",
+            "id",
+            "light",
+            "light_since",
+            "planned_progress",
+            "actual_progress",
+            "evaluated_on",
+            "project__id",
+            "project__name",
+            "project__code",
+            "project__stage",
+            "project__planned_start",
+            "project__planned_end",
+            "project__agency__id",
+            "project__agency__name",
         )
     )
 
@@ -160,8 +208,15 @@ def _acceptances() -> QuerySet[Any]:
         .filter(_initiation_approved("project_id"))
         .select_related("project__agency")
         .only(
-            "id", "round", "status", "concluded_on", "project__id", "project__name", "project__code",
-            "project__agency__id", "project__agency__name",
+            "id",
+            "round",
+            "status",
+            "concluded_on",
+            "project__id",
+            "project__name",
+            "project__code",
+            "project__agency__id",
+            "project__agency__name",
         )
     )
 
@@ -172,9 +227,22 @@ def _settlements() -> QuerySet[Any]:
         .filter(_initiation_approved("project_id"))
         .select_related("project__agency", "contract__supplier", "firm")
         .only(
-            "id", "number", "status", "submitted_amount", "approved_amount", "approved_at", "project__id",
-            "project__name", "project__code", "project__agency__id", "project__agency__name", "contract__id",
-            "contract__supplier__id", "contract__supplier__name", "firm__id", "firm__name",
+            "id",
+            "number",
+            "status",
+            "submitted_amount",
+            "approved_amount",
+            "approved_at",
+            "project__id",
+            "project__name",
+            "project__code",
+            "project__agency__id",
+            "project__agency__name",
+            "contract__id",
+            "contract__supplier__id",
+            "contract__supplier__name",
+            "firm__id",
+            "firm__name",
         )
     )
 
@@ -185,8 +253,16 @@ def _evaluations() -> QuerySet[Any]:
         .filter(_initiation_approved("project_id"))
         .select_related("project__agency")
         .only(
-            "id", "status", "score", "grade", "approved_on", "project__id", "project__name", "project__code",
-            "project__agency__id", "project__agency__name",
+            "id",
+            "status",
+            "score",
+            "grade",
+            "approved_on",
+            "project__id",
+            "project__name",
+            "project__code",
+            "project__agency__id",
+            "project__agency__name",
         )
     )
 
@@ -194,34 +270,93 @@ def _evaluations() -> QuerySet[Any]:
 KINDS: dict[str, Kind] = {
     k.key: k
     for k in (
-        Kind(RecordType.PLAN, "年度建设计划", _plans, "agency_id", "year", None, ("title",), ("-year", "agency_id", "-id"), "decided_at"),
         Kind(
-            RecordType.PROJECT, "项目立项", _projects, "agency_id", "planned_start", "stage", ("name", "code"),
-            ("-planned_start", "-id"), "published_on",
+            RecordType.PLAN,
+            "年度建设计划",
+            _plans,
+            "agency_id",
+            "year",
+            None,
+            ("title",),
+            ("-year", "agency_id", "-id"),
+            "decided_at",
         ),
         Kind(
-            RecordType.CONTRACT, "采购结果与合同授予", _contracts, "project__agency_id", "signed_on", "project__stage",
-            ("title", "project__name", "supplier__name"), ("-signed_on", "-id"), "signed_on",
+            RecordType.PROJECT,
+            "项目立项",
+            _projects,
+            "agency_id",
+            "planned_start",
+            "stage",
+            ("name", "code"),
+            ("-planned_start", "-id"),
+            "published_on",
         ),
         Kind(
-            RecordType.CHANGE, "重大变更", _changes, "contract__project__agency_id", "created_at", "contract__project__stage",
-            ("contract__title", "contract__project__name"), ("-created_at", "-id"), "created_at",
+            RecordType.CONTRACT,
+            "采购结果与合同授予",
+            _contracts,
+            "project__agency_id",
+            "signed_on",
+            "project__stage",
+            ("title", "project__name", "supplier__name"),
+            ("-signed_on", "-id"),
+            "signed_on",
         ),
         Kind(
-            RecordType.CONSTRUCTION, "在建项目进度", _construction, "project__agency_id", "project__planned_start",
-            "project__stage", ("project__name", "project__code"), ("project__agency_id", "-id"), "evaluated_on",
+            RecordType.CHANGE,
+            "重大变更",
+            _changes,
+            "contract__project__agency_id",
+            "created_at",
+            "contract__project__stage",
+            ("contract__title", "contract__project__name"),
+            ("-created_at", "-id"),
+            "created_at",
         ),
         Kind(
-            RecordType.ACCEPTANCE, "竣工验收", _acceptances, "project__agency_id", "concluded_on", "project__stage",
-            ("project__name", "project__code"), ("-concluded_on", "-id"), "concluded_on",
+            RecordType.CONSTRUCTION,
+            "在建项目进度",
+            _construction,
+            "project__agency_id",
+            "project__planned_start",
+            "project__stage",
+            ("project__name", "project__code"),
+            ("project__agency_id", "-id"),
+            "evaluated_on",
         ),
         Kind(
-            RecordType.SETTLEMENT, "结算审计结果", _settlements, "project__agency_id", "approved_at", "project__stage",
-            ("project__name", "project__code", "number"), ("-approved_at", "-id"), "approved_at",
+            RecordType.ACCEPTANCE,
+            "竣工验收",
+            _acceptances,
+            "project__agency_id",
+            "concluded_on",
+            "project__stage",
+            ("project__name", "project__code"),
+            ("-concluded_on", "-id"),
+            "concluded_on",
         ),
         Kind(
-            RecordType.EVALUATION, "绩效评价", _evaluations, "project__agency_id", "approved_on", "project__stage",
-            ("project__name", "project__code"), ("-approved_on", "-id"), "approved_on",
+            RecordType.SETTLEMENT,
+            "结算审计结果",
+            _settlements,
+            "project__agency_id",
+            "approved_at",
+            "project__stage",
+            ("project__name", "project__code", "number"),
+            ("-approved_at", "-id"),
+            "approved_at",
+        ),
+        Kind(
+            RecordType.EVALUATION,
+            "绩效评价",
+            _evaluations,
+            "project__agency_id",
+            "approved_on",
+            "project__stage",
+            ("project__name", "project__code"),
+            ("-approved_on", "-id"),
+            "approved_on",
         ),
     )
 }
@@ -309,7 +444,11 @@ def agency_counts() -> list[dict[str, Any]]:
                 "id",
                 filter=Q(
                     stage__in=[
-                        Stage.SETTLEMENT, Stage.FINAL_ACCOUNTS, Stage.ARCHIVING, Stage.ASSET_HANDOVER, Stage.EVALUATION,
+                        Stage.SETTLEMENT,
+                        Stage.FINAL_ACCOUNTS,
+                        Stage.ARCHIVING,
+                        Stage.ASSET_HANDOVER,
+                        Stage.EVALUATION,
                         Stage.CLOSED,
                     ]
                 ),
@@ -317,7 +456,7 @@ def agency_counts() -> list[dict[str, Any]]:
         )
         .order_by("agency__name")
     )
-    return list(rows)
+    return [dict(r) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -375,8 +514,15 @@ def latest_publications(limit: int = 12) -> list[Publication]:
             title, agency, project_id = title_of(kind.key, r)
             out.append(
                 Publication(
-                    kind.key, kind.label, r.pk, title, agency, _as_date(getattr(r, kind.date_attr, None)), project_id,
-                    r.withdrawn_reason, r.withdrawn_at,
+                    kind.key,
+                    kind.label,
+                    r.pk,
+                    title,
+                    agency,
+                    _as_date(getattr(r, kind.date_attr, None)),
+                    project_id,
+                    r.withdrawn_reason,
+                    r.withdrawn_at,
                 )
             )
     out.sort(key=lambda p: (p.on or dt.date.min, p.record_id), reverse=True)

@@ -99,8 +99,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not plan.withdrawn_reason:
         items = list(
             PlanItem.objects.filter(plan=plan).only(
-                "id", "seq", "name", "project_type", "location", "estimated_amount", "funding_source", "planned_start",
-                "planned_end", "plan_id",
+                "id",
+                "seq",
+                "name",
+                "project_type",
+                "location",
+                "estimated_amount",
+                "funding_source",
+                "planned_start",
+                "planned_end",
+                "plan_id",
             )
         )
     return render(request, "portal/gongshi/plan.html", {"plan": plan, "items": items, "kinds": _kinds_nav(RecordType.PLAN)})
@@ -210,9 +218,15 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render(
         request,
         "portal/gongshi/withdraw.html",
-        {"kind": spec, "record": record, "title": title, "agency": agency, "error": error, "reason": reason,
-         "existing": existing, "reason_max": REASON_MAX},
+        {
+            "kind": spec,
+            "record": record,
+            "title": title,
+            "agency": agency,
+            "error": error,
+            "reason": reason,
+            "existing": existing,
+            "reason_max": REASON_MAX,
+        },
         status=status,
     )
-
-

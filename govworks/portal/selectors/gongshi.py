@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from govworks.closeout.models import Acceptance, Evaluation, Settlement
 from govworks.construction.models import ProjectSite
+from govworks.core.money import percent_text
 from govworks.core.rule_parameters import rule_value
 from govworks.core.rule_seed import rule_name
 from govworks.org.models import Agency
@@ -45,7 +46,7 @@ def change_ratio() -> Decimal:
 
 
 def change_rule_label() -> str:
-    return f"{rule_name(CHANGE_RATIO_KEY)}（{change_ratio() * 100:g}%）"
+    return f"{rule_name(CHANGE_RATIO_KEY)}（{percent_text(change_ratio())}）"
 
 
 def _imported_past_initiation(project_ref: str) -> QuerySet[Any]:

@@ -310,6 +310,7 @@ def test_anonymous_crawl_shows_no_private_value_and_nothing_of_signed_in_pages(c
     assert leaks == []
 
     # the values are what signed-in pages show: the signed-in project page names the manager …
+    User.objects.filter(username="liming").update(must_change_password=False)
     demo_pm = User.objects.get(username="liming")
     client.force_login(demo_pm)
     published_project = next(

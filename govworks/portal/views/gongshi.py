@@ -66,6 +66,7 @@ def kind_list(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     ctx = _filter_context(request)
     page = paginate(request, selectors.published(spec, ctx["filters"]), PAGE_SIZE)
+    page.object_list = selectors.with_withdrawals(spec.key, page.object_list)
     return render(
         request,
         "portal/gongshi/list.html",
@@ -86,6 +87,7 @@ def search(request: HttpRequest) -> HttpResponse:
     ctx = _filter_context(request)
     spec = selectors.KINDS[RecordType.PROJECT]
     page = paginate(request, selectors.published(spec, ctx["filters"]), PAGE_SIZE)
+    page.object_list = selectors.with_withdrawals(spec.key, page.object_list)
     return render(request, "portal/gongshi/list.html", {"kind": spec, "kinds": _kinds_nav(spec.key), "page": page, **ctx})
 
 
@@ -191,6 +193,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         raise Http404
     qs = selectors.published(spec).filter(**{f"{spec.agency}__in": agency_ids})
     page = paginate(request, qs, PAGE_SIZE)
+    page.object_list = selectors.with_withdrawals(spec.key, page.object_list)
     return render(request, "portal/gongshi/manage.html", {"kind": spec, "kinds": _kinds_nav(spec.key), "page": page})
 
 

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 
 #: the modules that register this app's audit labels, jobs and demo seeders
-REGISTERING_MODULES: tuple[str, ...] = ()
+REGISTERING_MODULES: tuple[str, ...] = ("govworks.portal.registrations_gongshi",)
 
 
 class PortalConfig(AppConfig):

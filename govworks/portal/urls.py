@@ -5,4 +5,5 @@ app_name = "portal"
 urlpatterns: list = [
     path("", include("govworks.portal.urls_inspections")),
     path("", include("govworks.portal.urls_complaints")),
+    path("", include("govworks.portal.urls_gongshi")),  # 阳光公示
 ]

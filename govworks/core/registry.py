@@ -40,6 +40,8 @@ class WorkItem:
     detail: str = ""
     severity: int = SEVERITY_NORMAL
     condition: str = ""
+    #: where the page fetches ``condition`` after it loaded (htmx), when working it out costs queries per item
+    condition_url: str = ""
     stage: str = ""
     escalate: bool = True
     owner: str = ""

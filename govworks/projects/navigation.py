@@ -60,26 +60,18 @@ def _approval_items(user: Any) -> list[WorkItem]:
 
 #: the exact missing gate condition of a project on its responsible person's workbench is worked out for the
 #: most urgent items only and remembered a few minutes (a gate reads several modules; the project page is live)
-STAGE_CONDITION_ITEMS = 8
-STAGE_CONDITION_SECONDS = 300
 
 
-def _missing_condition(project: Any) -> str:
-    """“上传《可研批复》；完成本阶段审批（尚未提交）”: what the gate of the project's stage still lacks."""
-    from django.core.cache import cache
-
+def gate_missing_text(project: Any) -> str:
+    """“上传《可研批复》（尚未上传）；完成本阶段审批”: what the gate of the project's stage still lacks, as one line
+    (read fresh: the workbench asks for it after the page loaded, see ``views.projects.project_gate_missing``)."""
     from govworks.projects.services.projects import gate_conditions
 
-    key = f"gw:wb:gate:{project.pk}:{project.stage}:{project.stage_entered_on:%Y%m%d}"
-    text = cache.get(key)
-    if text is None:
-        missing = [c for c in gate_conditions(project) if not c.ok]
-        text = "；".join(f"{c.label}（{c.detail}）" if c.detail else c.label for c in missing[:3])
-        if len(missing) > 3:
-            text += f" 等{len(missing)}项"
-        text = text or "办结条件已满足，可进入下一阶段"
-        cache.set(key, text, STAGE_CONDITION_SECONDS)
-    return str(text)
+    missing = [c for c in gate_conditions(project) if not c.ok]
+    text = "；".join(f"{c.label}（{c.detail}）" if c.detail else c.label for c in missing[:3])
+    if len(missing) > 3:
+        text += f" 等{len(missing)}项"
+    return text
 
 
 def _stage_items(user: Any) -> list[WorkItem]:
@@ -91,21 +83,18 @@ def _stage_items(user: Any) -> list[WorkItem]:
         .select_related("project", "project__agency")
         .order_by("project__stage_entered_on")[:50]
     )
-    out = []
-    for n, r in enumerate(rows):
-        condition = _missing_condition(r.project) if n < STAGE_CONDITION_ITEMS else ""
-        out.append(
-            WorkItem(
-                title=f"推进{r.project.code}“{r.project.name}”（{Stage(r.stage).label}）",
-                url=reverse("projects:project_detail", args=[r.project_id]) + "#gate",
-                kind="项目",
-                due=r.project.stage_entered_on + dt.timedelta(days=r.due_days) if r.due_days else None,
-                detail="本阶段责任人" if condition else "本阶段责任人：办结条件见项目页",
-                condition=condition,
-                stage=Stage(r.stage).label,
-            )
+    return [
+        WorkItem(
+            title=f"推进{r.project.code}“{r.project.name}”（{Stage(r.stage).label}）",
+            url=reverse("projects:project_detail", args=[r.project_id]) + "#gate",
+            kind="项目",
+            due=r.project.stage_entered_on + dt.timedelta(days=r.due_days) if r.due_days else None,
+            detail="本阶段责任人",
+            condition_url=reverse("projects:project_gate_missing", args=[r.project_id]),
+            stage=Stage(r.stage).label,
         )
-    return out
+        for r in rows
+    ]
 
 
 def _meeting_items(user: Any) -> list[WorkItem]:

@@ -271,3 +271,16 @@ def test_a_stage_passed_through_its_gate_after_the_import_shows_as_passed(client
     assert bar.count('data-testid="stage-passed"') == 1
     assert 'title="施工图审查" data-testid="stage-passed"' in bar
     assert bar.count('data-testid="stage-offline"') == 3
+
+
+def test_the_workbench_asks_for_each_stage_item_s_missing_conditions_after_the_page_loaded(client, lifecycle, sub_project):
+    """The home page links each stage item to its gate line (constant queries); the line itself is read fresh."""
+    projects.project_advance(actor=lifecycle.sub_pm, project=sub_project)
+    client.force_login(lifecycle.sub_pm)
+    url = reverse("projects:project_gate_missing", args=[sub_project.pk])
+    assert f'hx-get="{url}"' in client.get(reverse("home")).content.decode()
+    line = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert line.startswith('<span class="text-danger">缺：</span>') and "上传《项目建议书》" in line
+    assert client.get(url)["Location"].endswith(f"/projects/{sub_project.pk}/#gate")
+    client.force_login(lifecycle.other_pm)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 404

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
@@ -440,6 +441,22 @@ def higher_review_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def project_gate_missing(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the gate of the project's stage still lacks, as one line for its workbench item (htmx, asked after the
+    home page loaded, so the home page keeps a constant number of queries and the line is never stale). Opened
+    directly, it leads to the project's gate."""
+    from govworks.projects.navigation import gate_missing_text
+
+    project = perms.access_project(signed_in_user(request), pk)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(reverse("projects:project_detail", args=[project.pk]) + "#gate")
+    text = gate_missing_text(project)
+    if not text:
+        return HttpResponse("办结条件已满足，可进入下一阶段")
+    return HttpResponse(format_html('<span class="text-danger">缺：</span>{}', text))
+
+
+@login_required
 def project_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """Older timeline entries (htmx: appended under the workspace's timeline). Opened directly (a bookmarked or
     shared link), it leads to the workspace's timeline instead of showing a bare fragment."""
@@ -465,6 +482,7 @@ urlpatterns = [
     path("from-plan/<int:item_pk>/", project_create_from_plan, name="project_create_from_plan"),
     path("<int:pk>/", project_detail, name="project_detail"),
     path("<int:pk>/advance/", project_advance, name="project_advance"),
+    path("<int:pk>/gate-missing/", project_gate_missing, name="project_gate_missing"),
     path("<int:pk>/suspend/", project_suspend, name="project_suspend"),
     path("<int:pk>/resume/", project_resume, name="project_resume"),
     path("<int:pk>/amounts/", project_amounts, name="project_amounts"),

@@ -24,6 +24,8 @@ UNREACHED: dict[str, str] = {
     "core:audit_archive_download": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "core:audit_archive_prune": "the demo has no audit archive (180 days must pass); covered by test_audit_keyed",
     "closeout:wage_deposit_return": "the demo has no wage-deposit return in publicity; covered by closeout/tests/test_acceptance_defects",
+    "integrity:case_evidence_download": "the demo case has no evidence file; covered by integrity/tests/test_cases*.py (handlers only, 404 to everyone else)",
+    "integrity:case_verify": "the demo case has no 整改 awaiting verification; covered by integrity/tests/test_cases.py and tests/e2e/test_cases.py",
 }
 
 
@@ -153,10 +155,6 @@ SAMPLE_KWARGS: dict[str, Callable[[], dict[str, Any]]] = {
 
 DECLARED: dict[tuple[str, str], str] = {
     (
-        "closeout:settlement_document",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
-    (
         "account_activate",
         "GET",
     ): "200: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
@@ -237,285 +235,9 @@ DECLARED: dict[tuple[str, str], str] = {
         "GET",
     ): "403: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin | 200: auditadmin",
     (
-        "closeout:asset_card_edit",
-        "GET",
-    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_card_edit",
-        "POST",
-    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_card_split",
-        "GET",
-    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_card_split",
-        "POST",
-    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_confirm",
-        "POST",
-    ): "login: anon | 400: pm head finance discipline audit liaison | 302: leader chief archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_detail",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_file",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_file",
-        "POST",
-    ): "login: anon | 400: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
-    (
-        "closeout:asset_list",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_pdf",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_start",
-        "GET",
-    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_start",
-        "POST",
-    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_submit",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:asset_submit",
-        "POST",
-    ): "login: anon | 400: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
-    (
-        "closeout:asset_xlsx",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_detail",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_document",
-        "GET",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_document",
-        "POST",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_extension",
-        "GET",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_extension",
-        "POST",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_extension_decide",
-        "POST",
-    ): "login: anon | 403: pm head finance discipline audit liaison archivist | 400: leader chief | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_file",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_file",
-        "POST",
-    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
-    (
-        "closeout:fa_line_remove",
-        "POST",
-    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 302: finance | 404: sub_pm other",
-    (
-        "closeout:fa_list",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_other_cost",
-        "GET",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_other_cost",
-        "POST",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_pdf",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_refresh",
-        "POST",
-    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 302: finance | 404: sub_pm other",
-    (
-        "closeout:fa_start",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_start",
-        "POST",
-    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
-    (
-        "closeout:fa_submit",
-        "POST",
-    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
-    (
-        "closeout:fa_surplus",
-        "GET",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_surplus",
-        "POST",
-    ): "login: anon | 200: finance | 403: pm head leader chief discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:fa_xlsx",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:archive_catalogue",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:archive_detail",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:archive_list",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:archive_package",
-        "POST",
-    ): "login: anon | 200: pm head discipline audit archivist | 403: leader chief finance liaison | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:archive_transfer",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:archive_transfer",
-        "POST",
-    ): "login: anon | 403: pm head leader chief finance discipline audit liaison | 400: archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:lesson_add",
-        "POST",
-    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:lesson_list",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:review_approve",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:review_approve",
-        "POST",
-    ): "login: anon | 403: pm leader chief finance discipline audit liaison archivist | 400: head | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:review_detail",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:review_detail",
-        "POST",
-    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:review_submit",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:review_submit",
-        "POST",
-    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:audit_firm_create",
-        "GET",
-    ): "login: anon | 403: pm head leader chief finance discipline liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: audit",
-    (
-        "closeout:audit_firm_list",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_approve",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_approve",
-        "POST",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_confirm",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_confirm",
-        "POST",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_detail",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_detail",
-        "POST",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_dispute",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_dispute",
-        "POST",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_draw",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_draw",
-        "POST",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_export",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_list",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_report",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_report",
-        "POST",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_result",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_result",
-        "POST",
-    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_submit",
-        "GET",
-    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:settlement_submit",
-        "POST",
-    ): "login: anon | 400: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
-    (
         "closeout:acceptance",
         "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
         "closeout:acceptance_archive_pre",
         "GET",
@@ -553,6 +275,10 @@ DECLARED: dict[tuple[str, str], str] = {
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
+        "closeout:acceptance_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
         "closeout:acceptance_opinion",
         "GET",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
@@ -576,6 +302,114 @@ DECLARED: dict[tuple[str, str], str] = {
         "closeout:acceptance_problem",
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:acceptance_supervision",
+        "GET",
+    ): "login: anon | 404: pm head sub_pm other contractor supervisor sysadmin secadmin auditadmin | 403: leader chief finance discipline audit liaison archivist",
+    (
+        "closeout:acceptance_supervision",
+        "POST",
+    ): "login: anon | 404: pm head sub_pm other contractor supervisor sysadmin secadmin auditadmin | 403: leader chief finance discipline audit liaison archivist",
+    (
+        "closeout:archive_catalogue",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_package",
+        "POST",
+    ): "login: anon | 200: pm head discipline audit archivist | 403: leader chief finance liaison | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_transfer",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:archive_transfer",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance discipline audit liaison | 400: archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_card_edit",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_card_edit",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_card_split",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_card_split",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_confirm",
+        "POST",
+    ): "login: anon | 400: pm head finance discipline audit liaison | 302: leader chief archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_file",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_file",
+        "POST",
+    ): "login: anon | 400: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_pdf",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_start",
+        "GET",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_start",
+        "POST",
+    ): "login: anon | 200: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:asset_submit",
+        "POST",
+    ): "login: anon | 400: pm finance | 403: head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 404: sub_pm other",
+    (
+        "closeout:asset_xlsx",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:audit_firm_create",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance discipline liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: audit",
+    (
+        "closeout:audit_firm_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:close_project",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:close_project",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "closeout:defect_report",
         "GET",
@@ -608,22 +442,6 @@ DECLARED: dict[tuple[str, str], str] = {
         "closeout:deposit_request",
         "POST",
     ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
-    (
-        "closeout:wage_deposit_start",
-        "GET",
-    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
-    (
-        "closeout:wage_deposit_start",
-        "POST",
-    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
-    (
-        "closeout:close_project",
-        "GET",
-    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
-    (
-        "closeout:close_project",
-        "POST",
-    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "closeout:evaluation_export",
         "GET",
@@ -692,6 +510,194 @@ DECLARED: dict[tuple[str, str], str] = {
         "closeout:evaluation_templates",
         "GET",
     ): "login: anon | 403: pm head leader chief discipline liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: finance audit",
+    (
+        "closeout:fa_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm | 404: other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_document",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_document",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_extension",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_extension",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_extension_decide",
+        "POST",
+    ): "login: anon | 403: pm head finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: leader chief | 404: sub_pm other",
+    (
+        "closeout:fa_file",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_file",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
+    (
+        "closeout:fa_line_remove",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 302: finance | 404: sub_pm other",
+    (
+        "closeout:fa_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_other_cost",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_other_cost",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_pdf",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_refresh",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 302: finance | 404: sub_pm other",
+    (
+        "closeout:fa_start",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:fa_start",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
+    (
+        "closeout:fa_submit",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 400: finance | 404: sub_pm other",
+    (
+        "closeout:fa_surplus",
+        "GET",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_surplus",
+        "POST",
+    ): "login: anon | 403: pm head leader chief discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin | 200: finance | 404: sub_pm other",
+    (
+        "closeout:fa_xlsx",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:lesson_add",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:lesson_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_approve",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_approve",
+        "POST",
+    ): "login: anon | 403: pm leader chief finance discipline audit liaison archivist | 400: head | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_detail",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:review_submit",
+        "POST",
+    ): "login: anon | 400: pm head | 403: leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_approve",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_approve",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_confirm",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_confirm",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_detail",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_dispute",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_dispute",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_document",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_draw",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_draw",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_export",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor | 403: sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_report",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_result",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_result",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_submit",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:settlement_submit",
+        "POST",
+    ): "login: anon | 400: pm head leader chief finance discipline audit liaison archivist contractor | 404: sub_pm other supervisor sysadmin secadmin auditadmin",
+    (
+        "closeout:wage_deposit_start",
+        "GET",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
+    (
+        "closeout:wage_deposit_start",
+        "POST",
+    ): "login: anon | 200: pm head | 403: leader chief finance discipline audit liaison archivist contractor supervisor | 404: sub_pm other sysadmin secadmin auditadmin",
     (
         "construction:action_done",
         "GET",
@@ -1133,6 +1139,202 @@ DECLARED: dict[tuple[str, str], str] = {
         "GET",
     ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
+        "integrity:alert_detail",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline audit",
+    (
+        "integrity:alert_exclude",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 400: discipline audit",
+    (
+        "integrity:alert_export",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "integrity:alert_list",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline audit",
+    (
+        "integrity:alert_read",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 302: discipline audit",
+    (
+        "integrity:case_assign",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_assign",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_close",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_close",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_conclude",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_conclude",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_detail",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_evidence",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_evidence",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_interview",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_interview",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_list",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_manual_new",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_manual_new",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_note",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_note",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_open",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "integrity:case_open",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_party",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_party",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_rectify",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:case_rectify",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:complaint_action",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 400: discipline",
+    (
+        "integrity:complaint_attachment",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:complaint_detail",
+        "GET",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:complaint_identity",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:complaint_list",
+        "GET",
+    ): "login: anon | 403: pm head leader finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: chief discipline",
+    (
+        "integrity:inspection_draw",
+        "POST",
+    ): "login: anon | 404: pm head leader finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 403: chief audit | 400: discipline",
+    (
+        "integrity:inspection_inspector_new",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:inspection_inspector_new",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:inspection_inspector_toggle",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 302: discipline",
+    (
+        "integrity:inspection_inspectors",
+        "GET",
+    ): "login: anon | 403: pm head leader finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: chief discipline audit",
+    (
+        "integrity:inspection_item_new",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:inspection_item_new",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:inspection_item_toggle",
+        "POST",
+    ): "login: anon | 404: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 302: discipline",
+    (
+        "integrity:inspection_items",
+        "GET",
+    ): "login: anon | 403: pm head leader finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: chief discipline audit",
+    (
+        "integrity:inspection_list",
+        "GET",
+    ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other | 403: contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "integrity:inspection_objects",
+        "GET",
+    ): "login: anon | 403: pm head leader finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: chief discipline audit",
+    (
+        "integrity:inspection_plan",
+        "GET",
+    ): "login: anon | 404: pm head leader finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: chief discipline audit",
+    (
+        "integrity:inspection_plan_new",
+        "GET",
+    ): "login: anon | 403: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:inspection_plan_new",
+        "POST",
+    ): "login: anon | 403: pm head leader chief finance audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: discipline",
+    (
+        "integrity:inspection_replay",
+        "GET",
+    ): "login: anon | 404: pm head leader finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 200: chief discipline audit",
+    (
+        "integrity:inspection_result",
+        "GET",
+    ): "login: anon | 405: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "integrity:inspection_result",
+        "POST",
+    ): "login: anon | 404: pm head leader finance liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin | 400: chief discipline audit",
+    (
         "login",
         "GET",
     ): "200: anon | 302: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
@@ -1372,6 +1574,66 @@ DECLARED: dict[tuple[str, str], str] = {
         "password_change",
         "POST",
     ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:complaint_captcha",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:complaint_form",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:complaint_query",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:complaint_query",
+        "POST",
+    ): "400: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_feed",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_list",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_manage",
+        "GET",
+    ): "login: anon | 200: pm head leader chief sub_pm other | 403: finance discipline audit liaison archivist contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_overview",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_plan",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_project",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_search",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_withdraw",
+        "GET",
+    ): "login: anon | 200: pm head leader chief | 404: finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:gongshi_withdraw",
+        "POST",
+    ): "login: anon | 400: pm head leader chief | 404: finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:inspection_detail",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "portal:inspection_list",
+        "GET",
+    ): "200: anon pm head leader chief finance discipline audit liaison archivist sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "position-detail",
         "GET",
@@ -1992,6 +2254,10 @@ DECLARED: dict[tuple[str, str], str] = {
         "projects:project_detail",
         "GET",
     ): "login: anon | 200: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
+    (
+        "projects:project_gate_missing",
+        "GET",
+    ): "login: anon | 302: pm head leader chief finance discipline audit liaison archivist | 404: sub_pm other contractor supervisor sysadmin secadmin auditadmin",
     (
         "projects:project_list",
         "GET",

@@ -95,7 +95,7 @@ def work_items(user: Any) -> list[WorkItem]:
     if archive_agencies:
         months: dict[int, int] = {}
         for p in sel.archives_due_for(archive_agencies):
-            completed = timezone.localdate(p.completed_at) if p.completed_at else p.stage_entered_on
+            completed = p.completed_on or p.stage_entered_on
             if p.agency_id not in months:
                 months[p.agency_id] = int(rule_value("archive.transfer_deadline_months", agency=p.agency, on=completed))
             due = add_months(completed, months[p.agency_id])
@@ -164,3 +164,23 @@ def _seed(*args: Any, **kwargs: Any) -> str:
 
 
 register_demo_seeder(63, "工程档案与复盘", _seed)
+
+
+# ---------------------------------------------------------------------------------------- the archive register
+
+# the rows the archive list sorts on follow the project's stage, its leaving 竣工验收 and the transfer
+# (services.archive_register); dispatch_uid keeps a re-imported module from connecting twice
+def _connect_register() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from govworks.closeout.models import ArchiveTransfer
+    from govworks.closeout.services import archive_register
+    from govworks.projects.models import Project, StageTransition
+
+    post_save.connect(archive_register.on_project_saved, sender=Project, dispatch_uid="closeout.register.project")
+    post_save.connect(archive_register.on_transition_saved, sender=StageTransition, dispatch_uid="closeout.register.transition")
+    post_save.connect(archive_register.on_transfer_changed, sender=ArchiveTransfer, dispatch_uid="closeout.register.transfer")
+    post_delete.connect(archive_register.on_transfer_changed, sender=ArchiveTransfer, dispatch_uid="closeout.register.untransfer")
+
+
+_connect_register()

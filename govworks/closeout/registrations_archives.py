@@ -168,6 +168,7 @@ register_demo_seeder(63, "工程档案与复盘", _seed)
 
 # ---------------------------------------------------------------------------------------- the archive register
 
+
 # the rows the archive list sorts on follow the project's stage, its leaving 竣工验收 and the transfer
 # (services.archive_register); dispatch_uid keeps a re-imported module from connecting twice
 def _connect_register() -> None:

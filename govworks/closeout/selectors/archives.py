@@ -297,7 +297,9 @@ def archive_list_visible_to(*, user: Any, stage: str = "", overdue_only: bool = 
     Untransferred projects come first, then by completion date (NULLs first on SQLite and PostgreSQL alike), then
     by id — the order of the archive register's index (``closeout_archive_register_order``, migration 0010), so at
     province scale PostgreSQL reads the page from the index and checks each row's project by primary key."""
-    qs = archive_projects_visible_to(user).filter(stage__in=ARCHIVE_STAGES, archive_register__isnull=False)
+    # the register holds a row for exactly the projects from 竣工验收 on (services.archive_register): filtering on
+    # the project's stage as well would make PostgreSQL misjudge how many rows match and sort them all for a deep page
+    qs = archive_projects_visible_to(user).filter(archive_register__isnull=False)
     if stage:
         qs = qs.filter(stage=stage)
     if q:

@@ -70,8 +70,9 @@ def register_backfill() -> int:
 
 
 def on_project_saved(sender: Any, instance: Project, raw: bool = False, **kwargs: Any) -> None:
-    """A project saved in a close-out stage has its row (one left for a project that went back or was suspended is
-    harmless: the archive list reads the project's stage too)."""
+    """A project saved in a close-out stage has its row. Stages only move forward past 施工 (``project_advance``,
+    ``project_import_at_stage``; 停工 is reached from 施工 only), so a project once in the register stays in the
+    close-out stages and the archive list may read the register's rows as those projects."""
     if not raw and instance.stage in REGISTER_STAGES:
         register_sync([instance.pk])
 

@@ -33,6 +33,7 @@ from govworks.core.rule_parameters import rule_value
 from govworks.finance.rules import add_months
 from govworks.org import permissions as org_perms
 from govworks.projects.models import Stage
+from govworks.projects.stage_listeners import register_stage_listener
 
 # ---------------------------------------------------------------------------------------- gate
 
@@ -169,19 +170,13 @@ register_demo_seeder(63, "工程档案与复盘", _seed)
 # ---------------------------------------------------------------------------------------- the archive register
 
 
-# the rows the archive list sorts on follow the project's stage, its leaving 竣工验收 and the transfer
-# (services.archive_register); dispatch_uid keeps a re-imported module from connecting twice
-def _connect_register() -> None:
-    from django.db.models.signals import post_delete, post_save
+# the rows the archive list sorts on follow the project's stage (this explicit stage listener, called by the projects
+# services that change it) and the transfer (``archive_transfer_record`` calls ``register_sync`` itself); no signals
+def _register_follows_stage(project: Any, from_stage: str, to_stage: str) -> None:
+    from govworks.closeout.services.archive_register import REGISTER_STAGES, register_sync
 
-    from govworks.closeout.models import ArchiveTransfer
-    from govworks.closeout.services import archive_register
-    from govworks.projects.models import Project, StageTransition
-
-    post_save.connect(archive_register.on_project_saved, sender=Project, dispatch_uid="closeout.register.project")
-    post_save.connect(archive_register.on_transition_saved, sender=StageTransition, dispatch_uid="closeout.register.transition")
-    post_save.connect(archive_register.on_transfer_changed, sender=ArchiveTransfer, dispatch_uid="closeout.register.transfer")
-    post_delete.connect(archive_register.on_transfer_changed, sender=ArchiveTransfer, dispatch_uid="closeout.register.untransfer")
+    if from_stage in REGISTER_STAGES or to_stage in REGISTER_STAGES:
+        register_sync([project.pk])
 
 
-_connect_register()
+register_stage_listener(_register_follows_stage)

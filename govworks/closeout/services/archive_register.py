@@ -2,16 +2,17 @@
 archive list sorts on (the day the project left 竣工验收, the day its archive was transferred), so the list at
 province scale reads its page from an index instead of computing every project's completion date.
 
-The rows follow the records they copy: :func:`register_sync` is called when a project is saved in a close-out
-stage, when a stage transition takes it out of 竣工验收 and when an archive transfer is saved or deleted (the
-receivers in ``registrations_archives``); :func:`register_backfill` rebuilds every row (bulk loads that bypass
-the services, e.g. the benchmark fixture). Both derive the dates from the records alone, so running them again
+The rows follow the records they copy, by explicit calls (no signals): :func:`register_sync` is called by the
+stage listener ``registrations_archives`` registers with ``projects.stage_listeners`` (every service that changes a
+project's stage calls it inside its transaction: entering 竣工验收 or a later stage, by advance or historical import)
+and by ``services.archives.archive_transfer_record`` (the only write of an :class:`ArchiveTransfer`); any future
+service that changes or deletes a transfer must call it too. :func:`register_backfill` rebuilds every row (the
+migration, and bulk loads that bypass the services, e.g. the benchmark fixture). Both derive the dates from the records alone, so running them again
 changes nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
@@ -67,21 +68,3 @@ def register_backfill() -> int:
     ArchiveRegisterEntry.objects.all().delete()
     ArchiveRegisterEntry.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
-
-
-def on_project_saved(sender: Any, instance: Project, raw: bool = False, **kwargs: Any) -> None:
-    """A project saved in a close-out stage has its row. Stages only move forward past 施工 (``project_advance``,
-    ``project_import_at_stage``; 停工 is reached from 施工 only), so a project once in the register stays in the
-    close-out stages and the archive list may read the register's rows as those projects."""
-    if not raw and instance.stage in REGISTER_STAGES:
-        register_sync([instance.pk])
-
-
-def on_transition_saved(sender: Any, instance: StageTransition, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and instance.to_stage in AFTER_ACCEPTANCE:
-        register_sync([instance.project_id])
-
-
-def on_transfer_changed(sender: Any, instance: ArchiveTransfer, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        register_sync([instance.project_id])

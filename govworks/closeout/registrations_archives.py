@@ -33,6 +33,7 @@ from govworks.core.rule_parameters import rule_value
 from govworks.finance.rules import add_months
 from govworks.org import permissions as org_perms
 from govworks.projects.models import Stage
+from govworks.projects.stage_listeners import register_stage_listener
 
 # ---------------------------------------------------------------------------------------- gate
 
@@ -95,7 +96,7 @@ def work_items(user: Any) -> list[WorkItem]:
     if archive_agencies:
         months: dict[int, int] = {}
         for p in sel.archives_due_for(archive_agencies):
-            completed = timezone.localdate(p.completed_at) if p.completed_at else p.stage_entered_on
+            completed = p.completed_on or p.stage_entered_on
             if p.agency_id not in months:
                 months[p.agency_id] = int(rule_value("archive.transfer_deadline_months", agency=p.agency, on=completed))
             due = add_months(completed, months[p.agency_id])
@@ -164,3 +165,18 @@ def _seed(*args: Any, **kwargs: Any) -> str:
 
 
 register_demo_seeder(63, "工程档案与复盘", _seed)
+
+
+# ---------------------------------------------------------------------------------------- the archive register
+
+
+# the rows the archive list sorts on follow the project's stage (this explicit stage listener, called by the projects
+# services that change it) and the transfer (``archive_transfer_record`` calls ``register_sync`` itself); no signals
+def _register_follows_stage(project: Any, from_stage: str, to_stage: str) -> None:
+    from govworks.closeout.services.archive_register import REGISTER_STAGES, register_sync
+
+    if from_stage in REGISTER_STAGES or to_stage in REGISTER_STAGES:
+        register_sync([project.pk])
+
+
+register_stage_listener(_register_follows_stage)

@@ -1,7 +1,14 @@
 """The records of close-out, one module per area; re-exported here so ``govworks.closeout.models.X`` works."""
 
 from govworks.closeout.models.acceptance import Acceptance, AcceptanceParty, AcceptanceProblem, PartyRole  # noqa: F401
-from govworks.closeout.models.archives import ArchiveCatalogueItem, ArchiveCategory, ArchiveItem, ArchiveTransfer, Retention  # noqa: F401
+from govworks.closeout.models.archives import (  # noqa: F401
+    ArchiveCatalogueItem,
+    ArchiveCategory,
+    ArchiveItem,
+    ArchiveRegisterEntry,
+    ArchiveTransfer,
+    Retention,
+)
 from govworks.closeout.models.assets import AssetCard, AssetHandover  # noqa: F401
 from govworks.closeout.models.defects import (  # noqa: F401
     DefectPeriod,

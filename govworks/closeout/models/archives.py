@@ -128,3 +128,23 @@ class ArchiveTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} 档案移交 {self.receipt_number}"
+
+
+class ArchiveRegisterEntry(models.Model):
+    """One row per project from 竣工验收 on: what the archive list sorts on, kept where an index can serve it — the
+    day the project left 竣工验收 (its completion date) and the day its archive was transferred. Kept by
+    ``services.archive_register`` when a project enters a close-out stage, leaves 竣工验收 or its archive is
+    transferred; migration 0010 filled it for the projects already there."""
+
+    project = models.OneToOneField(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, primary_key=True, related_name="archive_register"
+    )
+    completed_on = models.DateField("竣工日期", null=True, blank=True)
+    transferred_on = models.DateField("移交日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "档案台账"
+        verbose_name_plural = "档案台账"
+
+    def __str__(self) -> str:
+        return f"{self.project_id} 档案台账"

@@ -113,7 +113,10 @@ class Evaluation(models.Model):
         verbose_name = "绩效评价"
         verbose_name_plural = "绩效评价"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["agency", "status"], name="closeout_eval_agency_status")]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="closeout_eval_agency_status"),
+            models.Index(fields=["created_at", "id"], name="closeout_eval_register"),  # the register, newest first
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="approved", approved_on__isnull=False, grade__gt="") | ~Q(status="approved"),

@@ -12,18 +12,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from govworks.closeout.models import ArchiveCatalogueItem, ArchiveCategory, ArchiveItem, ArchiveTransfer
 from govworks.closeout.permissions_archives import archive_projects_visible_to
-from govworks.closeout.selectors.milestones import AFTER_ACCEPTANCE, completion_date
+from govworks.closeout.selectors.milestones import completion_date
 from govworks.construction.models import DailyReport, Inspection, RectificationNotice, SitePhoto, SupervisionDiary
 from govworks.core.rule_parameters import rule_value
 from govworks.finance.rules import add_months
 from govworks.procurement.models import ChangeOrder, Contract, TenderOpening
-from govworks.projects.models import DocumentType, DocumentVersion, ExpertReview, HigherReview, Project, Stage, StageTransition
+from govworks.projects.models import DocumentType, DocumentVersion, ExpertReview, HigherReview, Project, Stage
 
 #: stages in which a project's archive is assembled and shown in the archive list
 ARCHIVE_STAGES: tuple[str, ...] = (
@@ -292,28 +292,30 @@ def archive_row(state: ArchiveState, code: str) -> ArchiveRow | None:
 
 def archive_list_visible_to(*, user: Any, stage: str = "", overdue_only: bool = False, q: str = "") -> QuerySet[Project]:
     """Projects from 竣工验收 on that ``user`` may read, each annotated with the date it left 竣工验收
-    (``completed_at``) and its transfer: the archive list without a query per row (see :func:`archive_list_rows`)."""
-    qs = archive_projects_visible_to(user).filter(stage__in=ARCHIVE_STAGES)
+    (``completed_on``) and its transfer: the archive list without a query per row (see :func:`archive_list_rows`).
+
+    Untransferred projects come first, then by completion date (NULLs first on SQLite and PostgreSQL alike), then
+    by id — the order of the archive register's index (``closeout_archive_register_order``, migration 0010), so at
+    province scale PostgreSQL reads the page from the index and checks each row's project by primary key."""
+    # the register holds a row for exactly the projects from 竣工验收 on (services.archive_register): filtering on
+    # the project's stage as well would make PostgreSQL misjudge how many rows match and sort them all for a deep page
+    qs = archive_projects_visible_to(user).filter(archive_register__isnull=False)
     if stage:
         qs = qs.filter(stage=stage)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
-    completed = (
-        StageTransition.objects.filter(project=OuterRef("pk"), to_stage__in=AFTER_ACCEPTANCE)
-        .order_by()
-        .values("project")
-        .annotate(first=Min("at"))
-        .values("first")[:1]
-    )
     qs = qs.annotate(
-        completed_at=Subquery(completed),
-        transferred_on=F("archive_transfer__transferred_on"),
+        completed_on=F("archive_register__completed_on"),
+        transferred_on=F("archive_register__transferred_on"),
         receipt_number=F("archive_transfer__receipt_number"),
     ).select_related("agency")
     if overdue_only:
-        qs = qs.filter(transferred_on__isnull=True, stage=Stage.ARCHIVING)
-    # untransferred first, the same on SQLite and PostgreSQL (whose NULLs would otherwise sort last)
-    return qs.order_by(F("transferred_on").asc(nulls_first=True), F("completed_at").asc(nulls_first=True), "id")
+        qs = qs.filter(archive_register__transferred_on__isnull=True, stage=Stage.ARCHIVING)
+    return qs.order_by(
+        F("archive_register__transferred_on").asc(nulls_first=True),
+        F("archive_register__completed_on").asc(nulls_first=True),
+        "archive_register__project_id",
+    )
 
 
 @dataclass(frozen=True)
@@ -348,7 +350,7 @@ def archive_list_rows(projects: Sequence[Any], *, months: int) -> list[ArchiveLi
     for p in projects:
         required_codes = {c.code for c in catalogues.get(p.agency_id, []) if c.required}
         required = len(required_codes)
-        completed_on = timezone.localdate(p.completed_at) if p.completed_at else None
+        completed_on = p.completed_on
         out.append(
             ArchiveListRow(
                 p,
@@ -364,18 +366,11 @@ def archive_list_rows(projects: Sequence[Any], *, months: int) -> list[ArchiveLi
 
 
 def archives_due_for(agency_ids: Iterable[int]) -> list[Any]:
-    """Projects in 档案移交 of ``agency_ids`` not yet transferred, with ``completed_at`` annotated (the workbench).
-    One query."""
-    completed = (
-        StageTransition.objects.filter(project=OuterRef("pk"), to_stage__in=AFTER_ACCEPTANCE)
-        .order_by()
-        .values("project")
-        .annotate(first=Min("at"))
-        .values("first")[:1]
-    )
+    """Projects in 档案移交 of ``agency_ids`` not yet transferred, with ``completed_on`` annotated from the archive
+    register (the workbench). One query."""
     return list(
         Project.objects.filter(agency_id__in=list(agency_ids), stage=Stage.ARCHIVING, archive_transfer__isnull=True)
-        .annotate(completed_at=Subquery(completed))
+        .annotate(completed_on=F("archive_register__completed_on"))
         .select_related("agency")
         .order_by("id")[:200]
     )

@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from govworks.closeout import permissions_archives as perms
 from govworks.closeout.models import ArchiveCatalogueItem, ArchiveCategory, ArchiveItem, ArchiveTransfer, Retention
 from govworks.closeout.selectors import archives as sel
+from govworks.closeout.services.archive_register import register_sync
 from govworks.construction.models import DailyReport, Inspection, RectificationNotice, SitePhoto, SupervisionDiary
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
@@ -263,6 +264,7 @@ def archive_transfer_record(
         )
         transfer.receipt_file.save(receipt_file.name or "receipt.pdf", receipt_file, save=False)
         transfer.save()
+        register_sync([project.pk])  # the archive register's transfer date (档案台账)
         receipt_file.seek(0)
         proof = DocumentType.objects.filter(code="archive_transfer").first()
         if proof is not None:

@@ -40,6 +40,7 @@ from govworks.projects.rules import SkipRule, next_stage, requires_collective_de
 from govworks.projects.services.common import content_type_of, first_holder, money, param
 from govworks.projects.services.decisions import passed_decision_for
 from govworks.projects.services.plans import plan_item_is_available
+from govworks.projects.stage_listeners import stage_listeners_notify
 
 PROJECT_FIELDS = ["name", "project_type", "location", "estimate_amount", "funding_source", "planned_start", "planned_end"]
 
@@ -147,6 +148,7 @@ def _create(
     project.full_clean()
     project.save()
     StageTransition.objects.create(project=project, from_stage="", to_stage=Stage.PLANNED, actor=actor, note="项目建档")
+    stage_listeners_notify(project, "", Stage.PLANNED)
     _assign_responsibilities(project)
     return project
 
@@ -373,6 +375,7 @@ def project_advance(*, actor: User, project: Project, note: str = "") -> Project
         project.stage = step.stage
         project.stage_entered_on = timezone.localdate()
         project.save(update_fields=["stage", "stage_entered_on", "updated_at"])
+        stage_listeners_notify(project, before, step.stage)
         skipped_text = "；".join(f"跳过“{Stage(s).label}”：{r}" for s, r in step.skipped)
         audit_event_record(
             actor=actor,
@@ -406,6 +409,7 @@ def project_suspend(*, actor: User, project: Project, reason: str) -> Project:
             timezone.localdate(),
         )
         project.save()
+        stage_listeners_notify(project, Stage.CONSTRUCTION, Stage.SUSPENDED)
         audit_event_record(
             actor=actor,
             action="projects.project.suspend",
@@ -431,6 +435,7 @@ def project_resume(*, actor: User, project: Project, note: str) -> Project:
         StageTransition.objects.create(project=project, from_stage=Stage.SUSPENDED, to_stage=target, actor=actor, note=note)
         project.stage, project.stage_before_suspension, project.stage_entered_on = target, "", timezone.localdate()
         project.save()
+        stage_listeners_notify(project, Stage.SUSPENDED, target)
         audit_event_record(
             actor=actor,
             action="projects.project.resume",
@@ -541,6 +546,7 @@ def project_import_at_stage(*, actor: User, project: Project, stage: str, note: 
         )
         project.stage, project.stage_entered_on = stage, timezone.localdate()
         project.save(update_fields=["stage", "stage_entered_on", "updated_at"])
+        stage_listeners_notify(project, Stage.PLANNED, stage)
         audit_event_record(
             actor=actor,
             action="projects.project.import_at_stage",

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from govworks.core.rule_parameters import rule_value
 from govworks.core.rule_seed import rule_name
 from govworks.integrity import permissions_alerts as perms
 from govworks.integrity.models import RiskAlert, RiskAlertChange
+from govworks.projects.models import Project
 
 TREND_WEEKS = 26
 
@@ -88,11 +89,14 @@ def alerts_for(user: Any, filters: AlertFilters) -> QuerySet[RiskAlert]:
     if filters.date_to:
         qs = qs.filter(occurred_on__lte=filters.date_to)
     if filters.project:
-        qs = qs.filter(
-            Q(project__code__icontains=filters.project)
-            | Q(project__name__icontains=filters.project)
-            | Q(object_label__icontains=filters.project)
-        )
+        # the matching projects first (one small table), then their alerts by project; the object's label
+        # (a payment request's number, a pledge's year) is matched on the alert itself
+        projects = Project.objects.filter(Q(code__icontains=filters.project) | Q(name__icontains=filters.project))
+        qs = qs.filter(Q(project_id__in=projects.values("pk")) | Q(object_label__icontains=filters.project))
+        # a rare text would make the planner walk the whole recent-first index for 50 matches: ordered with
+        # NULLS LAST (the same order: detected_at is never null) it filters the reader's agencies, then sorts
+        ordering = [F("detected_at").desc(nulls_last=True), F("id").desc()]
+        return qs.select_related("agency", "project").order_by(*ordering)
     return qs.select_related("agency", "project").order_by("-detected_at", "-id")
 
 

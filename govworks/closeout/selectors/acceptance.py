@@ -224,12 +224,6 @@ def notice_due_dates(scheduled: list[dt.date], days: int) -> dict[dt.date, dt.da
     return {d: add_working_days_in(d, -days, exceptions=exceptions) for d in set(scheduled)}
 
 
-#: the stages whose projects the acceptance register lists (竣工验收 and every stage after it)
-REGISTER_STAGES: tuple[str, ...] = (
-    "acceptance", "settlement", "final_accounts", "archiving", "asset_handover", "evaluation", "closed",
-)  # fmt: skip
-
-
 @dataclass(frozen=True)
 class RegisterRow:
     project: Any

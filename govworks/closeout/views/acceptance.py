@@ -23,6 +23,7 @@ from govworks.closeout import permissions_acceptance as perms
 from govworks.closeout import rules_acceptance as rules
 from govworks.closeout.models import AcceptanceParty, DefectPeriod, WageDepositReturn
 from govworks.closeout.selectors import acceptance as sel
+from govworks.closeout.selectors.archives import ARCHIVE_STAGES
 from govworks.closeout.services import acceptance as services
 from govworks.closeout.services import defects as defect_services
 from govworks.core.pages import form_page, paginate, signed_in_user
@@ -116,7 +117,7 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("竣工验收台账仅供建设单位人员查看")
     q = request.GET.get("q", "").strip()[:50]
     open_only = request.GET.get("open") == "1"
-    qs = perms.acceptance_projects_visible_to(me).filter(stage__in=sel.REGISTER_STAGES)
+    qs = perms.acceptance_projects_visible_to(me).filter(stage__in=ARCHIVE_STAGES)  # 竣工验收 and every stage after it
     if open_only:
         qs = qs.filter(stage="acceptance")
     if q:

@@ -36,11 +36,6 @@ from govworks.projects.models import Stage
 PANEL_ORDER = 60
 
 
-def may_read_register(user: Any) -> bool:
-    """The register is for the agencies' people with a business role (not the contractors' or supervisors')."""
-    return bool(org_perms.business_readable_agency_ids(user)) and not perms.is_party_person(user)
-
-
 def acceptance_url(project_id: int) -> str:
     return reverse("closeout:acceptance", args=[project_id])
 
@@ -79,7 +74,7 @@ def acceptance_gate(project: Any) -> list[GateCondition]:
 
 
 register_gate_conditions(Stage.ACCEPTANCE, acceptance_gate)
-register_nav(NavItem(SECTION, _("竣工验收台账"), "closeout:acceptance_list", "ti-clipboard-check", may_read_register, 60))
+register_nav(NavItem(SECTION, _("竣工验收台账"), "closeout:acceptance_list", "ti-clipboard-check", perms.may_read_register, 60))
 register_project_fact("acceptance.passed_on", sel.passed_on)
 register_project_fact("acceptance.quality_ok", sel.quality_ok)
 register_defect_period_provider(sel.period_for_contract)

@@ -30,7 +30,6 @@ from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.core.xlsx import sheet_append, workbook_bytes, workbook_new
 from govworks.finance.models import FundingSource, WageDeposit
-from govworks.org import permissions as org_perms
 
 PRETITLE = "竣工验收"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,7 +112,7 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
     """竣工验收台账: the visible projects from 竣工验收 on, each with its latest round, the notice to the quality
     supervision body and the 备案 (a constant number of queries per page)."""
     me = signed_in_user(request)
-    if perms.is_party_person(me) or not org_perms.business_readable_agency_ids(me):
+    if not perms.may_read_register(me):
         raise PermissionDenied("竣工验收台账仅供建设单位人员查看")
     q = request.GET.get("q", "").strip()[:50]
     open_only = request.GET.get("open") == "1"

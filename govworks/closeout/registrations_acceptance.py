@@ -135,15 +135,18 @@ def work_items(user: Any) -> list[WorkItem]:
                      a.scheduled_on, a.location)
         )  # fmt: skip
     missing = list(sel.supervision_notices_missing(agencies).filter(**mine))
-    if missing:
-        days = int(rule_value(sel.SUPERVISION_NOTICE_KEY, agency=missing[0].project.agency))
-        due = sel.notice_due_dates([a.scheduled_on for a in missing if a.scheduled_on], days)
-        for a in missing:
-            assert a.scheduled_on is not None
-            items.append(
-                WorkItem(f"竣工验收前请书面通知质量监督机构：{a.project}", acceptance_url(a.project_id), "竣工验收",
-                         due[a.scheduled_on], f"验收{a.scheduled_on:%Y-%m-%d}，须提前{days}个工作日书面通知")
-            )  # fmt: skip
+    days_of: dict[int, int] = {}  # each agency's own rule value (one read per agency, not per acceptance)
+    for a in missing:
+        if a.project.agency_id not in days_of:
+            days_of[a.project.agency_id] = int(rule_value(sel.SUPERVISION_NOTICE_KEY, agency=a.project.agency))
+    due = sel.notice_due_dates([(a.scheduled_on, days_of[a.project.agency_id]) for a in missing if a.scheduled_on])
+    for a in missing:
+        assert a.scheduled_on is not None
+        days = days_of[a.project.agency_id]
+        items.append(
+            WorkItem(f"竣工验收前请书面通知质量监督机构：{a.project}", acceptance_url(a.project_id), "竣工验收",
+                     due[(a.scheduled_on, days)], f"验收{a.scheduled_on:%Y-%m-%d}，须提前{days}个工作日书面通知")
+        )  # fmt: skip
     for a in sel.filings_due(agencies).filter(**mine):
         late = rules.filing_overdue(a.filing_due_on, a.filed_on, today)
         items.append(

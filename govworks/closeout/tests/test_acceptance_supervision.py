@@ -67,9 +67,9 @@ def test_the_rule_parameter_is_seeded_and_named() -> None:
 
 def test_the_pure_rule() -> None:
     on, earliest = dt.date(2026, 3, 2), dt.date(2026, 3, 11)
-    assert rules.supervision_notice_problem(on, earliest, earliest, days=7) is None
-    assert "尚未登记" in (rules.supervision_notice_problem(None, None, earliest, days=7) or "")
-    early = rules.supervision_notice_problem(on, earliest, earliest - dt.timedelta(days=1), days=7) or ""
+    assert rules.supervision_notice_problem(on, earliest, earliest, days=7, rule=rule_name(KEY)) is None
+    assert "尚未登记" in (rules.supervision_notice_problem(None, None, earliest, days=7, rule=rule_name(KEY)) or "")
+    early = rules.supervision_notice_problem(on, earliest, earliest - dt.timedelta(days=1), days=7, rule=rule_name(KEY)) or ""
     assert "竣工验收提前书面通知质量监督机构" in early and "7个工作日" in early and "2026-03-11" in early
 
 

@@ -67,3 +67,9 @@ def may_sign_for(user: Any, party: Any) -> bool:
 
 def is_party_person(user: Any) -> bool:
     return external_org_id(user) is not None
+
+
+def may_read_register(user: Any) -> bool:
+    """竣工验收台账 is for the agencies' people with a business role (not the contractors' or supervisors', not the
+    administrators')."""
+    return not is_party_person(user) and bool(org_perms.business_readable_agency_ids(user))

@@ -36,11 +36,6 @@ from govworks.projects.models import Stage
 PANEL_ORDER = 60
 
 
-def may_read_register(user: Any) -> bool:
-    """The register is for the agencies' people with a business role (not the contractors' or supervisors')."""
-    return bool(org_perms.business_readable_agency_ids(user)) and not perms.is_party_person(user)
-
-
 def acceptance_url(project_id: int) -> str:
     return reverse("closeout:acceptance", args=[project_id])
 
@@ -79,7 +74,7 @@ def acceptance_gate(project: Any) -> list[GateCondition]:
 
 
 register_gate_conditions(Stage.ACCEPTANCE, acceptance_gate)
-register_nav(NavItem(SECTION, _("竣工验收台账"), "closeout:acceptance_list", "ti-clipboard-check", may_read_register, 60))
+register_nav(NavItem(SECTION, _("竣工验收台账"), "closeout:acceptance_list", "ti-clipboard-check", perms.may_read_register, 60))
 register_project_fact("acceptance.passed_on", sel.passed_on)
 register_project_fact("acceptance.quality_ok", sel.quality_ok)
 register_defect_period_provider(sel.period_for_contract)
@@ -140,15 +135,18 @@ def work_items(user: Any) -> list[WorkItem]:
                      a.scheduled_on, a.location)
         )  # fmt: skip
     missing = list(sel.supervision_notices_missing(agencies).filter(**mine))
-    if missing:
-        days = int(rule_value(sel.SUPERVISION_NOTICE_KEY, agency=missing[0].project.agency))
-        due = sel.notice_due_dates([a.scheduled_on for a in missing if a.scheduled_on], days)
-        for a in missing:
-            assert a.scheduled_on is not None
-            items.append(
-                WorkItem(f"竣工验收前请书面通知质量监督机构：{a.project}", acceptance_url(a.project_id), "竣工验收",
-                         due[a.scheduled_on], f"验收{a.scheduled_on:%Y-%m-%d}，须提前{days}个工作日书面通知")
-            )  # fmt: skip
+    days_of: dict[int, int] = {}  # each agency's own rule value (one read per agency, not per acceptance)
+    for a in missing:
+        if a.project.agency_id not in days_of:
+            days_of[a.project.agency_id] = int(rule_value(sel.SUPERVISION_NOTICE_KEY, agency=a.project.agency))
+    due = sel.notice_due_dates([(a.scheduled_on, days_of[a.project.agency_id]) for a in missing if a.scheduled_on])
+    for a in missing:
+        assert a.scheduled_on is not None
+        days = days_of[a.project.agency_id]
+        items.append(
+            WorkItem(f"竣工验收前请书面通知质量监督机构：{a.project}", acceptance_url(a.project_id), "竣工验收",
+                     due[(a.scheduled_on, days)], f"验收{a.scheduled_on:%Y-%m-%d}，须提前{days}个工作日书面通知")
+        )  # fmt: skip
     for a in sel.filings_due(agencies).filter(**mine):
         late = rules.filing_overdue(a.filing_due_on, a.filed_on, today)
         items.append(

@@ -75,21 +75,19 @@ def conclusion_problems(facts: ConclusionFacts, *, passed: bool) -> list[str]:
     return problems
 
 
-SUPERVISION_NOTICE_RULE = "竣工验收提前书面通知质量监督机构"
-
-
 def supervision_notice_problem(
-    notified_on: dt.date | None, earliest: dt.date | None, acceptance_on: dt.date, *, days: int
+    notified_on: dt.date | None, earliest: dt.date | None, acceptance_on: dt.date, *, days: int, rule: str
 ) -> str | None:
     """Why the acceptance may not take place on ``acceptance_on``; None when it may (建质〔2013〕171号第六条（三）).
 
     ``earliest`` is the ``days``-th working day after the notice (computed by the caller from the working-day
-    calendar); the acceptance may be held on that day or later, never earlier, and never without the notice."""
+    calendar); the acceptance may be held on that day or later, never earlier, and never without the notice.
+    ``rule`` is the rule parameter's Chinese name (``rule_seed.rule_name``), which the refusal names."""
     if notified_on is None or earliest is None:
-        return f"{SUPERVISION_NOTICE_RULE}（验收{days}个工作日前）：尚未登记对质量监督机构的书面通知"
+        return f"{rule}（验收{days}个工作日前）：尚未登记对质量监督机构的书面通知"
     if acceptance_on < earliest:
         return (
-            f"{SUPERVISION_NOTICE_RULE}（验收{days}个工作日前）：已于{notified_on:%Y-%m-%d}通知，"
+            f"{rule}（验收{days}个工作日前）：已于{notified_on:%Y-%m-%d}通知，"
             f"验收日期不得早于{earliest:%Y-%m-%d}，所定{acceptance_on:%Y-%m-%d}过早"
         )
     return None

@@ -58,29 +58,13 @@ def _approval_items(user: Any) -> list[WorkItem]:
     ]
 
 
-#: the exact missing gate condition of a project on its responsible person's workbench is worked out for the
-#: most urgent items only and remembered a few minutes (a gate reads several modules; the project page is live)
-
-
-def gate_missing_text(project: Any) -> str:
-    """“上传《可研批复》（尚未上传）；完成本阶段审批”: what the gate of the project's stage still lacks, as one line
-    (read fresh: the workbench asks for it after the page loaded, see ``views.projects.project_gate_missing``)."""
-    from govworks.projects.services.projects import gate_conditions
-
-    missing = [c for c in gate_conditions(project) if not c.ok]
-    text = "；".join(f"{c.label}（{c.detail}）" if c.detail else c.label for c in missing[:3])
-    if len(missing) > 3:
-        text += f" 等{len(missing)}项"
-    return text
-
-
 def _stage_items(user: Any) -> list[WorkItem]:
-    """Projects whose current stage the user is responsible for (one query), each naming what its gate
-    still lacks (see ``_missing_condition``)."""
+    """Projects whose current stage the user is responsible for (one query); what each gate still lacks is
+    fetched by the page after it loaded (``condition_url``: ``views.projects.project_gate_missing``)."""
     rows = (
         ProjectResponsibility.objects.filter(responsible=user, stage=F("project__stage"))
         .exclude(project__stage=Stage.CLOSED)
-        .select_related("project", "project__agency")
+        .select_related("project")
         .order_by("project__stage_entered_on")[:50]
     )
     return [

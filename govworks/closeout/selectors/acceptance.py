@@ -215,19 +215,14 @@ def supervision_notices_missing(agency_ids: set[int]) -> QuerySet[Acceptance]:
     ).select_related("project", "project__agency")
 
 
-def notice_due_dates(scheduled: list[dt.date], days: int) -> dict[dt.date, dt.date]:
-    """For each acceptance date, the last day the notice may be given (``days`` working days before). One query."""
+def notice_due_dates(scheduled: list[tuple[dt.date, int]]) -> dict[tuple[dt.date, int], dt.date]:
+    """For each (acceptance date, the agency's working days), the last day the notice may be given (that many
+    working days before the acceptance). One query."""
     if not scheduled:
         return {}
-    margin = dt.timedelta(days=days * 3 + 30)
-    exceptions = calendar_exceptions(min(scheduled) - margin, max(scheduled))
-    return {d: add_working_days_in(d, -days, exceptions=exceptions) for d in set(scheduled)}
-
-
-#: the stages whose projects the acceptance register lists (竣工验收 and every stage after it)
-REGISTER_STAGES: tuple[str, ...] = (
-    "acceptance", "settlement", "final_accounts", "archiving", "asset_handover", "evaluation", "closed",
-)  # fmt: skip
+    margin = dt.timedelta(days=max(days for _, days in scheduled) * 3 + 30)
+    exceptions = calendar_exceptions(min(d for d, _ in scheduled) - margin, max(d for d, _ in scheduled))
+    return {(d, days): add_working_days_in(d, -days, exceptions=exceptions) for d, days in set(scheduled)}
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
 from govworks.core.pdf import html_to_pdf
 from govworks.core.rule_parameters import rule_value
+from govworks.core.rule_seed import rule_name
 from govworks.core.uploads import upload_check
 from govworks.org.models import User
 from govworks.procurement.models import Contract, SupplierCategory
@@ -55,7 +56,9 @@ def _require_manage(actor: Any, project: Project) -> None:
 
 def _supervision_refuse(acceptance: Acceptance, acceptance_on: dt.date, *, field: str) -> None:
     days, earliest = sel.supervision_earliest(acceptance)
-    refused = rules.supervision_notice_problem(acceptance.supervision_notified_on, earliest, acceptance_on, days=days)
+    refused = rules.supervision_notice_problem(
+        acceptance.supervision_notified_on, earliest, acceptance_on, days=days, rule=rule_name(sel.SUPERVISION_NOTICE_KEY)
+    )
     if refused:
         raise DomainError("closeout.supervision_notice", refused, field=field)
 

@@ -19,11 +19,12 @@ from django.db.models import Min
 from django.utils import timezone
 
 from govworks.closeout.models import ArchiveRegisterEntry, ArchiveTransfer
+from govworks.closeout.selectors.archives import ARCHIVE_STAGES
 from govworks.closeout.selectors.milestones import AFTER_ACCEPTANCE
-from govworks.projects.models import Project, Stage, StageTransition
+from govworks.projects.models import Project, StageTransition
 
 #: the stages whose projects have a row (the archive list's stages)
-REGISTER_STAGES: tuple[str, ...] = (Stage.ACCEPTANCE, *AFTER_ACCEPTANCE)
+REGISTER_STAGES: tuple[str, ...] = ARCHIVE_STAGES
 
 
 def _rows(project_ids: Iterable[int] | None) -> list[ArchiveRegisterEntry]:

@@ -67,9 +67,9 @@ def test_the_rule_parameter_is_seeded_and_named() -> None:
 
 def test_the_pure_rule() -> None:
     on, earliest = dt.date(2026, 3, 2), dt.date(2026, 3, 11)
-    assert rules.supervision_notice_problem(on, earliest, earliest, days=7) is None
-    assert "尚未登记" in (rules.supervision_notice_problem(None, None, earliest, days=7) or "")
-    early = rules.supervision_notice_problem(on, earliest, earliest - dt.timedelta(days=1), days=7) or ""
+    assert rules.supervision_notice_problem(on, earliest, earliest, days=7, rule=rule_name(KEY)) is None
+    assert "尚未登记" in (rules.supervision_notice_problem(None, None, earliest, days=7, rule=rule_name(KEY)) or "")
+    early = rules.supervision_notice_problem(on, earliest, earliest - dt.timedelta(days=1), days=7, rule=rule_name(KEY)) or ""
     assert "竣工验收提前书面通知质量监督机构" in early and "7个工作日" in early and "2026-03-11" in early
 
 
@@ -182,3 +182,31 @@ def test_the_register_lists_rounds_with_a_constant_number_of_queries(client: Cli
     assert client.get(url).status_code == 403
     client.force_login(acc.other_pm)
     assert acc.project.code not in client.get(url).content.decode()
+
+
+def test_a_scheduled_acceptance_without_the_notice_is_on_the_workbench_with_the_agency_s_deadline(acc: Any) -> None:
+    from django.utils import timezone
+
+    from govworks.closeout.registrations_acceptance import work_items
+    from govworks.core.models import RuleParameter
+    from govworks.core.rule_parameters import rule_parameters_changed
+
+    scheduled = add_working_days(days(0), 20)
+    organise(acc, declared(acc), scheduled)
+    template = RuleParameter.objects.filter(key=KEY).first()
+    assert template is not None
+    RuleParameter.objects.create(
+        key=KEY, name=template.name, category=template.category, value="3", value_type=template.value_type,
+        unit=template.unit, scope=RuleParameter.Scope.AGENCY, agency=acc.project.agency,
+        effective_from=timezone.localdate(), source=template.source, status=template.status,
+    )  # fmt: skip
+    rule_parameters_changed()
+    items = [i for i in work_items(acc.pm) if "通知质量监督机构" in i.title]
+    assert len(items) == 1 and items[0].due == add_working_days(scheduled, -3), items
+    assert "须提前3个工作日" in items[0].detail
+    notify = s.acceptance_supervision_notice_record(
+        actor=acc.pm, acceptance=Acceptance.objects.get(project=acc.project), notified_on=days(0), body="质监站",
+        file=notice_file(),
+    )  # fmt: skip
+    assert notify.supervision_notified_on == days(0)
+    assert not [i for i in work_items(acc.pm) if "通知质量监督机构" in i.title]

@@ -23,13 +23,13 @@ from govworks.closeout import permissions_acceptance as perms
 from govworks.closeout import rules_acceptance as rules
 from govworks.closeout.models import AcceptanceParty, DefectPeriod, WageDepositReturn
 from govworks.closeout.selectors import acceptance as sel
+from govworks.closeout.selectors.archives import ARCHIVE_STAGES
 from govworks.closeout.services import acceptance as services
 from govworks.closeout.services import defects as defect_services
 from govworks.core.pages import form_page, paginate, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.core.xlsx import sheet_append, workbook_bytes, workbook_new
 from govworks.finance.models import FundingSource, WageDeposit
-from govworks.org import permissions as org_perms
 
 PRETITLE = "竣工验收"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,11 +112,11 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
     """竣工验收台账: the visible projects from 竣工验收 on, each with its latest round, the notice to the quality
     supervision body and the 备案 (a constant number of queries per page)."""
     me = signed_in_user(request)
-    if perms.is_party_person(me) or not org_perms.business_readable_agency_ids(me):
+    if not perms.may_read_register(me):
         raise PermissionDenied("竣工验收台账仅供建设单位人员查看")
     q = request.GET.get("q", "").strip()[:50]
     open_only = request.GET.get("open") == "1"
-    qs = perms.acceptance_projects_visible_to(me).filter(stage__in=sel.REGISTER_STAGES)
+    qs = perms.acceptance_projects_visible_to(me).filter(stage__in=ARCHIVE_STAGES)  # 竣工验收 and every stage after it
     if open_only:
         qs = qs.filter(stage="acceptance")
     if q:

@@ -445,12 +445,13 @@ def project_gate_missing(request: HttpRequest, pk: int) -> HttpResponse:
     """What the gate of the project's stage still lacks, as one line for its workbench item (htmx, asked after the
     home page loaded, so the home page keeps a constant number of queries and the line is never stale). Opened
     directly, it leads to the project's gate."""
-    from govworks.projects.navigation import gate_missing_text
-
     project = perms.access_project(signed_in_user(request), pk)
     if not request.htmx:  # type: ignore[attr-defined]
         return redirect(reverse("projects:project_detail", args=[project.pk]) + "#gate")
-    text = gate_missing_text(project)
+    missing = [c for c in services.gate_conditions(project) if not c.ok]
+    text = "；".join(f"{c.label}（{c.detail}）" if c.detail else c.label for c in missing[:3])
+    if len(missing) > 3:
+        text += f" 等{len(missing)}项"
     if not text:
         return HttpResponse("办结条件已满足，可进入下一阶段")
     return HttpResponse(format_html('<span class="text-danger">缺：</span>{}', text))

@@ -30,11 +30,6 @@ REASON_MAX = 1000
 SCAN_CHUNK = 500
 
 
-def _kind_label(key: str) -> str:
-    kind = signal_kind(key)
-    return kind.label if kind else key
-
-
 def alert_store(finding: Finding) -> tuple[RiskAlert, bool]:
     """Store ``finding`` as an alert unless an alert of the same kind and fingerprint exists. Returns (the alert,
     whether it is new). Safe against a parallel store of the same finding (unique constraint; the loser reads

@@ -18,8 +18,11 @@ its facts with numbers, formatted for people (金额 with 元, 百分比 with %)
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
 
 
 class Severity:
@@ -124,8 +127,26 @@ def signal_report(finding: Finding) -> None:
         sink(finding)
 
 
+class SignalScanFailed(Exception):
+    """Raised by :func:`signals_scan` once every other kind's scan ran: the kinds whose scan failed, by name."""
+
+    def __init__(self, failures: list[tuple[SignalKind, Exception]]) -> None:
+        self.failures = failures
+        super().__init__("；".join(f"{kind.label}（{kind.key}）：{error}" for kind, error in failures))
+
+
 def signals_scan(today: dt.date) -> Iterable[Finding]:
-    """Every finding every module's daily scan yields for ``today``."""
+    """Every finding every module's daily scan yields for ``today``. A scan that fails (e.g. a rule parameter
+    missing for one agency) does not hide the others' findings: it is logged, the next kinds are scanned, and
+    :class:`SignalScanFailed` names the failed kinds at the end."""
+    failures: list[tuple[SignalKind, Exception]] = []
     for kind in signal_kinds():
-        if kind.scan is not None:
+        if kind.scan is None:
+            continue
+        try:
             yield from kind.scan(today)
+        except Exception as error:  # one module's scan never blinds the others
+            logger.exception("risk signal scan %s failed", kind.key)
+            failures.append((kind, error))
+    if failures:
+        raise SignalScanFailed(failures)

@@ -8,7 +8,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-SEVERITY_CHOICES = [("high", "高"), ("medium", "中"), ("low", "低")]
+from govworks.core.risk import SEVERITY_LABELS
+
+#: the severities of the risk registry (core.risk), stored by code
+SEVERITY_CHOICES = list(SEVERITY_LABELS.items())
 
 
 class RiskAlert(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from govworks.core.audit import audit_event_record
 from govworks.core.errors import DomainError
-from govworks.core.risk import SEVERITY_LABELS, Finding, signal_kind, signals_scan
+from govworks.core.risk import SEVERITY_LABELS, Finding, SignalScanFailed, signal_kind, signals_scan
 from govworks.integrity import permissions_alerts as perms
 from govworks.integrity.models import RiskAlert, RiskAlertChange, RiskAlertPerson
 from govworks.org.models import Agency
@@ -28,11 +28,6 @@ from govworks.org.models import Agency
 REASON_MIN = 4
 REASON_MAX = 1000
 SCAN_CHUNK = 500
-
-
-def _kind_label(key: str) -> str:
-    kind = signal_kind(key)
-    return kind.label if kind else key
 
 
 def alert_store(finding: Finding) -> tuple[RiskAlert, bool]:
@@ -86,7 +81,9 @@ def _agency(alert: RiskAlert) -> Agency:
 
 def alerts_scan_daily(today: dt.date) -> str:
     """Periodic job: store every finding of every module's daily scan not stored before. Findings are checked
-    against the stored fingerprints a chunk at a time (one query per chunk), so only new ones cost a write."""
+    against the stored fingerprints a chunk at a time (one query per chunk), so only new ones cost a write.
+    When a module's scan fails, the other modules' findings are still stored and the run then fails, naming
+    the failed kinds (the job's record shows it to the administrator)."""
     seen = created = 0
     chunk: list[Finding] = []
 
@@ -107,14 +104,21 @@ def alerts_scan_daily(today: dt.date) -> str:
         chunk.clear()
         return new
 
-    for finding in signals_scan(today):
-        seen += 1
-        chunk.append(finding)
-        if len(chunk) >= SCAN_CHUNK:
-            created += flush()
+    failed: SignalScanFailed | None = None
+    try:
+        for finding in signals_scan(today):
+            seen += 1
+            chunk.append(finding)
+            if len(chunk) >= SCAN_CHUNK:
+                created += flush()
+    except SignalScanFailed as error:  # the other kinds were scanned: store their findings, then fail the run
+        failed = error
     if chunk:
         created += flush()
-    return f"检出 {seen} 条风险信号，新增预警 {created} 条"
+    summary = f"检出 {seen} 条风险信号，新增预警 {created} 条"
+    if failed is not None:
+        raise RuntimeError(f"{summary}；以下风险信号扫描失败：{failed}") from failed
+    return summary
 
 
 # ------------------------------------------------------------------------------------------ handling

@@ -77,6 +77,29 @@ def test_the_daily_job_stores_each_scan_finding_once(rw: Any, monkeypatch: Any) 
     assert RiskAlert.objects.count() == 3
 
 
+def test_a_failing_scan_does_not_hide_the_other_kinds_findings(rw: Any, monkeypatch: Any) -> None:
+    from govworks.core import risk
+    from govworks.core.errors import DomainError
+
+    def broken(today: dt.date) -> Any:
+        raise DomainError("rule_parameter.missing", "未配置规则参数“测试”")
+
+    failing = risk.SignalKind(key="tests.broken", label="坏扫描", severity="low", module="tests", scan=broken, order=1)
+    working = risk.SignalKind(
+        key=TEST_KIND.key,
+        label=TEST_KIND.label,
+        severity=TEST_KIND.severity,
+        module="tests",
+        rule_key=TEST_KIND.rule_key,
+        scan=lambda today: iter([finding(rw.city, 1), finding(rw.city, 2)]),
+        order=2,
+    )
+    monkeypatch.setattr(risk._registry, "kinds", {failing.key: failing, working.key: working})
+    with pytest.raises(RuntimeError, match="坏扫描"):
+        services.alerts_scan_daily(dt.date.today())
+    assert RiskAlert.objects.filter(kind=TEST_KIND.key).count() == 2
+
+
 # ------------------------------------------------------------------------------------------ scope
 
 

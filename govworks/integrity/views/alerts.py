@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from govworks.core.errors import DomainError
@@ -29,8 +29,6 @@ from govworks.org.models import Agency
 
 PRETITLE = "廉政监督"
 EXPORT_KIND = "integrity.alerts"
-#: the case-open page of the cases area, when it is installed (a plain path otherwise)
-CASE_OPEN_PATH = "/integrity/cases/new/"
 
 
 class ExcludeForm(LimitedForm):
@@ -55,12 +53,8 @@ def _reader(request: HttpRequest) -> Any:
 
 
 def case_open_url(alert: RiskAlert) -> str:
-    """立案 link: ``integrity:case_open`` when the cases area registered it, else its plain path."""
-    try:
-        base = reverse("integrity:case_open")
-    except NoReverseMatch:
-        base = CASE_OPEN_PATH
-    return f"{base}?source=alert&id={alert.pk}"
+    """立案 link: the case-open page of the cases area, with the alert as the case's source."""
+    return f"{reverse('integrity:case_open')}?source=alert&id={alert.pk}"
 
 
 @login_required

@@ -373,3 +373,15 @@ def test_register_pages_constant_queries(iw: Any, client: Any) -> None:
     small = [_count_queries(client, u) for u in urls]
     grow(0, 18)
     assert [_count_queries(client, u) for u in urls] == small
+
+
+def test_register_pages_only_for_readers(iw: Any, client: Any) -> None:
+    """The item list and the inspector register: 纪检监察 and 内审 read them; a business person without a reading
+    role, and the system administrator, are refused with the register named."""
+    for user, status in ((iw.discipline, 200), (iw.auditor, 200), (iw.pm, 403), (iw.sysadmin, 403)):
+        client.force_login(user)
+        for name, register in (("inspection_items", "随机抽查事项清单"), ("inspection_inspectors", "执法检查人员名录库")):
+            response = client.get(reverse(f"integrity:{name}"))
+            assert response.status_code == status, (user.username, name)
+            if status == 403:
+                assert register in response.content.decode()

@@ -39,10 +39,6 @@ def _manage_agency(user: Any) -> Agency:
     return Agency.objects.get(pk=agency_id)
 
 
-def _read_agencies(user: Any) -> set[int]:
-    return org_perms.agency_ids_where(user, perms.INSPECTION_READ)
-
-
 # ------------------------------------------------------------------------------------------------ plans
 
 
@@ -227,17 +223,20 @@ class ItemForm(LimitedForm):
     basis = forms.CharField(label="检查依据", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _register_page(request: HttpRequest, *, template: str, key: str, rows: Any, register: str) -> HttpResponse:
+    """A page of “一单两库” (the item list, the inspector register): the rows of the agencies where the person
+    reads inspections (纪检监察, 内审, 主要领导; 纪检监察 manage as well)."""
+    me = signed_in_user(request)
+    agencies = org_perms.agency_ids_where(me, perms.INSPECTION_READ)
+    if not agencies:
+        raise PermissionDenied(f"只有纪检监察、内审和主要领导可以查看{register}")
+    return render(request, template, {key: rows(agencies), "may_manage": perms.may_manage_anywhere(me), "pretitle": PRETITLE})
+
+
 @login_required
 def inspection_items(request: HttpRequest) -> HttpResponse:
-    me = signed_in_user(request)
-    perms.require_reader(me)
-    agencies = _read_agencies(me) | perms.manage_agency_ids(me)
-    if not agencies:
-        raise PermissionDenied("只有纪检监察、内审和主要领导可以查看随机抽查事项清单")
-    return render(
-        request,
-        "integrity/inspections/items.html",
-        {"items": selectors.items_of(agencies), "may_manage": perms.may_manage_anywhere(me), "pretitle": PRETITLE},
+    return _register_page(
+        request, template="integrity/inspections/items.html", key="items", rows=selectors.items_of, register="随机抽查事项清单"
     )
 
 
@@ -293,15 +292,12 @@ class InspectorForm(LimitedForm):
 
 @login_required
 def inspection_inspectors(request: HttpRequest) -> HttpResponse:
-    me = signed_in_user(request)
-    perms.require_reader(me)
-    agencies = _read_agencies(me) | perms.manage_agency_ids(me)
-    if not agencies:
-        raise PermissionDenied("只有纪检监察、内审和主要领导可以查看执法检查人员名录库")
-    return render(
+    return _register_page(
         request,
-        "integrity/inspections/inspectors.html",
-        {"inspectors": selectors.inspectors_of(agencies), "may_manage": perms.may_manage_anywhere(me), "pretitle": PRETITLE},
+        template="integrity/inspections/inspectors.html",
+        key="inspectors",
+        rows=selectors.inspectors_of,
+        register="执法检查人员名录库",
     )
 
 

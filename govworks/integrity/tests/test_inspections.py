@@ -385,3 +385,26 @@ def test_register_pages_only_for_readers(iw: Any, client: Any) -> None:
             assert response.status_code == status, (user.username, name)
             if status == 403:
                 assert register in response.content.decode()
+
+
+def test_draw_pages_start_from_the_visible_plans(iw: Any, client: Any) -> None:
+    """The replay page and the result entry fetch the draw among the plans the person may read: the project
+    manager (not drawn, no reading role) and the system administrator get 404 and nothing is written."""
+    draw = services.plan_draw(actor=iw.discipline, plan=_plan(iw))
+    key = f"project:{iw.project.pk}"
+
+    def counts() -> tuple[int, int]:
+        return InspectionResult.objects.count(), AuditEvent.objects.filter(action__startswith="integrity.").count()
+
+    before = counts()
+    for user in (iw.pm, iw.sysadmin):
+        client.force_login(user)
+        assert client.get(reverse("integrity:inspection_replay", args=[draw.pk])).status_code == 404
+        response = client.post(
+            reverse("integrity:inspection_result", args=[draw.pk]),
+            {"object_key": key, "outcome": "no_issue", "findings": "未发现问题，资料齐全"},
+        )
+        assert response.status_code == 404
+    assert counts() == before
+    client.force_login(iw.auditor)
+    assert client.get(reverse("integrity:inspection_replay", args=[draw.pk])).status_code == 200

@@ -21,7 +21,7 @@ from govworks.core.forms import LimitedForm
 from govworks.core.pages import form_page, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.integrity import permissions_inspections as perms
-from govworks.integrity.models import InspectionDraw, InspectionItem, InspectionPlan, InspectionResult, Inspector
+from govworks.integrity.models import InspectionItem, InspectionPlan, InspectionResult, Inspector
 from govworks.integrity.selectors import inspections as selectors
 from govworks.integrity.services import inspections as services
 from govworks.org import permissions as org_perms
@@ -157,11 +157,7 @@ class ResultForm(LimitedForm):
 @require_POST
 def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
-    try:
-        draw = InspectionDraw.objects.select_related("plan").get(pk=pk)
-    except (ValueError, InspectionDraw.DoesNotExist):
-        raise Http404("记录不存在或您无权查看") from None
-    perms.access_plan(me, draw.plan_id)
+    draw = perms.access_draw(me, pk)
     form = ResultForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -188,11 +184,8 @@ def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_replay(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone who may read the plan replays any of its draws."""
     me = signed_in_user(request)
-    try:
-        draw = InspectionDraw.objects.select_related("plan", "drawn_by").get(pk=pk)
-    except (ValueError, InspectionDraw.DoesNotExist):
-        raise Http404("记录不存在或您无权查看") from None
-    plan = perms.access_plan(me, draw.plan_id)
+    draw = perms.access_draw(me, pk)
+    plan = draw.plan
     consistent, explanation = services.draw_replay(draw)
     return render(
         request,

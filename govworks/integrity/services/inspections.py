@@ -25,8 +25,8 @@ from govworks.projects.rules import redraw_reason_problem
 
 
 def _general_max(agency: Agency) -> Decimal:
-    """The cap in per cent (the parameter reads as a fraction: 20 % → 0.20)."""
-    return (Decimal(str(rule_value(rules.RATIO_RULE, agency=agency))) * 100).normalize()
+    """The cap in per cent, exact (the parameter reads as a fraction: 20 % → 0.2 → 20.0)."""
+    return Decimal(str(rule_value(rules.RATIO_RULE, agency=agency))) * 100
 
 
 def _min_inspectors(agency: Agency) -> int:

@@ -408,3 +408,16 @@ def test_draw_pages_start_from_the_visible_plans(iw: Any, client: Any) -> None:
     assert counts() == before
     client.force_login(iw.auditor)
     assert client.get(reverse("integrity:inspection_replay", args=[draw.pk])).status_code == 200
+
+
+def test_ratio_cap_written_as_people_write_it(iw: Any) -> None:
+    """The cap of the rule (20 %, read as the fraction 0.2) is named as “20%”, not “2E+1%” or “20.0%”; the
+    comparison is exact (20.00 passes, 20.01 does not)."""
+    assert rules.percent(Decimal("20.0")) == "20" and rules.percent(Decimal("12.50")) == "12.5"
+    with pytest.raises(DomainError) as err:
+        services.item_create(actor=iw.discipline, agency=iw.city, name="档案", kind="general", ratio=Decimal("20.01"), basis="x")
+    assert "不得超过 20%（规则“双随机一般检查事项抽查比例上限”）" in err.value.message and "E+" not in err.value.message
+    item = services.item_create(
+        actor=iw.discipline, agency=iw.city, name="档案", kind="general", ratio=Decimal("20.00"), basis="x"
+    )
+    assert item.ratio == Decimal("20")

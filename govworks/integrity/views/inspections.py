@@ -269,10 +269,9 @@ class InspectorForm(LimitedForm):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        subtree = Agency.objects.filter(path__startswith=agency.path)
         person = cast(forms.ModelChoiceField, self.fields["person"])
         person.queryset = org_perms.business_people(
-            User.objects.filter(agency__in=subtree, is_active=True, external_org__isnull=True)
+            User.objects.filter(agency_id__in=selectors.subtree_ids(agency), is_active=True, external_org__isnull=True)
         ).order_by("agency_id", "username")
         self.fields["person"].label_from_instance = lambda u: f"{u.display_name}（{u.agency}）"  # type: ignore[attr-defined]
         cast(forms.ModelMultipleChoiceField, self.fields["conflict_orgs"]).queryset = ExternalOrganization.objects.filter(

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from govworks.integrity.models import InspectionPlan
+from govworks.integrity.models import InspectionDraw, InspectionPlan
 from govworks.org import permissions as org_perms
 from govworks.org.roles import Role
 
@@ -68,6 +68,14 @@ def access_plan(user: Any, pk: Any) -> InspectionPlan:
     try:
         return plans_visible_to(user).select_related("agency", "created_by").get(pk=pk)
     except (ValueError, TypeError, InspectionPlan.DoesNotExist):
+        raise Http404("记录不存在或您无权查看") from None
+
+
+def access_draw(user: Any, pk: Any) -> InspectionDraw:
+    """A draw of a plan the user may read (404 otherwise)."""
+    try:
+        return InspectionDraw.objects.select_related("plan", "drawn_by").get(pk=pk, plan__in=plans_visible_to(user))
+    except (ValueError, TypeError, InspectionDraw.DoesNotExist):
         raise Http404("记录不存在或您无权查看") from None
 
 

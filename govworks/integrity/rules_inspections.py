@@ -27,14 +27,17 @@ INSPECTORS_RULE = "random_inspection.inspectors_per_draw"
 PUBLISH_RULE = "random_inspection.publish_within_days"
 
 
+def percent(value: Decimal) -> str:
+    """A per-cent number as people write it: 20.0 → "20", 12.50 → "12.5" (never "2E+1")."""
+    return format(value.normalize(), "f")
+
+
 def item_ratio_problem(kind: str, ratio: Decimal, *, general_max: Decimal) -> str | None:
     """Why an item's ratio is not allowed: 0 < ratio ≤ 100; a 一般 item at most the rule's cap."""
     if ratio <= 0 or ratio > 100:
         return f"抽查比例须大于 0% 且不超过 100%（当前 {ratio}%）"
     if kind == GENERAL and ratio > general_max:
-        return (
-            f"一般检查事项的抽查比例不得超过 {general_max}%（规则“{rule_name(RATIO_RULE)}”），当前 {ratio}%；重点检查事项不设上限"
-        )
+        return f"一般检查事项的抽查比例不得超过 {percent(general_max)}%（规则“{rule_name(RATIO_RULE)}”），当前 {ratio}%；重点检查事项不设上限"
     return None
 
 

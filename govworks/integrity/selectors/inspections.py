@@ -56,7 +56,8 @@ def draws_of(plan: InspectionPlan) -> list[InspectionDraw]:
 # ------------------------------------------------------------------------------------- object register
 
 
-def _subtree_ids(agency: Agency) -> list[int]:
+def subtree_ids(agency: Agency) -> list[int]:
+    """``agency`` and its subordinates (where its register draws objects and inspectors from)."""
     return list(Agency.objects.filter(path__startswith=agency.path).values_list("id", flat=True))
 
 
@@ -88,7 +89,7 @@ def object_register(agency: Agency, kind: str, *, all_parties: bool = False) -> 
     ``all_parties`` (at the draw), which adds every party the registered providers know for each project
     (bidders, suppliers) — one query per provider and project."""
     projects = list(
-        Project.objects.filter(agency_id__in=_subtree_ids(agency), stage=Stage.CONSTRUCTION)
+        Project.objects.filter(agency_id__in=subtree_ids(agency), stage=Stage.CONSTRUCTION)
         .select_related("agency")
         .order_by("code", "pk")
     )

@@ -18,15 +18,15 @@ from govworks.core.workdays import deadline_from_rule
 from govworks.integrity import permissions_inspections as perms
 from govworks.integrity import rules_inspections as rules
 from govworks.integrity.models import InspectionDraw, InspectionItem, InspectionPlan, InspectionResult, Inspector
-from govworks.integrity.selectors.inspections import inspector_pool, object_register
+from govworks.integrity.selectors.inspections import inspector_pool, object_register, subtree_ids
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, ExternalOrganization, User
 from govworks.projects.rules import redraw_reason_problem
 
 
 def _general_max(agency: Agency) -> Decimal:
-    """The cap in per cent (the parameter reads as a fraction: 20 % → 0.20)."""
-    return (Decimal(str(rule_value(rules.RATIO_RULE, agency=agency))) * 100).normalize()
+    """The cap in per cent, exact (the parameter reads as a fraction: 20 % → 0.2 → 20.0)."""
+    return Decimal(str(rule_value(rules.RATIO_RULE, agency=agency))) * 100
 
 
 def _min_inspectors(agency: Agency) -> int:
@@ -95,8 +95,7 @@ def inspector_add(
     perms.require_manage(actor, agency.pk)
     if person.is_external or person.agency_id is None:
         raise DomainError("inspection.inspector_external", "执法检查人员须为机关工作人员，外部单位人员不能入库", field="person")
-    subtree = set(Agency.objects.filter(path__startswith=agency.path).values_list("id", flat=True))
-    if person.agency_id not in subtree:
+    if person.agency_id not in subtree_ids(agency):
         raise DomainError(
             "inspection.inspector_agency", f"{person.display_name} 不属于本单位或下级单位，不能入库", field="person"
         )

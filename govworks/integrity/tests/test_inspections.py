@@ -373,3 +373,51 @@ def test_register_pages_constant_queries(iw: Any, client: Any) -> None:
     small = [_count_queries(client, u) for u in urls]
     grow(0, 18)
     assert [_count_queries(client, u) for u in urls] == small
+
+
+def test_register_pages_only_for_readers(iw: Any, client: Any) -> None:
+    """The item list and the inspector register: 纪检监察 and 内审 read them; a business person without a reading
+    role, and the system administrator, are refused with the register named."""
+    for user, status in ((iw.discipline, 200), (iw.auditor, 200), (iw.pm, 403), (iw.sysadmin, 403)):
+        client.force_login(user)
+        for name, register in (("inspection_items", "随机抽查事项清单"), ("inspection_inspectors", "执法检查人员名录库")):
+            response = client.get(reverse(f"integrity:{name}"))
+            assert response.status_code == status, (user.username, name)
+            if status == 403:
+                assert register in response.content.decode()
+
+
+def test_draw_pages_start_from_the_visible_plans(iw: Any, client: Any) -> None:
+    """The replay page and the result entry fetch the draw among the plans the person may read: the project
+    manager (not drawn, no reading role) and the system administrator get 404 and nothing is written."""
+    draw = services.plan_draw(actor=iw.discipline, plan=_plan(iw))
+    key = f"project:{iw.project.pk}"
+
+    def counts() -> tuple[int, int]:
+        return InspectionResult.objects.count(), AuditEvent.objects.filter(action__startswith="integrity.").count()
+
+    before = counts()
+    for user in (iw.pm, iw.sysadmin):
+        client.force_login(user)
+        assert client.get(reverse("integrity:inspection_replay", args=[draw.pk])).status_code == 404
+        response = client.post(
+            reverse("integrity:inspection_result", args=[draw.pk]),
+            {"object_key": key, "outcome": "no_issue", "findings": "未发现问题，资料齐全"},
+        )
+        assert response.status_code == 404
+    assert counts() == before
+    client.force_login(iw.auditor)
+    assert client.get(reverse("integrity:inspection_replay", args=[draw.pk])).status_code == 200
+
+
+def test_ratio_cap_written_as_people_write_it(iw: Any) -> None:
+    """The cap of the rule (20 %, read as the fraction 0.2) is named as “20%”, not “2E+1%” or “20.0%”; the
+    comparison is exact (20.00 passes, 20.01 does not)."""
+    assert rules.percent(Decimal("20.0")) == "20" and rules.percent(Decimal("12.50")) == "12.5"
+    with pytest.raises(DomainError) as err:
+        services.item_create(actor=iw.discipline, agency=iw.city, name="档案", kind="general", ratio=Decimal("20.01"), basis="x")
+    assert "不得超过 20%（规则“双随机一般检查事项抽查比例上限”）" in err.value.message and "E+" not in err.value.message
+    item = services.item_create(
+        actor=iw.discipline, agency=iw.city, name="档案", kind="general", ratio=Decimal("20.00"), basis="x"
+    )
+    assert item.ratio == Decimal("20")

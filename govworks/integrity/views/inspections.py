@@ -21,7 +21,7 @@ from govworks.core.forms import LimitedForm
 from govworks.core.pages import form_page, signed_in_user
 from govworks.core.service_forms import call_service
 from govworks.integrity import permissions_inspections as perms
-from govworks.integrity.models import InspectionDraw, InspectionItem, InspectionPlan, InspectionResult, Inspector
+from govworks.integrity.models import InspectionItem, InspectionPlan, InspectionResult, Inspector
 from govworks.integrity.selectors import inspections as selectors
 from govworks.integrity.services import inspections as services
 from govworks.org import permissions as org_perms
@@ -37,10 +37,6 @@ def _manage_agency(user: Any) -> Agency:
     if agency_id is None:
         raise PermissionDenied(f"您没有“{org_perms.ACTION_LABELS[perms.INSPECTION_MANAGE]}”的权限（纪检监察）")
     return Agency.objects.get(pk=agency_id)
-
-
-def _read_agencies(user: Any) -> set[int]:
-    return org_perms.agency_ids_where(user, perms.INSPECTION_READ)
 
 
 # ------------------------------------------------------------------------------------------------ plans
@@ -161,11 +157,7 @@ class ResultForm(LimitedForm):
 @require_POST
 def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
     me = signed_in_user(request)
-    try:
-        draw = InspectionDraw.objects.select_related("plan").get(pk=pk)
-    except (ValueError, InspectionDraw.DoesNotExist):
-        raise Http404("记录不存在或您无权查看") from None
-    perms.access_plan(me, draw.plan_id)
+    draw = perms.access_draw(me, pk)
     form = ResultForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -192,11 +184,8 @@ def inspection_result(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_replay(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone who may read the plan replays any of its draws."""
     me = signed_in_user(request)
-    try:
-        draw = InspectionDraw.objects.select_related("plan", "drawn_by").get(pk=pk)
-    except (ValueError, InspectionDraw.DoesNotExist):
-        raise Http404("记录不存在或您无权查看") from None
-    plan = perms.access_plan(me, draw.plan_id)
+    draw = perms.access_draw(me, pk)
+    plan = draw.plan
     consistent, explanation = services.draw_replay(draw)
     return render(
         request,
@@ -227,17 +216,20 @@ class ItemForm(LimitedForm):
     basis = forms.CharField(label="检查依据", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _register_page(request: HttpRequest, *, template: str, key: str, rows: Any, register: str) -> HttpResponse:
+    """A page of “一单两库” (the item list, the inspector register): the rows of the agencies where the person
+    reads inspections (纪检监察, 内审, 主要领导; 纪检监察 manage as well)."""
+    me = signed_in_user(request)
+    agencies = org_perms.agency_ids_where(me, perms.INSPECTION_READ)
+    if not agencies:
+        raise PermissionDenied(f"只有纪检监察、内审和主要领导可以查看{register}")
+    return render(request, template, {key: rows(agencies), "may_manage": perms.may_manage_anywhere(me), "pretitle": PRETITLE})
+
+
 @login_required
 def inspection_items(request: HttpRequest) -> HttpResponse:
-    me = signed_in_user(request)
-    perms.require_reader(me)
-    agencies = _read_agencies(me) | perms.manage_agency_ids(me)
-    if not agencies:
-        raise PermissionDenied("只有纪检监察、内审和主要领导可以查看随机抽查事项清单")
-    return render(
-        request,
-        "integrity/inspections/items.html",
-        {"items": selectors.items_of(agencies), "may_manage": perms.may_manage_anywhere(me), "pretitle": PRETITLE},
+    return _register_page(
+        request, template="integrity/inspections/items.html", key="items", rows=selectors.items_of, register="随机抽查事项清单"
     )
 
 
@@ -277,10 +269,9 @@ class InspectorForm(LimitedForm):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        subtree = Agency.objects.filter(path__startswith=agency.path)
         person = cast(forms.ModelChoiceField, self.fields["person"])
         person.queryset = org_perms.business_people(
-            User.objects.filter(agency__in=subtree, is_active=True, external_org__isnull=True)
+            User.objects.filter(agency_id__in=selectors.subtree_ids(agency), is_active=True, external_org__isnull=True)
         ).order_by("agency_id", "username")
         self.fields["person"].label_from_instance = lambda u: f"{u.display_name}（{u.agency}）"  # type: ignore[attr-defined]
         cast(forms.ModelMultipleChoiceField, self.fields["conflict_orgs"]).queryset = ExternalOrganization.objects.filter(
@@ -293,15 +284,12 @@ class InspectorForm(LimitedForm):
 
 @login_required
 def inspection_inspectors(request: HttpRequest) -> HttpResponse:
-    me = signed_in_user(request)
-    perms.require_reader(me)
-    agencies = _read_agencies(me) | perms.manage_agency_ids(me)
-    if not agencies:
-        raise PermissionDenied("只有纪检监察、内审和主要领导可以查看执法检查人员名录库")
-    return render(
+    return _register_page(
         request,
-        "integrity/inspections/inspectors.html",
-        {"inspectors": selectors.inspectors_of(agencies), "may_manage": perms.may_manage_anywhere(me), "pretitle": PRETITLE},
+        template="integrity/inspections/inspectors.html",
+        key="inspectors",
+        rows=selectors.inspectors_of,
+        register="执法检查人员名录库",
     )
 
 

@@ -26,7 +26,7 @@ from govworks.core.rule_seed import rule_name
 from govworks.org.models import Agency
 from govworks.portal.models import PortalWithdrawal, RecordType
 from govworks.procurement.models import ChangeOrder, Contract
-from govworks.projects.models import AnnualPlan, ApprovalRequest, Project, Stage, StageTransition
+from govworks.projects.models import AnnualPlan, ApprovalRequest, PlanItem, Project, Stage, StageTransition
 from govworks.projects.services.projects import IMPORT_NOTE_PREFIX
 
 CHANGE_RATIO_KEY = "change.reapproval_cumulative_ratio"
@@ -424,14 +424,27 @@ def published(kind: Kind, filters: Filters | None = None) -> QuerySet[Any]:
     return qs.order_by(*kind.order)
 
 
+def plan_items(plan_id: int) -> list[PlanItem]:
+    """The items of a published plan, public fields only (one query)."""
+    return list(
+        PlanItem.objects.filter(plan_id=plan_id).only(
+            "id",
+            "seq",
+            "name",
+            "project_type",
+            "location",
+            "estimated_amount",
+            "funding_source",
+            "planned_start",
+            "planned_end",
+            "plan_id",
+        )
+    )
+
+
 def published_record(kind: Kind, record_id: int) -> Any | None:
     rows = with_withdrawals(kind.key, published(kind).filter(pk=record_id)[:1])
     return rows[0] if rows else None
-
-
-def is_published(record_type: str, record_id: int) -> bool:
-    kind = KINDS.get(record_type)
-    return bool(kind and kind.base().filter(pk=record_id).exists())
 
 
 def record_agency_id(record_type: str, record_id: int) -> int | None:

@@ -357,3 +357,29 @@ def test_a_change_just_above_the_ratio_is_published_though_its_kept_ratio_rounds
     assert exactly.pk not in published
     page = text(anonymous().get(reverse("portal:gongshi_list", args=["change"])))
     assert f'id="change-{just_above.pk}"' in page and f'id="change-{exactly.pk}"' not in page
+
+
+def test_the_manage_page_keeps_a_constant_number_of_queries(client: Any, lifecycle: Any, make_project: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(lifecycle.leader)
+    url = reverse("portal:gongshi_manage") + "?kind=project"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx)
+
+    for n in range(2):
+        approve_initiation(lifecycle, make_project(name=f"项目{n}"))
+    client.get(url)  # warm the per-session caches (permissions, navigation)
+    small = count()
+    for n in range(2, 20):
+        p = make_project(name=f"项目{n}")
+        approve_initiation(lifecycle, p)
+        if n % 3 == 0:
+            withdraw_publication(actor=lifecycle.leader, record_type="project", record_id=p.pk, reason="测试撤回原因")
+    client.get(url)
+    assert count() == small

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from govworks.closeout.models import Acceptance, Evaluation, Settlement
@@ -26,7 +26,7 @@ from govworks.core.rule_seed import rule_name
 from govworks.org.models import Agency
 from govworks.portal.models import PortalWithdrawal, RecordType
 from govworks.procurement.models import ChangeOrder, Contract
-from govworks.projects.models import AnnualPlan, ApprovalRequest, Project, Stage, StageTransition
+from govworks.projects.models import AnnualPlan, ApprovalRequest, PlanItem, Project, Stage, StageTransition
 from govworks.projects.services.projects import IMPORT_NOTE_PREFIX
 
 CHANGE_RATIO_KEY = "change.reapproval_cumulative_ratio"
@@ -169,9 +169,39 @@ def _contracts() -> QuerySet[Any]:
     )
 
 
+RATIO_PLACES = Decimal("0.0001")  # ChangeOrder.cumulative_ratio_after is kept rounded half-up to four places
+
+
+def _change_above_ratio() -> Q:
+    """The change's cumulative ratio is strictly above the rule, compared exactly. The kept ratio is rounded, so
+    a kept ratio above the rounded rule is above the rule; one equal to it (10.00004 % is kept as 10.00 %) is
+    decided on the amounts — the approved changes of the contract up to this one against the rule × the
+    contract price — for those few rows only (an uncorrelated IN, hashed once)."""
+    ratio = change_ratio()
+    bound = ratio.quantize(RATIO_PLACES, rounding=ROUND_HALF_UP)
+    cumulative = Subquery(
+        ChangeOrder.objects.filter(
+            contract_id=OuterRef("contract_id"), status=ChangeOrder.Status.APPROVED, seq__lte=OuterRef("seq")
+        )
+        .values("contract_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1],
+        output_field=DecimalField(max_digits=20, decimal_places=2),
+    )
+    limit = ExpressionWrapper(F("contract__amount") * ratio, output_field=DecimalField(max_digits=24, decimal_places=8))
+    at_bound_above = (
+        ChangeOrder.objects.filter(status=ChangeOrder.Status.APPROVED, cumulative_ratio_after=bound)
+        .annotate(cumulative=cumulative, limit=limit)
+        .filter(cumulative__gt=F("limit"))
+        .values("pk")
+    )
+    return Q(cumulative_ratio_after__gt=bound) | Q(pk__in=at_bound_above)
+
+
 def _changes() -> QuerySet[Any]:
     return (
-        ChangeOrder.objects.filter(status=ChangeOrder.Status.APPROVED, cumulative_ratio_after__gt=change_ratio())
+        ChangeOrder.objects.filter(status=ChangeOrder.Status.APPROVED)
+        .filter(_change_above_ratio())
         .filter(_initiation_approved("contract__project_id"))
         .select_related("contract__project__agency", "contract__supplier")
         .only(
@@ -424,14 +454,27 @@ def published(kind: Kind, filters: Filters | None = None) -> QuerySet[Any]:
     return qs.order_by(*kind.order)
 
 
+def plan_items(plan_id: int) -> list[PlanItem]:
+    """The items of a published plan, public fields only (one query)."""
+    return list(
+        PlanItem.objects.filter(plan_id=plan_id).only(
+            "id",
+            "seq",
+            "name",
+            "project_type",
+            "location",
+            "estimated_amount",
+            "funding_source",
+            "planned_start",
+            "planned_end",
+            "plan_id",
+        )
+    )
+
+
 def published_record(kind: Kind, record_id: int) -> Any | None:
     rows = with_withdrawals(kind.key, published(kind).filter(pk=record_id)[:1])
     return rows[0] if rows else None
-
-
-def is_published(record_type: str, record_id: int) -> bool:
-    kind = KINDS.get(record_type)
-    return bool(kind and kind.base().filter(pk=record_id).exists())
 
 
 def record_agency_id(record_type: str, record_id: int) -> int | None:

@@ -321,3 +321,65 @@ def test_anonymous_crawl_shows_no_private_value_and_nothing_of_signed_in_pages(c
     assert published_project.manager.full_name in inside.content.decode()
     # … and the signed-in page itself is not reachable anonymously
     assert visitor.get(reverse("projects:project_detail", args=[published_project.pk])).status_code in (302, 403, 404)
+
+
+# ------------------------------------------------------------------------------ 重大变更: the ratio compared exactly
+
+
+def test_a_change_just_above_the_ratio_is_published_though_its_kept_ratio_rounds_to_it(lifecycle: Any, make_project: Any) -> None:
+    """10.000004 % is kept as 0.1000 (four places) yet lies above the rule’s 10 %: published;
+    exactly 10 % is not."""
+    from decimal import Decimal
+
+    from govworks.finance.tests.conftest import NOTE, make_contract
+    from govworks.portal.selectors import gongshi as selectors
+    from govworks.procurement.models import ChangeOrder
+    from govworks.procurement.tests.factories import SupplierFactory
+    from govworks.projects.models import Stage
+    from govworks.projects.services.projects import project_import_at_stage
+
+    project = project_import_at_stage(actor=lifecycle.pm, project=make_project("5000000"), stage=Stage.CONTRACT, note=NOTE)
+    above = make_contract(lifecycle, project, title="主体施工合同")
+    at = make_contract(lifecycle, project, title="附属工程合同", supplier=SupplierFactory(registered_by=lifecycle.city))
+
+    def approved_change(contract: Any, amount: str, ratio: str) -> Any:
+        return ChangeOrder.objects.create(  # the kept state of an approved change (the procurement tests walk it)
+            contract=contract, seq=1, category="design", reason="设计优化", responsibility="owner",
+            amount=Decimal(amount), status=ChangeOrder.Status.APPROVED, requires_higher_approval=True,
+            cumulative_ratio_after=Decimal(ratio), created_by=lifecycle.pm,
+        )  # fmt: skip
+
+    just_above = approved_change(above, "100000.04", "0.1000")
+    exactly = approved_change(at, "100000.00", "0.1000")
+    assert selectors.change_ratio() == Decimal("0.10")
+    published = set(selectors.published(selectors.KINDS["change"]).values_list("pk", flat=True))
+    assert just_above.pk in published
+    assert exactly.pk not in published
+    page = text(anonymous().get(reverse("portal:gongshi_list", args=["change"])))
+    assert f'id="change-{just_above.pk}"' in page and f'id="change-{exactly.pk}"' not in page
+
+
+def test_the_manage_page_keeps_a_constant_number_of_queries(client: Any, lifecycle: Any, make_project: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(lifecycle.leader)
+    url = reverse("portal:gongshi_manage") + "?kind=project"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx)
+
+    for n in range(2):
+        approve_initiation(lifecycle, make_project(name=f"项目{n}"))
+    client.get(url)  # warm the per-session caches (permissions, navigation)
+    small = count()
+    for n in range(2, 20):
+        p = make_project(name=f"项目{n}")
+        approve_initiation(lifecycle, p)
+        if n % 3 == 0:
+            withdraw_publication(actor=lifecycle.leader, record_type="project", record_id=p.pk, reason="测试撤回原因")
+    client.get(url)
+    assert count() == small

@@ -19,10 +19,10 @@ from govworks.core.errors import DomainError
 from govworks.core.pages import paginate
 from govworks.portal import permissions_gongshi as perms
 from govworks.portal.cache_gongshi import cached_page
-from govworks.portal.models import PortalWithdrawal, RecordType
+from govworks.portal.models import RecordType
 from govworks.portal.selectors import gongshi as selectors
 from govworks.portal.services.gongshi import REASON_MAX, withdraw_publication
-from govworks.projects.models import PlanItem, Stage
+from govworks.projects.models import Stage
 
 PAGE_SIZE = 20
 
@@ -58,37 +58,31 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@cached_page
-def kind_list(request: HttpRequest, kind: str) -> HttpResponse:
-    spec = selectors.KINDS.get(kind)
-    if spec is None:
-        raise Http404
+def _list_page(request: HttpRequest, spec: selectors.Kind, change_rule: str = "") -> HttpResponse:
     ctx = _filter_context(request)
     page = paginate(request, selectors.published(spec, ctx["filters"]), PAGE_SIZE)
     page.object_list = selectors.with_withdrawals(spec.key, page.object_list)
     return render(
         request,
         "portal/gongshi/list.html",
-        {
-            "kind": spec,
-            "kinds": _kinds_nav(kind),
-            "page": page,
-            "change_rule": selectors.change_rule_label() if kind == RecordType.CHANGE else "",
-            **ctx,
-        },
+        {"kind": spec, "kinds": _kinds_nav(spec.key), "page": page, "change_rule": change_rule, **ctx},
     )
+
+
+@require_GET
+@cached_page
+def kind_list(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = selectors.KINDS.get(kind)
+    if spec is None:
+        raise Http404
+    return _list_page(request, spec, selectors.change_rule_label() if kind == RecordType.CHANGE else "")
 
 
 @require_GET
 @cached_page
 def search(request: HttpRequest) -> HttpResponse:
     """The search box of the overview: the projects whose name or code matches (with the other filters)."""
-    ctx = _filter_context(request)
-    spec = selectors.KINDS[RecordType.PROJECT]
-    page = paginate(request, selectors.published(spec, ctx["filters"]), PAGE_SIZE)
-    page.object_list = selectors.with_withdrawals(spec.key, page.object_list)
-    return render(request, "portal/gongshi/list.html", {"kind": spec, "kinds": _kinds_nav(spec.key), "page": page, **ctx})
+    return _list_page(request, selectors.KINDS[RecordType.PROJECT])
 
 
 @require_GET
@@ -97,22 +91,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.published_record(selectors.KINDS[RecordType.PLAN], pk)
     if plan is None:
         raise Http404
-    items: list[PlanItem] = []
-    if not plan.withdrawn_reason:
-        items = list(
-            PlanItem.objects.filter(plan=plan).only(
-                "id",
-                "seq",
-                "name",
-                "project_type",
-                "location",
-                "estimated_amount",
-                "funding_source",
-                "planned_start",
-                "planned_end",
-                "plan_id",
-            )
-        )
+    items = [] if plan.withdrawn_reason else selectors.plan_items(plan.pk)
     return render(request, "portal/gongshi/plan.html", {"plan": plan, "items": items, "kinds": _kinds_nav(RecordType.PLAN)})
 
 
@@ -217,7 +196,6 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         else:
             return redirect(f"{reverse('portal:gongshi_manage')}?kind={kind}")
     title, agency, _ = selectors.title_of(kind, record)
-    existing = PortalWithdrawal.objects.filter(record_type=kind, record_id=pk).first()
     return render(
         request,
         "portal/gongshi/withdraw.html",
@@ -228,7 +206,6 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "agency": agency,
             "error": error,
             "reason": reason,
-            "existing": existing,
             "reason_max": REASON_MAX,
         },
         status=status,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -203,9 +205,11 @@ def case_evidence_add(*, actor: User, case: Case, file: UploadedFile, descriptio
         case = _locked(case)
         _require_handler(actor, case, "上传证据材料")
         _require_working(case, "上传证据材料")
-        row = CaseEvidence(case=case, original_name=(file.name or "file")[:200], sha256=digest.hexdigest(),
+        name = file.name or "file"
+        row = CaseEvidence(case=case, original_name=name[:200], sha256=digest.hexdigest(),
                            description=description, uploaded_by=actor)  # fmt: skip
-        row.file.save(file.name or "file", file, save=False)
+        # the stored name tells nothing (a file name such as “某某受贿证据.pdf” is itself confidential)
+        row.file.save(secrets.token_hex(8) + os.path.splitext(name)[1].lower(), file, save=False)
         row.save()
         _audit(actor, case, "evidence", "证据材料新增", {"sha256": {"before": None, "after": row.sha256}})
     return row

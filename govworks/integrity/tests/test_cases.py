@@ -208,6 +208,8 @@ def test_flow_note_evidence_interview_rectify_verify_conclude_close(cw: Any) -> 
     pdf = SimpleUploadedFile("流水.pdf", b"%PDF-1.4 bank statement", content_type="application/pdf")
     evidence = svc.case_evidence_add(actor=cw.handler, case=case, file=pdf, description="银行流水")
     assert evidence.file.name.startswith(f"integrity/cases/{case.pk}/") and len(evidence.sha256) == 64
+    assert "流水" not in evidence.file.name and evidence.file.name.endswith(".pdf")  # the stored name tells nothing
+    assert evidence.original_name == "流水.pdf"
 
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     err = refused(lambda: svc.case_interview_record(actor=cw.handler, case=case, held_on=tomorrow, place="会议室",

@@ -150,6 +150,7 @@ def test_handler_and_assigner_read_everything_a_bystander_only_the_header(demo: 
     assert client.get(reverse("integrity:case_verify", args=[d.rect.pk])).status_code == 403
     response = client_for(d.handler).get(reverse("integrity:case_evidence_download", args=[d.evidence.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Cache-Control"] == "no-store"
     listing = client_for(d.handler).get(reverse("integrity:case_list")).content.decode()
     assert d.a.number in listing and d.b.number in listing
 

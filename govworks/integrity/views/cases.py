@@ -198,7 +198,9 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     me = _me(request)
     row = sel.evidence_for(me, pk)
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name or "evidence")
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name or "evidence")
+    response["Cache-Control"] = "no-store"  # confidential to the case's handlers: no copy left in a cache
+    return response
 
 
 @login_required

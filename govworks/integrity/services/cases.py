@@ -62,6 +62,14 @@ def _require_handler(actor: User, case: Case, what: str) -> None:
         raise PermissionDenied(f"只有本案承办人可以{what}")
 
 
+def _require_handler_or_assigner(actor: User, case: Case, what: str) -> None:
+    """Handlers and the 纪检 person who assigned them — unless the case has since named the assigner (回避)."""
+    if actor.pk not in perms.handler_ids(case) and actor.pk != case.assigned_by_id:
+        raise PermissionDenied(f"只有本案承办人或指定承办人的纪检监察负责人可以{what}")
+    if case.parties.filter(user_id=actor.pk).exists():
+        raise PermissionDenied(f"您是本案涉及人员，须回避，不能{what}")
+
+
 def _require_working(case: Case, what: str) -> None:
     if case.status == CaseStatus.FILED:
         raise DomainError("case.not_investigating", f"案件尚未开始调查：请先记录调查情况，再{what}")
@@ -319,8 +327,7 @@ def case_rectification_verify(
     with transaction.atomic():
         case = _locked(rectification.case)
         row = CaseRectification.objects.select_for_update().get(pk=rectification.pk)
-        if actor.pk not in perms.handler_ids(case) and actor.pk != case.assigned_by_id:
-            raise PermissionDenied("只有本案承办人或指定承办人的纪检监察负责人可以验证整改")
+        _require_handler_or_assigner(actor, case, "验证整改")
         if row.demanded_by_id == actor.pk:
             raise DomainError("case.verify_self", "整改要求由您提出：须由另一名承办人或纪检监察负责人验证（职责分离）")
         if row.status != CaseRectification.Status.PENDING:
@@ -361,8 +368,7 @@ def case_close(*, actor: User, case: Case) -> Case:
     """办结 after the conclusion, by a handler or the person who assigned them."""
     with transaction.atomic():
         case = _locked(case)
-        if actor.pk not in perms.handler_ids(case) and actor.pk != case.assigned_by_id:
-            raise PermissionDenied("只有本案承办人或指定承办人的纪检监察负责人可以办结")
+        _require_handler_or_assigner(actor, case, "办结")
         if case.status != CaseStatus.CONCLUDED:
             raise DomainError("case.not_concluded", f"案件处于“{case.get_status_display()}”：作出结论后才能办结")
         case.status, case.closed_by, case.closed_at = CaseStatus.CLOSED, actor, timezone.now()

@@ -317,6 +317,27 @@ def test_party_added_by_handler_loses_sight_of_the_case(cw: Any) -> None:
     refused(lambda: svc.case_assign(actor=cw.head, case=case, handlers=[extra]), DomainError)
 
 
+def test_an_assigner_the_case_later_names_neither_verifies_nor_closes(cw: Any) -> None:
+    """回避 holds in the services too, not only behind the pages' 404: the assigner, once named, may not act."""
+    case = opened(cw)
+    svc.case_note_add(actor=cw.handler, case=case, text=SECRET)
+    rect = svc.case_rectification_demand(
+        actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=timezone.localdate() + dt.timedelta(days=5)
+    )
+    svc.case_party_add(actor=cw.handler, case=case, person=cw.head, reason="经调查其本人涉及")
+    err = refused(
+        lambda: svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=True, verification="已整改到位"),
+        PermissionDenied,
+    )
+    assert "回避" in str(err)
+    extra = discipline("xujj", cw.world.city, "徐纪检")
+    svc.case_assign(actor=extra, case=case, handlers=[cw.handler, extra])
+    svc.case_rectification_verify(actor=extra, rectification=rect, passed=True, verification="已整改到位")
+    svc.case_conclude(actor=cw.handler, case=case, outcome="reminder", conclusion="十个字以上的结论意见内容")
+    refused(lambda: svc.case_close(actor=cw.head, case=case), PermissionDenied)
+    assert svc.case_close(actor=extra, case=case).status == CaseStatus.CLOSED
+
+
 def test_visibility_of_the_case_and_its_confidential_parts(cw: Any) -> None:
     case = opened(cw)
     bystander = discipline("xujj", cw.world.city, "徐纪检")

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from govworks.core.rule_parameters import rule_value
+from govworks.core.rule_seed import rule_name
 from govworks.core.workdays import add_working_days
 from govworks.integrity import permissions_cases as perms
 from govworks.integrity.models import Case, CaseRectification, CaseStatus
@@ -95,6 +96,17 @@ def case_counts(agency_ids: Iterable[int]) -> dict[str, int]:
 def due_soon_limit(agency: Any = None) -> dt.date:
     days = int(rule_value("case.due_soon_working_days", agency=agency))
     return add_working_days(timezone.localdate(), days)
+
+
+def rectification_terms_note(case: Case) -> str:
+    """The 整改 page's note: the default and the longest term, each with its rule's name and number."""
+    default_key, longest_key = "case.rectification_working_days", "case.rectification_max_working_days"
+    default = int(rule_value(default_key, agency=case.agency))
+    longest = int(rule_value(longest_key, agency=case.agency))
+    return (
+        f"整改期限默认为 {default} 个工作日（规则“{rule_name(default_key)}”），最长 {longest} 个工作日"
+        f"（规则“{rule_name(longest_key)}”）；整改须由另一名承办人或纪检监察负责人验证。"
+    )
 
 
 def handler_todo(user: Any) -> tuple[list[CaseRectification], list[Case], list[Case]]:

@@ -236,7 +236,7 @@ def case_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(
         request, form, call=lambda d: svc.case_rectification_demand(actor=me, case=case, **d),
         title=f"提出整改要求：案件 {case.number}", back=_page(case), done=lambda _r: _page(case), success="整改要求已提出。",
-        note="整改期限默认为规则“案件整改默认期限”的工作日数；整改须由另一名承办人或纪检监察负责人验证。",
+        note=sel.rectification_terms_note(case),
     )  # fmt: skip
 
 

@@ -62,6 +62,26 @@ def handler_candidates(case: Case) -> QuerySet[User]:
     ).order_by("full_name", "id")
 
 
+def party_candidates(case: Case) -> QuerySet[User]:
+    """People a handler may name in the case (the party picker): active business people of the case's agency or of
+    an external organisation, not already named; never the administrators."""
+    from govworks.org.permissions import business_people
+
+    people = business_people(User.objects.filter(is_active=True)).exclude(pk__in=case.parties.values("user_id"))
+    return (people.filter(agency_id=case.agency_id) | people.filter(external_org__isnull=False)).order_by("full_name", "id")
+
+
+def open_case_of_source(user: Any, kind: str, source_id: int) -> Case | None:
+    """The case still open on the source ``(kind, source_id)``, if ``user`` may see it."""
+    return (
+        perms.cases_visible_to(user)
+        .filter(source_kind=kind, source_id=source_id)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("id")
+        .first()
+    )
+
+
 def evidence_for(user: Any, pk: int) -> Any:
     """An evidence file the user may read (handler or assigner of its case); 404 otherwise."""
     from django.http import Http404

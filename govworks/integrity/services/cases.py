@@ -66,7 +66,7 @@ def _require_handler_or_assigner(actor: User, case: Case, what: str) -> None:
     """Handlers and the 纪检 person who assigned them — unless the case has since named the assigner (回避)."""
     if actor.pk not in perms.handler_ids(case) and actor.pk != case.assigned_by_id:
         raise PermissionDenied(f"只有本案承办人或指定承办人的纪检监察负责人可以{what}")
-    if case.parties.filter(user_id=actor.pk).exists():
+    if perms.is_involved(actor.pk, case):
         raise PermissionDenied(f"您是本案涉及人员，须回避，不能{what}")
 
 
@@ -236,7 +236,7 @@ def case_party_add(*, actor: User, case: Case, person: User, reason: str) -> Cas
             raise DomainError(
                 "case.party_handler", f"{person.display_name} 是本案承办人：请先由纪检监察负责人调整承办人", field="person"
             )
-        if case.parties.filter(user_id=person.pk).exists():
+        if perms.is_involved(person.pk, case):
             raise DomainError("case.party_duplicate", f"{person.display_name} 已在涉及人员中", field="person")
         party = CaseParty.objects.create(case=case, user=person, reason=reason, added_by=actor)
         _audit(actor, case, "party", "涉及人员新增")

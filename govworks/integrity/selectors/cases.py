@@ -130,17 +130,24 @@ def rectification_terms_note(case: Case) -> str:
 
 
 def handler_todo(user: Any) -> tuple[list[CaseRectification], list[Case], list[Case]]:
-    """案件待办 (three queries): pending 整改 of the user's cases whose deadline passed or is near, cases assigned to
+    """案件待办 (three queries, and the 临期 rule of each of the user's 纪检监察 agencies): pending 整改 of the
+    user's cases whose deadline passed or is near, cases assigned to
     them not yet investigated, and cases of their 纪检监察 agencies without a handler."""
-    if not perms.case_agency_ids(user):
+    from govworks.org.models import Agency
+
+    agency_ids = perms.case_agency_ids(user)
+    if not agency_ids:
         return [], [], []
     visible = perms.cases_visible_to(user)
-    near = due_soon_limit()
+    # each agency's own 临期 rule (an agency may set its own number of working days)
+    near = Q()
+    for agency in Agency.objects.filter(pk__in=agency_ids):
+        near |= Q(case__agency_id=agency.pk, deadline__lte=due_soon_limit(agency))
     rectifications = list(
         CaseRectification.objects.filter(
+            near,
             case__in=visible.filter(Q(handlers=user) | Q(assigned_by=user)).values("pk"),
             status=CaseRectification.Status.PENDING,
-            deadline__lte=near,
         )
         .select_related("case")
         .order_by("deadline", "id")[:50]

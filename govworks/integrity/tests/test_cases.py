@@ -380,6 +380,25 @@ def test_workbench_lists_cases_due_and_counts(cw: Any) -> None:
     assert sel.case_counts([cw.world.other.pk])["open"] == 0
 
 
+def test_workbench_reads_the_due_soon_rule_of_the_cases_agency(cw: Any) -> None:
+    """An agency's own 临期 rule (案件整改临期提醒) is the one its handlers are reminded by, not the deployment's."""
+    from govworks.core.models import RuleParameter
+
+    case = opened(cw)
+    svc.case_note_add(actor=cw.handler, case=case, text=SECRET)
+    svc.case_rectification_demand(
+        actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=add_working_days(timezone.localdate(), 5)
+    )
+    title = f"案件 {case.number} 整改验证"
+    assert title not in [i.title for i in work_items_for(cw.handler)]  # 5 working days away, the default reminds at 3
+    template = RuleParameter.objects.get(key="case.due_soon_working_days", scope="deployment", effective_to__isnull=True)
+    RuleParameter.objects.create(
+        key=template.key, name=template.name, category=template.category, value="10", value_type=template.value_type,
+        unit=template.unit, scope="agency", agency=cw.world.city, effective_from=dt.date(2000, 1, 1),
+    )  # fmt: skip
+    assert title in [i.title for i in work_items_for(cw.handler)]
+
+
 def test_workbench_queries_stay_constant(cw: Any, django_assert_max_num_queries: Any) -> None:
     for i in range(12):
         case = svc.case_open(

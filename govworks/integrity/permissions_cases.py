@@ -71,8 +71,9 @@ def may_read_confidential(user: Any, case: Case) -> bool:
 
 def may_assign(user: Any, case: Case) -> bool:
     """纪检监察 of the case's agency, not named by it (the caller has passed :func:`access_case`)."""
-    return org_perms.can(user, CASE_MANAGE, case.agency_id) and not case.parties.filter(user_id=user.pk).exists()
+    return org_perms.can(user, CASE_MANAGE, case.agency_id) and not is_involved(user.pk, case)
 
 
 def is_involved(user_id: int, case: Case) -> bool:
+    """``user_id`` is one of the people the case names (回避)."""
     return case.parties.filter(user_id=user_id).exists()

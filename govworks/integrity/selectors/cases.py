@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from govworks.core.rule_parameters import rule_value
+from govworks.core.rule_seed import rule_name
 from govworks.core.workdays import add_working_days
 from govworks.integrity import permissions_cases as perms
 from govworks.integrity.models import Case, CaseRectification, CaseStatus
@@ -61,6 +62,26 @@ def handler_candidates(case: Case) -> QuerySet[User]:
     ).order_by("full_name", "id")
 
 
+def party_candidates(case: Case) -> QuerySet[User]:
+    """People a handler may name in the case (the party picker): active business people of the case's agency or of
+    an external organisation, not already named; never the administrators."""
+    from govworks.org.permissions import business_people
+
+    people = business_people(User.objects.filter(is_active=True)).exclude(pk__in=case.parties.values("user_id"))
+    return (people.filter(agency_id=case.agency_id) | people.filter(external_org__isnull=False)).order_by("full_name", "id")
+
+
+def open_case_of_source(user: Any, kind: str, source_id: int) -> Case | None:
+    """The case still open on the source ``(kind, source_id)``, if ``user`` may see it."""
+    return (
+        perms.cases_visible_to(user)
+        .filter(source_kind=kind, source_id=source_id)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("id")
+        .first()
+    )
+
+
 def evidence_for(user: Any, pk: int) -> Any:
     """An evidence file the user may read (handler or assigner of its case); 404 otherwise."""
     from django.http import Http404
@@ -97,18 +118,36 @@ def due_soon_limit(agency: Any = None) -> dt.date:
     return add_working_days(timezone.localdate(), days)
 
 
+def rectification_terms_note(case: Case) -> str:
+    """The 整改 page's note: the default and the longest term, each with its rule's name and number."""
+    default_key, longest_key = "case.rectification_working_days", "case.rectification_max_working_days"
+    default = int(rule_value(default_key, agency=case.agency))
+    longest = int(rule_value(longest_key, agency=case.agency))
+    return (
+        f"整改期限默认为 {default} 个工作日（规则“{rule_name(default_key)}”），最长 {longest} 个工作日"
+        f"（规则“{rule_name(longest_key)}”）；整改须由另一名承办人或纪检监察负责人验证。"
+    )
+
+
 def handler_todo(user: Any) -> tuple[list[CaseRectification], list[Case], list[Case]]:
-    """案件待办 (three queries): pending 整改 of the user's cases whose deadline passed or is near, cases assigned to
+    """案件待办 (three queries, and the 临期 rule of each of the user's 纪检监察 agencies): pending 整改 of the
+    user's cases whose deadline passed or is near, cases assigned to
     them not yet investigated, and cases of their 纪检监察 agencies without a handler."""
-    if not perms.case_agency_ids(user):
+    from govworks.org.models import Agency
+
+    agency_ids = perms.case_agency_ids(user)
+    if not agency_ids:
         return [], [], []
     visible = perms.cases_visible_to(user)
-    near = due_soon_limit()
+    # each agency's own 临期 rule (an agency may set its own number of working days)
+    near = Q()
+    for agency in Agency.objects.filter(pk__in=agency_ids):
+        near |= Q(case__agency_id=agency.pk, deadline__lte=due_soon_limit(agency))
     rectifications = list(
         CaseRectification.objects.filter(
+            near,
             case__in=visible.filter(Q(handlers=user) | Q(assigned_by=user)).values("pk"),
             status=CaseRectification.Status.PENDING,
-            deadline__lte=near,
         )
         .select_related("case")
         .order_by("deadline", "id")[:50]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,6 +60,14 @@ def _locked(case: Case) -> Case:
 def _require_handler(actor: User, case: Case, what: str) -> None:
     if actor.pk not in perms.handler_ids(case):
         raise PermissionDenied(f"只有本案承办人可以{what}")
+
+
+def _require_handler_or_assigner(actor: User, case: Case, what: str) -> None:
+    """Handlers and the 纪检 person who assigned them — unless the case has since named the assigner (回避)."""
+    if actor.pk not in perms.handler_ids(case) and actor.pk != case.assigned_by_id:
+        raise PermissionDenied(f"只有本案承办人或指定承办人的纪检监察负责人可以{what}")
+    if perms.is_involved(actor.pk, case):
+        raise PermissionDenied(f"您是本案涉及人员，须回避，不能{what}")
 
 
 def _require_working(case: Case, what: str) -> None:
@@ -203,9 +213,11 @@ def case_evidence_add(*, actor: User, case: Case, file: UploadedFile, descriptio
         case = _locked(case)
         _require_handler(actor, case, "上传证据材料")
         _require_working(case, "上传证据材料")
-        row = CaseEvidence(case=case, original_name=(file.name or "file")[:200], sha256=digest.hexdigest(),
+        name = file.name or "file"
+        row = CaseEvidence(case=case, original_name=name[:200], sha256=digest.hexdigest(),
                            description=description, uploaded_by=actor)  # fmt: skip
-        row.file.save(file.name or "file", file, save=False)
+        # the stored name tells nothing (a file name such as “某某受贿证据.pdf” is itself confidential)
+        row.file.save(secrets.token_hex(8) + os.path.splitext(name)[1].lower(), file, save=False)
         row.save()
         _audit(actor, case, "evidence", "证据材料新增", {"sha256": {"before": None, "after": row.sha256}})
     return row
@@ -224,7 +236,7 @@ def case_party_add(*, actor: User, case: Case, person: User, reason: str) -> Cas
             raise DomainError(
                 "case.party_handler", f"{person.display_name} 是本案承办人：请先由纪检监察负责人调整承办人", field="person"
             )
-        if case.parties.filter(user_id=person.pk).exists():
+        if perms.is_involved(person.pk, case):
             raise DomainError("case.party_duplicate", f"{person.display_name} 已在涉及人员中", field="person")
         party = CaseParty.objects.create(case=case, user=person, reason=reason, added_by=actor)
         _audit(actor, case, "party", "涉及人员新增")
@@ -315,8 +327,7 @@ def case_rectification_verify(
     with transaction.atomic():
         case = _locked(rectification.case)
         row = CaseRectification.objects.select_for_update().get(pk=rectification.pk)
-        if actor.pk not in perms.handler_ids(case) and actor.pk != case.assigned_by_id:
-            raise PermissionDenied("只有本案承办人或指定承办人的纪检监察负责人可以验证整改")
+        _require_handler_or_assigner(actor, case, "验证整改")
         if row.demanded_by_id == actor.pk:
             raise DomainError("case.verify_self", "整改要求由您提出：须由另一名承办人或纪检监察负责人验证（职责分离）")
         if row.status != CaseRectification.Status.PENDING:
@@ -357,8 +368,7 @@ def case_close(*, actor: User, case: Case) -> Case:
     """办结 after the conclusion, by a handler or the person who assigned them."""
     with transaction.atomic():
         case = _locked(case)
-        if actor.pk not in perms.handler_ids(case) and actor.pk != case.assigned_by_id:
-            raise PermissionDenied("只有本案承办人或指定承办人的纪检监察负责人可以办结")
+        _require_handler_or_assigner(actor, case, "办结")
         if case.status != CaseStatus.CONCLUDED:
             raise DomainError("case.not_concluded", f"案件处于“{case.get_status_display()}”：作出结论后才能办结")
         case.status, case.closed_by, case.closed_at = CaseStatus.CLOSED, actor, timezone.now()

@@ -208,6 +208,8 @@ def test_flow_note_evidence_interview_rectify_verify_conclude_close(cw: Any) -> 
     pdf = SimpleUploadedFile("流水.pdf", b"%PDF-1.4 bank statement", content_type="application/pdf")
     evidence = svc.case_evidence_add(actor=cw.handler, case=case, file=pdf, description="银行流水")
     assert evidence.file.name.startswith(f"integrity/cases/{case.pk}/") and len(evidence.sha256) == 64
+    assert "流水" not in evidence.file.name and evidence.file.name.endswith(".pdf")  # the stored name tells nothing
+    assert evidence.original_name == "流水.pdf"
 
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     err = refused(lambda: svc.case_interview_record(actor=cw.handler, case=case, held_on=tomorrow, place="会议室",
@@ -315,6 +317,27 @@ def test_party_added_by_handler_loses_sight_of_the_case(cw: Any) -> None:
     refused(lambda: svc.case_assign(actor=cw.head, case=case, handlers=[extra]), DomainError)
 
 
+def test_an_assigner_the_case_later_names_neither_verifies_nor_closes(cw: Any) -> None:
+    """回避 holds in the services too, not only behind the pages' 404: the assigner, once named, may not act."""
+    case = opened(cw)
+    svc.case_note_add(actor=cw.handler, case=case, text=SECRET)
+    rect = svc.case_rectification_demand(
+        actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=timezone.localdate() + dt.timedelta(days=5)
+    )
+    svc.case_party_add(actor=cw.handler, case=case, person=cw.head, reason="经调查其本人涉及")
+    err = refused(
+        lambda: svc.case_rectification_verify(actor=cw.head, rectification=rect, passed=True, verification="已整改到位"),
+        PermissionDenied,
+    )
+    assert "回避" in str(err)
+    extra = discipline("xujj", cw.world.city, "徐纪检")
+    svc.case_assign(actor=extra, case=case, handlers=[cw.handler, extra])
+    svc.case_rectification_verify(actor=extra, rectification=rect, passed=True, verification="已整改到位")
+    svc.case_conclude(actor=cw.handler, case=case, outcome="reminder", conclusion="十个字以上的结论意见内容")
+    refused(lambda: svc.case_close(actor=cw.head, case=case), PermissionDenied)
+    assert svc.case_close(actor=extra, case=case).status == CaseStatus.CLOSED
+
+
 def test_visibility_of_the_case_and_its_confidential_parts(cw: Any) -> None:
     case = opened(cw)
     bystander = discipline("xujj", cw.world.city, "徐纪检")
@@ -355,6 +378,25 @@ def test_workbench_lists_cases_due_and_counts(cw: Any) -> None:
     assert numbers["open"] == 2 and numbers["filed"] == 1 and numbers["rectification"] == 1
     assert numbers["overdue_rectification"] == 1 and numbers["closed"] == 0
     assert sel.case_counts([cw.world.other.pk])["open"] == 0
+
+
+def test_workbench_reads_the_due_soon_rule_of_the_cases_agency(cw: Any) -> None:
+    """An agency's own 临期 rule (案件整改临期提醒) is the one its handlers are reminded by, not the deployment's."""
+    from govworks.core.models import RuleParameter
+
+    case = opened(cw)
+    svc.case_note_add(actor=cw.handler, case=case, text=SECRET)
+    svc.case_rectification_demand(
+        actor=cw.handler, case=case, demand="十个字以上的整改要求内容", deadline=add_working_days(timezone.localdate(), 5)
+    )
+    title = f"案件 {case.number} 整改验证"
+    assert title not in [i.title for i in work_items_for(cw.handler)]  # 5 working days away, the default reminds at 3
+    template = RuleParameter.objects.get(key="case.due_soon_working_days", scope="deployment", effective_to__isnull=True)
+    RuleParameter.objects.create(
+        key=template.key, name=template.name, category=template.category, value="10", value_type=template.value_type,
+        unit=template.unit, scope="agency", agency=cw.world.city, effective_from=dt.date(2000, 1, 1),
+    )  # fmt: skip
+    assert title in [i.title for i in work_items_for(cw.handler)]
 
 
 def test_workbench_queries_stay_constant(cw: Any, django_assert_max_num_queries: Any) -> None:

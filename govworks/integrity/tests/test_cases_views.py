@@ -150,6 +150,7 @@ def test_handler_and_assigner_read_everything_a_bystander_only_the_header(demo: 
     assert client.get(reverse("integrity:case_verify", args=[d.rect.pk])).status_code == 403
     response = client_for(d.handler).get(reverse("integrity:case_evidence_download", args=[d.evidence.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Cache-Control"] == "no-store"
     listing = client_for(d.handler).get(reverse("integrity:case_list")).content.decode()
     assert d.a.number in listing and d.b.number in listing
 
@@ -173,6 +174,8 @@ def test_refused_posts_change_nothing_and_name_the_field(demo: Any) -> None:
         reverse("integrity:case_rectify", args=[d.a.pk]), {"demand": "十个字以上的整改要求内容", "deadline": past}
     )
     assert response.status_code == 400 and "整改期限须晚于今天" in response.content.decode()
+    assert "15 个工作日（规则“案件整改默认期限”）" in response.content.decode()  # the rule by its name and number
+    assert "60 个工作日（规则“案件整改最长期限”）" in response.content.decode()
     response = client.post(reverse("integrity:case_verify", args=[d.rect.pk]), {"passed": "1", "verification": "已整改到位"})
     assert response.status_code == 400 and "职责分离" in response.content.decode()
     response = client.post(

@@ -24,7 +24,6 @@ from govworks.integrity.models import Case, CaseRectification, CaseStatus
 from govworks.integrity.selectors import cases as sel
 from govworks.integrity.services import cases as svc
 from govworks.org.models import Agency, User
-from govworks.org.permissions import business_people
 from govworks.projects.models import Project
 
 PRETITLE = "案件办理"
@@ -99,9 +98,8 @@ def case_open(request: HttpRequest) -> HttpResponse:
         source = case_source_resolve(me, kind, int(raw_id))
     except KeyError:
         raise Http404("来源不存在") from None
-    if not perms.may_use_cases(me) or source.agency_id not in perms.case_agency_ids(me) or me.pk in source.involved_user_ids:
+    if source.agency_id not in perms.case_agency_ids(me) or me.pk in source.involved_user_ids:
         raise Http404("记录不存在或您无权查看")
-    earlier = Case.objects.filter(source_kind=kind, source_id=source.source_id).exclude(status=CaseStatus.CLOSED).first()
     form = forms.CaseOpenForm(request.POST or None, initial={"title": source.title[:120], "summary": source.summary})
     if request.method == "POST" and form.is_valid():
         case = call_service(form, lambda: svc.case_open(actor=me, source=source, **form.cleaned_data))
@@ -116,7 +114,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             "source": source,
             "source_label": case_source_label(kind),
             "involved": User.objects.filter(pk__in=source.involved_user_ids).order_by("id"),
-            "earlier": earlier if earlier and perms.cases_visible_to(me).filter(pk=earlier.pk).exists() else None,
+            "earlier": sel.open_case_of_source(me, kind, source.source_id),
             "pretitle": PRETITLE,
         },
         status=400 if form.is_bound and form.errors else 200,
@@ -198,16 +196,16 @@ def case_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     me = _me(request)
     row = sel.evidence_for(me, pk)
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name or "evidence")
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.original_name or "evidence")
+    response["Cache-Control"] = "no-store"  # confidential to the case's handlers: no copy left in a cache
+    return response
 
 
 @login_required
 def case_party(request: HttpRequest, pk: int) -> HttpResponse:
     me, case = _case_for(request, pk)
     _handler_only(me, case, "添加涉及人员")
-    people = business_people(User.objects.filter(is_active=True)).exclude(pk__in=case.parties.values("user_id"))
-    people = people.filter(agency_id=case.agency_id) | people.filter(external_org__isnull=False)
-    form = forms.PartyForm(request.POST or None, people=people.order_by("full_name", "id"))
+    form = forms.PartyForm(request.POST or None, people=sel.party_candidates(case))
     return _form(
         request, form, call=lambda d: svc.case_party_add(actor=me, case=case, **d),
         title=f"添加涉及人员：案件 {case.number}", back=_page(case), done=lambda _r: _page(case),
@@ -234,7 +232,7 @@ def case_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     return _form(
         request, form, call=lambda d: svc.case_rectification_demand(actor=me, case=case, **d),
         title=f"提出整改要求：案件 {case.number}", back=_page(case), done=lambda _r: _page(case), success="整改要求已提出。",
-        note="整改期限默认为规则“案件整改默认期限”的工作日数；整改须由另一名承办人或纪检监察负责人验证。",
+        note=sel.rectification_terms_note(case),
     )  # fmt: skip
 
 

@@ -31,14 +31,17 @@ _DUMMY_HASH = make_password("govworks-complaint-dummy")
 PUBLIC_STAGES = list(Stage.values)
 
 
+def overdue_q(today: dt.date) -> Q:
+    """The database form of ``rules_complaints.overdue``: waiting for 受理 or for the reply after the deadline."""
+    return Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today) | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today)
+
+
 def complaint_list(user: Any, *, status: str = "", overdue_only: bool = False, today: dt.date) -> QuerySet[Complaint]:
     qs = perms.complaints_visible_to(user).select_related("agency", "project", "handler").only(*LIST_FIELDS)
     if status in ComplaintStatus.values:
         qs = qs.filter(status=status)
     if overdue_only:
-        qs = qs.filter(
-            Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today) | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today)
-        )
+        qs = qs.filter(overdue_q(today))
     return qs.order_by("-received_at", "-id")
 
 
@@ -50,11 +53,7 @@ def complaint_counts(agency_ids: Iterable[int], *, today: dt.date | None = None)
     row = Complaint.objects.filter(agency_id__in=list(agency_ids)).aggregate(
         to_accept=Count("id", filter=Q(status=ComplaintStatus.RECEIVED)),
         to_reply=Count("id", filter=Q(status=ComplaintStatus.ACCEPTED)),
-        overdue=Count(
-            "id",
-            filter=Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today)
-            | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today),
-        ),
+        overdue=Count("id", filter=overdue_q(today)),
     )
     return {k: int(v or 0) for k, v in row.items()}
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from govworks.integrity import permissions_complaints as perms
 from govworks.integrity import rules_complaints as rules
@@ -45,12 +46,12 @@ def complaint_list(user: Any, *, status: str = "", overdue_only: bool = False, t
     return qs.order_by("-received_at", "-id")
 
 
-def complaint_counts(agency_ids: Iterable[int], *, today: dt.date | None = None) -> dict[str, int]:
-    """Counts of the agencies' complaints waiting: 待受理, 待答复 and the overdue among them (one query)."""
-    from django.utils import timezone
-
+def complaint_counts(agency_ids: Iterable[int], *, today: dt.date | None = None, reader: Any = None) -> dict[str, int]:
+    """Counts of the agencies' complaints waiting: 待受理, 待答复 and the overdue among them (one query). With
+    ``reader``, only the complaints they may read (never one that names them)."""
     today = today or timezone.localdate()
-    row = Complaint.objects.filter(agency_id__in=list(agency_ids)).aggregate(
+    base = Complaint.objects.all() if reader is None else perms.complaints_visible_to(reader)
+    row = base.filter(agency_id__in=list(agency_ids)).aggregate(
         to_accept=Count("id", filter=Q(status=ComplaintStatus.RECEIVED)),
         to_reply=Count("id", filter=Q(status=ComplaintStatus.ACCEPTED)),
         overdue=Count("id", filter=overdue_q(today)),

@@ -381,6 +381,17 @@ def test_workbench_items_and_counts(cw: Any) -> None:
     assert complaint_counts([cw.other.pk]) == {"to_accept": 0, "to_reply": 0, "overdue": 0}
 
 
+def test_list_counts_leave_out_a_complaint_naming_the_reader(cw: Any) -> None:
+    a = _submit(cw).complaint
+    _submit(cw, ip="10.0.0.2")
+    services.complaint_name_person(actor=cw.discipline, complaint=a, person=cw.discipline2)
+    assert complaint_counts([cw.city.pk], reader=cw.discipline)["to_accept"] == 2
+    assert complaint_counts([cw.city.pk], reader=cw.discipline2)["to_accept"] == 1
+    assert complaint_counts([cw.city.pk], reader=cw.auditadmin)["to_accept"] == 0
+    page = _as(cw.discipline2).get("/integrity/complaints/").content.decode()
+    assert page.count('data-testid="complaint-row"') == 1
+
+
 def test_list_page_keeps_a_constant_number_of_queries(cw: Any) -> None:
     client = _as(cw.discipline)
 

@@ -65,7 +65,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "overdue_only": overdue_only,
             "status_choices": ComplaintStatus.choices,
-            "counts": sel.complaint_counts(perms.handling_agency_ids(me), today=today),
+            "counts": sel.complaint_counts(perms.handling_agency_ids(me), today=today, reader=me),
         },
     )
 

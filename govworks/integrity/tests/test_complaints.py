@@ -332,6 +332,7 @@ def test_query_gives_one_message_for_wrong_code_or_password_and_is_limited(cw: A
         client.post("/jubao/query/", {"code": "B" * 16, "password": "x"}, REMOTE_ADDR="10.0.0.9")
     limited = client.post("/jubao/query/", {"code": done.tracking_code, "password": done.query_password}, REMOTE_ADDR="10.0.0.9")
     assert limited.status_code == 429 and "每小时最多查询 20 次" in limited.content.decode()
+    assert "同一来源每小时查询举报进度上限" in limited.content.decode()  # the rule, by its Chinese name
 
 
 def test_deadlines_in_working_days_over_a_weekend(cw: Any, monkeypatch: Any) -> None:

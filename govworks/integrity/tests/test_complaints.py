@@ -348,6 +348,25 @@ def test_deadlines_in_working_days_over_a_weekend(cw: Any, monkeypatch: Any) -> 
     assert (c.reply_due - friday).days >= 42
 
 
+def test_form_states_the_agency_own_accept_deadline(cw: Any) -> None:
+    """An agency that set its own 受理期限 (8 工作日) is announced with it on the public form, as the service
+    computes the deadline with it."""
+    import copy
+
+    from govworks.core.models import RuleParameter
+
+    row = copy.copy(RuleParameter.objects.get(key=services.ACCEPT_RULE, scope="deployment"))
+    row.pk = row.id = None
+    row._state = copy.copy(row._state)
+    row._state.adding = True
+    row.scope, row.agency, row.value = RuleParameter.Scope.AGENCY, cw.city, "8"
+    row.save()
+    page = Client().get(f"/jubao/?agency={cw.city.pk}").content.decode()
+    assert "受理期限为收到后 8 个工作日" in page
+    c = _submit(cw).complaint
+    assert c.accept_due == add_working_days(c.received_on, 8)
+
+
 def test_overdue_escalated_by_the_daily_job_to_the_principal_leader(cw: Any) -> None:
     from govworks.core.registry import work_items_for
 

@@ -507,6 +507,17 @@ SEED: list[SeedParameter] = [
         "7个工作日前将验收的时间、地点及验收组名单书面通知负责监督该工程的工程质量监督机构",
         "V",
     ),
+    # 投诉举报 (review): the reporter's progress query, limited per source like the submission
+    SeedParameter(
+        "complaint.query_hourly_limit_per_source",
+        "同一来源每小时查询举报进度上限",
+        "投诉举报",
+        "20",
+        INT,
+        "次",
+        "防止猜测查询码和查询密码的访问频率限制（本部署默认）",
+        "D",
+    ),
 ]
 
 

@@ -9,13 +9,15 @@ from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from govworks.integrity import permissions_complaints as perms
 from govworks.integrity import rules_complaints as rules
 from govworks.integrity.models import Complaint, ComplaintStatus
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, User
-from govworks.projects.models import Project, Stage
+from govworks.org.roles import Role
+from govworks.projects.models import Project
 
 #: columns the lists read: never the reporter's fields, the code or the password hash
 LIST_FIELDS = (
@@ -26,9 +28,10 @@ LIST_FIELDS = (
 
 _DUMMY_HASH = make_password("govworks-complaint-dummy")
 
-#: the stages of projects the public may pick in the form: every project on the agency's register, from the
-#: annual plan (published as approved) to the closed ones
-PUBLIC_STAGES = list(Stage.values)
+
+def overdue_q(today: dt.date) -> Q:
+    """The database form of ``rules_complaints.overdue``: waiting for 受理 or for the reply after the deadline."""
+    return Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today) | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today)
 
 
 def complaint_list(user: Any, *, status: str = "", overdue_only: bool = False, today: dt.date) -> QuerySet[Complaint]:
@@ -36,25 +39,19 @@ def complaint_list(user: Any, *, status: str = "", overdue_only: bool = False, t
     if status in ComplaintStatus.values:
         qs = qs.filter(status=status)
     if overdue_only:
-        qs = qs.filter(
-            Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today) | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today)
-        )
+        qs = qs.filter(overdue_q(today))
     return qs.order_by("-received_at", "-id")
 
 
-def complaint_counts(agency_ids: Iterable[int], *, today: dt.date | None = None) -> dict[str, int]:
-    """Counts of the agencies' complaints waiting: 待受理, 待答复 and the overdue among them (one query)."""
-    from django.utils import timezone
-
+def complaint_counts(agency_ids: Iterable[int], *, today: dt.date | None = None, reader: Any = None) -> dict[str, int]:
+    """Counts of the agencies' complaints waiting: 待受理, 待答复 and the overdue among them (one query). With
+    ``reader``, only the complaints they may read (never one that names them)."""
     today = today or timezone.localdate()
-    row = Complaint.objects.filter(agency_id__in=list(agency_ids)).aggregate(
+    base = Complaint.objects.all() if reader is None else perms.complaints_visible_to(reader)
+    row = base.filter(agency_id__in=list(agency_ids)).aggregate(
         to_accept=Count("id", filter=Q(status=ComplaintStatus.RECEIVED)),
         to_reply=Count("id", filter=Q(status=ComplaintStatus.ACCEPTED)),
-        overdue=Count(
-            "id",
-            filter=Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today)
-            | Q(status=ComplaintStatus.ACCEPTED, reply_due__lt=today),
-        ),
+        overdue=Count("id", filter=overdue_q(today)),
     )
     return {k: int(v or 0) for k, v in row.items()}
 
@@ -97,13 +94,14 @@ def escalated_for_leader(user: Any) -> QuerySet[Complaint]:
 
 def handler_choices(complaint: Complaint) -> QuerySet[User]:
     """Who may be assigned: business people with 纪检监察 in the complaint's agency, not named by it."""
-    ids = org_perms.business_people(
-        User.objects.filter(grants__agency_id=complaint.agency_id, grants__role="discipline", grants__revoked_at__isnull=True)
-    ).values_list("pk", flat=True)
+    discipline = User.objects.filter(
+        is_active=True,
+        grants__agency_id=complaint.agency_id,
+        grants__role=Role.DISCIPLINE,
+        grants__revoked_at__isnull=True,
+    )
     return (
-        User.objects.filter(pk__in=list(ids), is_active=True)
-        .exclude(pk__in=complaint.named_people.values("pk"))
-        .order_by("username")
+        org_perms.business_people(discipline).exclude(pk__in=complaint.named_people.values("pk")).distinct().order_by("username")
     )
 
 
@@ -133,7 +131,8 @@ def public_agencies() -> QuerySet[Agency]:
 
 
 def public_projects(agency_id: int | None) -> QuerySet[Project]:
-    """The agency's projects the public may name (initiated; code and name only)."""
+    """The agency's projects the public may name: every project on its register, in any stage (code and name
+    only)."""
     if not agency_id:
         return Project.objects.none()
-    return Project.objects.filter(agency_id=agency_id, stage__in=PUBLIC_STAGES).only("id", "code", "name").order_by("code")
+    return Project.objects.filter(agency_id=agency_id).only("id", "code", "name").order_by("code")

@@ -33,6 +33,7 @@ from govworks.integrity import permissions_complaints as perms
 from govworks.integrity import rules_complaints as rules
 from govworks.integrity.models import Complaint, ComplaintAttachment, ComplaintStatus
 from govworks.integrity.models import complaints as m
+from govworks.integrity.selectors.complaints import overdue_q
 from govworks.org import permissions as org_perms
 from govworks.org.models import Agency, User
 from govworks.projects.models import Project
@@ -358,14 +359,9 @@ def complaint_identity_read(*, actor: Any, complaint: Complaint) -> Identity:
 def complaints_escalate(today: dt.date) -> int:
     """The daily job: mark complaints overdue for 受理 or reply as escalated (督办), once each."""
     count = 0
-    waiting = Complaint.objects.filter(
-        escalated_on__isnull=True, status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.ACCEPTED]
-    ).select_related("agency")
-    for c in waiting:
-        if not rules.overdue(c.status, c.accept_due, c.reply_due, today):
-            continue
+    for c in Complaint.objects.filter(overdue_q(today), escalated_on__isnull=True).select_related("agency"):
         with transaction.atomic():
-            updated = Complaint.objects.filter(pk=c.pk, escalated_on__isnull=True).update(escalated_on=today)
+            updated = Complaint.objects.filter(overdue_q(today), pk=c.pk, escalated_on__isnull=True).update(escalated_on=today)
             if not updated:
                 continue
             what = "受理" if c.status == ComplaintStatus.RECEIVED else "答复"

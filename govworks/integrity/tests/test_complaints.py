@@ -332,6 +332,7 @@ def test_query_gives_one_message_for_wrong_code_or_password_and_is_limited(cw: A
         client.post("/jubao/query/", {"code": "B" * 16, "password": "x"}, REMOTE_ADDR="10.0.0.9")
     limited = client.post("/jubao/query/", {"code": done.tracking_code, "password": done.query_password}, REMOTE_ADDR="10.0.0.9")
     assert limited.status_code == 429 and "每小时最多查询 20 次" in limited.content.decode()
+    assert "同一来源每小时查询举报进度上限" in limited.content.decode()  # the rule, by its Chinese name
 
 
 def test_deadlines_in_working_days_over_a_weekend(cw: Any, monkeypatch: Any) -> None:
@@ -345,6 +346,25 @@ def test_deadlines_in_working_days_over_a_weekend(cw: Any, monkeypatch: Any) -> 
     c = services.complaint_accept(actor=cw.discipline, complaint=c, handler=cw.discipline)
     assert c.reply_due == add_working_days(friday, 30)
     assert (c.reply_due - friday).days >= 42
+
+
+def test_form_states_the_agency_own_accept_deadline(cw: Any) -> None:
+    """An agency that set its own 受理期限 (8 工作日) is announced with it on the public form, as the service
+    computes the deadline with it."""
+    import copy
+
+    from govworks.core.models import RuleParameter
+
+    row = copy.copy(RuleParameter.objects.get(key=services.ACCEPT_RULE, scope="deployment"))
+    row.pk = row.id = None
+    row._state = copy.copy(row._state)
+    row._state.adding = True
+    row.scope, row.agency, row.value = RuleParameter.Scope.AGENCY, cw.city, "8"
+    row.save()
+    page = Client().get(f"/jubao/?agency={cw.city.pk}").content.decode()
+    assert "受理期限为收到后 8 个工作日" in page
+    c = _submit(cw).complaint
+    assert c.accept_due == add_working_days(c.received_on, 8)
 
 
 def test_overdue_escalated_by_the_daily_job_to_the_principal_leader(cw: Any) -> None:
@@ -379,6 +399,17 @@ def test_workbench_items_and_counts(cw: Any) -> None:
     assert not any("举报" in i.title for i in work_items_for(cw.sysadmin))
     assert complaint_counts([cw.city.pk]) == {"to_accept": 1, "to_reply": 1, "overdue": 0}
     assert complaint_counts([cw.other.pk]) == {"to_accept": 0, "to_reply": 0, "overdue": 0}
+
+
+def test_list_counts_leave_out_a_complaint_naming_the_reader(cw: Any) -> None:
+    a = _submit(cw).complaint
+    _submit(cw, ip="10.0.0.2")
+    services.complaint_name_person(actor=cw.discipline, complaint=a, person=cw.discipline2)
+    assert complaint_counts([cw.city.pk], reader=cw.discipline)["to_accept"] == 2
+    assert complaint_counts([cw.city.pk], reader=cw.discipline2)["to_accept"] == 1
+    assert complaint_counts([cw.city.pk], reader=cw.auditadmin)["to_accept"] == 0
+    page = _as(cw.discipline2).get("/integrity/complaints/").content.decode()
+    assert page.count('data-testid="complaint-row"') == 1
 
 
 def test_list_page_keeps_a_constant_number_of_queries(cw: Any) -> None:

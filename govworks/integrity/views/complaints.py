@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -65,7 +66,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "overdue_only": overdue_only,
             "status_choices": ComplaintStatus.choices,
-            "counts": sel.complaint_counts(perms.handling_agency_ids(me), today=today),
+            "counts": sel.complaint_counts(perms.handling_agency_ids(me), today=today, reader=me),
         },
     )
 
@@ -94,7 +95,7 @@ def _page(request: HttpRequest, complaint: Complaint, *, identity: Any = None, e
             "reply_form": reply_form or ReplyForm(),
             "reject_form": reject_form or RejectForm(),
             "error": error,
-            "case_url": f"/integrity/cases/new/?source=complaint&id={complaint.pk}",
+            "case_url": f"{reverse('integrity:case_open')}?source=complaint&id={complaint.pk}",
         },
         status=status,
     )

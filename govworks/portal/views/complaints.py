@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from govworks.core.forms import LimitedForm
 from govworks.core.middleware import client_ip
 from govworks.core.rule_parameters import rule_value
+from govworks.core.rule_seed import rule_name
 from govworks.core.service_forms import call_service
 from govworks.integrity import rules_complaints as rules
 from govworks.integrity.models import complaints as m
@@ -25,7 +26,7 @@ from govworks.integrity.services import complaints as services
 from govworks.portal import captcha
 
 #: the reporter's query: at most this many tries per source and hour (guessing codes and passwords is futile)
-QUERY_HOURLY_LIMIT = 20
+QUERY_RULE = "complaint.query_hourly_limit_per_source"
 CAPTCHA_MESSAGE = "验证码不正确或已过期：请按图片重新输入（验证码 10 分钟内有效，只能使用一次）"
 
 
@@ -75,8 +76,9 @@ def _form_page(request: HttpRequest, agency: Any, form: ComplaintForm | None, *,
                 "attachment_mb": services.MAX_ATTACHMENT_BYTES // 1048576,
                 "types": "、".join(t.lstrip(".").upper() for t in services.ATTACHMENT_TYPES),
                 "hourly": services.hourly_limit(),
-                "accept_days": rule_value(services.ACCEPT_RULE),
-                "reply_days": rule_value(services.REPLY_RULE),
+                # the agency's own deadlines when it set them (the service computes the dates with the same)
+                "accept_days": rule_value(services.ACCEPT_RULE, agency=agency),
+                "reply_days": rule_value(services.REPLY_RULE, agency=agency),
             },
         },
         status=status,
@@ -138,7 +140,7 @@ def captcha_image(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _query_allowed(request: HttpRequest) -> bool:
+def _query_allowed(request: HttpRequest, limit: int) -> bool:
     key = "portal.jubao.query." + (services.source_digest(client_ip(request)) or "unknown")
     cache.add(key, 0, timeout=3600)
     try:
@@ -146,7 +148,7 @@ def _query_allowed(request: HttpRequest) -> bool:
     except ValueError:
         cache.set(key, 1, timeout=3600)
         count = 1
-    return count <= QUERY_HOURLY_LIMIT
+    return count <= limit
 
 
 @never_cache
@@ -158,8 +160,9 @@ def complaint_query(request: HttpRequest) -> HttpResponse:
     complaint = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        if not _query_allowed(request):
-            form.add_error(None, f"查询过于频繁：同一来源每小时最多查询 {QUERY_HOURLY_LIMIT} 次，请稍后再试")
+        limit = int(rule_value(QUERY_RULE))
+        if not _query_allowed(request, limit):
+            form.add_error(None, f"查询过于频繁：按规则“{rule_name(QUERY_RULE)}”，同一来源每小时最多查询 {limit} 次，请稍后再试")
             status = 429
         else:
             complaint = sel.reporter_query(form.cleaned_data["code"], form.cleaned_data["password"])
